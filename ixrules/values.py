@@ -1,0 +1,131 @@
+"""How the API reads the values it is sent: numbers, dates, flags, and JSON pointers.
+
+The backend is Rails: a number may travel as a JSON number or as a numeric string, read the way
+Ruby's ``Kernel#Float`` reads it (sign, digits with single underscores, a fraction, an exponent,
+surrounding blanks; no comma decimal mark, no NaN or Infinity). Dates travel as ``dd/mm/yyyy``.
+Every pattern here is linear-time on any input.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from typing import Any
+
+_DIGITS = r"\d(?:_?\d)*"
+_NUMBER = re.compile(
+    rf"[ \t\r\n]*[+-]?(?:{_DIGITS}(?:\.{_DIGITS})?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?[ \t\r\n]*"
+)
+_DATE = re.compile(r"[ ]*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})[ ]*")
+_ISO_DATE = re.compile(r"[ ]*(\d{4})-(\d{1,2})-(\d{1,2})[ ]*")
+_DATETIME = re.compile(
+    r"[ ]*(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?[ ]*"
+)
+_ISO_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})")
+
+#: Longest string read as a number or date; longer ones are not numbers (and never scanned).
+MAX_SCALAR_TEXT = 256
+
+
+def as_number(value: Any) -> float | None:
+    """The numeric value of a JSON number or numeric string, or None when it is not a number.
+
+    >>> as_number("10.0"), as_number(5), as_number(" 1_000 "), as_number("123,0000")
+    (10.0, 5.0, 1000.0, None)
+    >>> as_number(True), as_number("NaN"), as_number(float("inf"))
+    (None, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return number if math.isfinite(number) else None
+    if isinstance(value, str) and len(value) <= MAX_SCALAR_TEXT and _NUMBER.fullmatch(value):
+        number = float(value.strip().replace("_", ""))
+        return number if math.isfinite(number) else None
+    return None
+
+
+def as_date(value: Any) -> _dt.date | None:
+    """The calendar date of a ``dd/mm/yyyy`` string (``d/m/yyyy``, ``-`` or ``.`` separators and
+    ISO ``yyyy-mm-dd`` are read too, as Ruby's date parser does), or None.
+
+    >>> as_date("03/12/2017"), as_date("3/12/2017"), as_date("31/02/2017")
+    (datetime.date(2017, 12, 3), datetime.date(2017, 12, 3), None)
+    """
+    if not isinstance(value, str) or len(value) > MAX_SCALAR_TEXT:
+        return None
+    match = _DATE.fullmatch(value)
+    if match:
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+    else:
+        match = _ISO_DATE.fullmatch(value)
+        if not match:
+            return None
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def as_datetime(value: Any) -> _dt.datetime | None:
+    """A guide's ``dd/mm/yyyy HH:mm:ss`` (the date alone means midnight), or None.
+
+    >>> as_datetime("02/12/2017 19:00:00")
+    datetime.datetime(2017, 12, 2, 19, 0)
+    """
+    if not isinstance(value, str) or len(value) > MAX_SCALAR_TEXT:
+        return None
+    match = _DATETIME.fullmatch(value)
+    if not match:
+        return None
+    day, month, year = int(match[1]), int(match[2]), int(match[3])
+    hour, minute, second = (int(part) if part else 0 for part in match.groups()[3:])
+    try:
+        return _dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
+def as_iso_datetime(value: Any) -> _dt.datetime | None:
+    """The context's ``YYYY-MM-DDTHH:MM:SS`` clock, or None."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO_DATETIME.fullmatch(value)
+    if not match:
+        return None
+    try:
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        return _dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
+def is_flag_set(value: Any) -> bool:
+    """True for the API's "on" flag: ``"1"``, ``1`` or ``true``."""
+    return value is True or (not isinstance(value, bool) and value in (1, "1"))
+
+
+def display(value: Any) -> str:
+    """How the API writes a sent value into a message ("Unit kg ...", "Country Germani ...")."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def pointer(parts: tuple[Any, ...] | list[Any]) -> str:
+    """A JSON pointer (RFC 6901) from path parts.
+
+    >>> pointer(("invoice", "items", 2, "quantity")), pointer(("a/b", "c~d"))
+    ('/invoice/items/2/quantity', '/a~1b/c~0d')
+    """
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
