@@ -1,0 +1,250 @@
+"""The registry of named checks that rule files refer to: one small function each.
+
+A check is ``fn(value, env, **args) -> bool`` (True when the value passes). ``value`` is the
+field's value, or the whole object for a rule declared on an object (cross-field checks).
+Arguments come from the rule's ``args`` and are checked against the function's keyword-only
+parameters when the rules are loaded. A check never sees an absent value: null and false mean
+absent, and absence is the business of a field's ``required`` rule.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .context import Context
+from .data.countries import COUNTRY_NAMES, ISO_TO_COUNTRY, TAX_REGION_CODES
+from .values import as_date, as_datetime, as_iso_datetime, as_number, display, is_flag_set
+
+
+@dataclass(frozen=True)
+class Env:
+    """What a check may know besides the value: the call's context and mode."""
+
+    context: Context
+    mode: str
+
+
+CheckFn = Callable[..., bool]
+HintFn = Callable[[Any], "str | None"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: its function, and optionally how to suggest a fix."""
+
+    name: str
+    fn: CheckFn
+    hint: HintFn | None = None
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str, *, hint: HintFn | None = None) -> Callable[[CheckFn], CheckFn]:
+    """Register ``fn`` under ``name`` (used at import time only; the registry is then read-only)."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        if name in CHECKS:
+            raise RuntimeError(f"check {name!r} registered twice")
+        CHECKS[name] = Check(name, fn, hint)
+        return fn
+
+    return register
+
+
+# --- shapes -------------------------------------------------------------------------------
+
+
+@check("object")
+def is_object(value: Any, env: Env) -> bool:
+    """The value is a JSON object."""
+    return isinstance(value, Mapping)
+
+
+@check("array")
+def is_array(value: Any, env: Env) -> bool:
+    """The value is a JSON array."""
+    return isinstance(value, list)
+
+
+@check("not_empty")
+def not_empty(value: Any, env: Env) -> bool:
+    """An array or string with at least one element (other values pass: not this check's job)."""
+    if isinstance(value, (list, str)):
+        return bool(value.strip()) if isinstance(value, str) else bool(value)
+    return True
+
+
+@check("string")
+def is_string(value: Any, env: Env) -> bool:
+    """The value is a JSON string."""
+    return isinstance(value, str)
+
+
+# --- numbers and dates --------------------------------------------------------------------
+
+
+@check("number")
+def number(
+    value: Any,
+    env: Env,
+    *,
+    gt: float | None = None,
+    gte: float | None = None,
+    lt: float | None = None,
+    lte: float | None = None,
+    integer: bool = False,
+    allow_blank: bool = False,
+) -> bool:
+    """A JSON number or numeric string, optionally within bounds; ``allow_blank`` lets "" pass."""
+    if allow_blank and isinstance(value, str) and not value.strip():
+        return True
+    parsed = as_number(value)
+    if parsed is None:
+        return False
+    if integer and not parsed.is_integer():
+        return False
+    return not (
+        (gt is not None and not parsed > gt)
+        or (gte is not None and not parsed >= gte)
+        or (lt is not None and not parsed < lt)
+        or (lte is not None and not parsed <= lte)
+    )
+
+
+@check("date")
+def date(value: Any, env: Env) -> bool:
+    """A real calendar date written as the API reads dates (``dd/mm/yyyy``)."""
+    return as_date(value) is not None
+
+
+@check("date_order")
+def date_order(value: Any, env: Env, *, earlier: str, later: str) -> bool:
+    """On an object: its ``later`` date is not before its ``earlier`` one (equal passes).
+    Passes when either is absent or unreadable: that is another rule's business."""
+    if not isinstance(value, Mapping):
+        return True
+    first, second = as_date(value.get(earlier)), as_date(value.get(later))
+    return first is None or second is None or second >= first
+
+
+@check("after_now")
+def after_now(value: Any, env: Env) -> bool:
+    """A ``dd/mm/yyyy HH:mm:ss`` moment strictly later than the context's ``now``."""
+    moment = as_datetime(value)
+    now = as_iso_datetime(env.context.get("now"))
+    return moment is None or now is None or moment > now
+
+
+# --- strings from a list ------------------------------------------------------------------
+
+
+@check("one_of")
+def one_of(value: Any, env: Env, *, values: Sequence[str], ignore_case: bool = False) -> bool:
+    """The value, as the API writes it, is one of ``values``."""
+    text = display(value)
+    if ignore_case:
+        return text.casefold() in {choice.casefold() for choice in values}
+    return text in values
+
+
+def _fold(text: str) -> str:
+    """Compare country names the way the API's database does: case, accents and the apostrophe's
+    shape do not matter (MySQL's default collation)."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
+
+
+_FOLDED_COUNTRIES = frozenset(_fold(name) for name in COUNTRY_NAMES)
+
+
+def suggest_country(value: Any) -> str | None:
+    """A hint for an unknown country: the API's name for an ISO code, or the nearest name."""
+    text = display(value).strip()
+    if len(text) > 64:
+        return None
+    name = ISO_TO_COUNTRY.get(text.upper())
+    if name is None and len(text) == 3:
+        name = _iso3_to_name(text.upper())
+    if name is None:
+        import difflib
+
+        close = difflib.get_close_matches(text, COUNTRY_NAMES, n=1, cutoff=0.75)
+        name = close[0] if close else None
+    return f"did you mean {name!r}?" if name else None
+
+
+def _iso3_to_name(code: str) -> str | None:
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=code)
+    return ISO_TO_COUNTRY.get(found.alpha_2) if found else None
+
+
+@check("country", hint=suggest_country)
+def country(value: Any, env: Env) -> bool:
+    """One of the API's own 251 country names (not an ISO code)."""
+    return isinstance(value, str) and len(value) <= 64 and _fold(value) in _FOLDED_COUNTRIES
+
+
+@check("tax_region")
+def tax_region(value: Any, env: Env) -> bool:
+    """PT, PT-AC, PT-MA, Desconhecido, or a country code of the API's tax-region table."""
+    return isinstance(value, str) and value in TAX_REGION_CODES
+
+
+# --- e-mail -------------------------------------------------------------------------------
+
+
+@check("email")
+def email(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
+    """One syntactically valid address, checked by email-validator with no network lookup."""
+    if not isinstance(value, str):
+        return False
+    if allow_blank and not value.strip():
+        return True
+    return _email_ok(value)
+
+
+def _email_ok(text: str) -> bool:
+    if len(text) > 320:
+        return False
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(text, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+# --- flags and context --------------------------------------------------------------------
+
+
+@check("flag_set")
+def flag_set(value: Any, env: Env) -> bool:
+    """The API's "on" flag ("1", 1 or true)."""
+    return is_flag_set(value)
+
+
+@check("context_true")
+def context_true(value: Any, env: Env, *, key: str) -> bool:
+    """The context says yes at ``key``."""
+    return env.context.get(key) is True
+
+
+@check("context_not")
+def context_not(value: Any, env: Env, *, key: str, values: Sequence[str]) -> bool:
+    """The context's value at ``key`` is none of ``values``."""
+    return env.context.get(key) not in values
+
+
+@check("not_taken")
+def not_taken(value: Any, env: Env, *, key: str) -> bool:
+    """The value is not among the names the context lists at ``key`` (compared without case)."""
+    names = env.context.get(key) or ()
+    text = display(value).strip().casefold()
+    return all(not (isinstance(name, str) and name.strip().casefold() == text) for name in names)

@@ -1,0 +1,77 @@
+"""The rule model: what a rule file means once loaded, independent of how it is evaluated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Where a message's wording comes from: the seed page, a recorded or documented response
+#: outside the seed, or the Rails conventions of the backend (the API's exact text unknown).
+SOURCES = ("seed", "observed", "inferred")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check with a stable id and the API's message for its failure."""
+
+    id: str
+    message: str
+    check: str | None = None
+    args: Mapping[str, Any] = field(default_factory=dict)
+    when: tuple[str, Mapping[str, Any]] | None = None
+    needs: tuple[str, ...] = ()
+    modes: frozenset[str] | None = None
+    at: str | None = None
+    source: str = "seed"
+    status: int = 422
+    doc: str = ""
+    example: Mapping[str, Any] | None = None
+    origin: str = ""
+
+    def applies_in(self, mode: str) -> bool:
+        """True when the rule is checked for bodies of ``mode`` (create, update, ...)."""
+        return self.modes is None or mode in self.modes
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What a value must be: rules on it, and the specs of what it contains."""
+
+    rules: tuple[Rule, ...] = ()
+    required: Rule | None = None
+    fields: Mapping[str, FieldSpec] | None = None
+    each: FieldSpec | None = None
+    invalid: Rule | None = None
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    """One API endpoint: its name, route, root keys and the spec of its body."""
+
+    name: str
+    path: str
+    action: str
+    roots: tuple[str, ...]
+    body: FieldSpec
+    mode: str
+    method: str
+    route: str
+    success_status: int
+    error_shape: str = "errors"
+    doc: str = ""
+
+    @property
+    def wrapped(self) -> bool:
+        """False for the few endpoints whose parameters are not wrapped in a root key."""
+        return bool(self.roots)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every endpoint and rule, loaded and checked; immutable and shared by all calls."""
+
+    endpoints: Mapping[str, EndpointSpec]
+    rules: Mapping[str, Rule]
+    files: tuple[str, ...] = ()
+    rule_endpoints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

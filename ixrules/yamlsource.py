@@ -1,0 +1,102 @@
+"""Read a YAML rule file into plain data that remembers the line of every node.
+
+Only PyYAML's safe constructors are used (no tags, no objects), and duplicate keys, which
+PyYAML would silently collapse, are an error with both lines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class RuleFileError(ValueError):
+    """A rule file is unusable: says which file, which line, and what is wrong."""
+
+    def __init__(self, file: str, line: int, problem: str) -> None:
+        super().__init__(f"{file}:{line}: {problem}")
+        self.file = file
+        self.line = line
+        self.problem = problem
+
+
+class YMap(dict[str, Any]):
+    """A mapping that knows its own line and each key's line."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class YList(list[Any]):
+    """A sequence that knows its own line and each item's line."""
+
+    line: int
+    item_lines: list[int]
+
+
+def load_yaml(text: str, file: str) -> Any:
+    """Parse ``text`` safely into YMap / YList / scalars with 1-based lines."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise RuleFileError(file, line, f"not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise RuleFileError(file, 1, f"not valid YAML: {exc}") from None
+    if node is None:
+        return None
+    return _convert(node, file, _Loader(""), depth=0)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader, used only to compose nodes and construct plain scalars."""
+
+
+_MAX_DEPTH = 64
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _convert(node: yaml.Node, file: str, loader: yaml.SafeLoader, depth: int) -> Any:
+    line = node.start_mark.line + 1
+    if depth > _MAX_DEPTH:
+        raise RuleFileError(file, line, f"nested deeper than {_MAX_DEPTH} levels")
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+        raise RuleFileError(file, line, f"tag {node.tag!r} is not allowed in a rule file")
+    if isinstance(node, yaml.MappingNode):
+        out = YMap()
+        out.line = line
+        out.key_lines = {}
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                raise RuleFileError(file, key_line, f"keys must be strings, not {key!r}")
+            if key in out:
+                raise RuleFileError(
+                    file, key_line, f"duplicate key {key!r} (first at line {out.key_lines[key]})"
+                )
+            out[key] = _convert(value_node, file, loader, depth + 1)
+            out.key_lines[key] = key_line
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        seq = YList(_convert(item, file, loader, depth + 1) for item in node.value)
+        seq.line = line
+        seq.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return seq
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise RuleFileError(file, line, f"unreadable value: {exc}") from None
+
+
+def line_of(container: Any, key: Any = None) -> int:
+    """The line of ``container[key]`` (or of the container itself), 1 when unknown."""
+    if key is not None:
+        if isinstance(container, YMap):
+            return container.key_lines.get(key, container.line)
+        if isinstance(container, YList) and isinstance(key, int) and key < len(container):
+            return container.item_lines[key]
+    return getattr(container, "line", 1)
