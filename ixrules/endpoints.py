@@ -1,0 +1,94 @@
+"""Which endpoint a body is for: by name, or inferred from its root key."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from .model import EndpointSpec
+
+#: Keys that a body's root value holds when it asks for a change of state.
+_STATE_KEYS = frozenset({"state", "message"})
+
+
+class BodyError(ValueError):
+    """The body cannot be validated at all: not an object, or no (or more than one) root key
+    that the endpoint knows. The message says what was expected."""
+
+
+class EndpointError(ValueError):
+    """No endpoint has that name; the message lists the closest names."""
+
+
+def find(endpoints: Mapping[str, EndpointSpec], name: str) -> EndpointSpec:
+    """The endpoint called ``name`` (``invoices.create``, ``clients.update``, ...)."""
+    try:
+        return endpoints[name]
+    except (KeyError, TypeError):
+        close = difflib.get_close_matches(str(name), list(endpoints), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see ixrules.endpoints()"
+        raise EndpointError(f"unknown endpoint {name!r}{hint}") from None
+
+
+def resolve(
+    endpoints: Mapping[str, EndpointSpec], body: Any, name: str | None
+) -> tuple[EndpointSpec, str | None]:
+    """The endpoint and the root key to validate ``body`` with.
+
+    With a name, the body must carry one of that endpoint's root keys. Without one, the root
+    key decides: the family key (``invoice``, ``quote``, ``shipping``) or a singular document
+    type (``invoice_receipt``, ``proforma``, ...) means that path's ``create``, or its
+    ``change_state`` when the body holds only ``state`` and ``message``.
+    """
+    if not isinstance(body, Mapping):
+        raise BodyError(f"the body must be a JSON object, not {_kind(body)}")
+    if name is not None:
+        endpoint = find(endpoints, name)
+        if not endpoint.wrapped:
+            return endpoint, None
+        return endpoint, _root_for(body, endpoint.roots, f"endpoint {endpoint.name}")
+    by_root: dict[str, list[EndpointSpec]] = {}
+    for endpoint in endpoints.values():
+        for root in endpoint.roots:
+            by_root.setdefault(root, []).append(endpoint)
+    root = _root_for(body, tuple(by_root), "any endpoint")
+    return _infer(by_root[root], root, body[root]), root
+
+
+def _root_for(body: Mapping[str, Any], roots: tuple[str, ...], what: str) -> str:
+    found = [key for key in body if key in roots]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise BodyError(
+            f"ambiguous body: root keys {', '.join(map(repr, found))} are all known to {what}"
+        )
+    expected = ", ".join(repr(root) for root in roots[:12]) + (", ..." if len(roots) > 12 else "")
+    keys = ", ".join(repr(str(key)) for key in list(body)[:5]) or "none"
+    raise BodyError(f"no root key known to {what}: expected one of {expected}; got {keys}")
+
+
+def _infer(candidates: list[EndpointSpec], root: str, value: Any) -> EndpointSpec:
+    own = [e for e in candidates if _singular(e.path) == root] or candidates
+    wants_state = isinstance(value, Mapping) and "state" in value and set(value) <= _STATE_KEYS
+    order = ("change_state",) if wants_state else ("create",)
+    for action in order:
+        for endpoint in own:
+            if endpoint.action == action:
+                return endpoint
+    return own[0]
+
+
+def _singular(path: str) -> str:
+    return path[:-1] if path.endswith("s") else path
+
+
+def _kind(value: Any) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, (int, float)):
+        return "a number"
+    return type(value).__name__
