@@ -1,0 +1,1 @@
+"""The ``ixrules`` command: parse arguments, load bodies, validate, report."""

@@ -1,0 +1,180 @@
+"""The public API: endpoint names and inference, Report and Issue, errors for unusable bodies,
+and the caller's data left untouched."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from conftest import triples
+from test_documents import valid_body
+
+import ixrules
+
+
+def test_endpoint_names_follow_the_api_paths() -> None:
+    names = ixrules.endpoints()
+    for path in (
+        "invoices",
+        "invoice_receipts",
+        "simplified_invoices",
+        "credit_notes",
+        "debit_notes",
+        "quotes",
+        "proformas",
+        "fees_notes",
+        "shippings",
+        "transports",
+        "devolutions",
+    ):
+        assert f"{path}.create" in names and f"{path}.update" in names
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("root", "endpoint"),
+    [
+        ("invoice", "invoices.create"),
+        ("invoice_receipt", "invoice_receipts.create"),
+        ("simplified_invoice", "simplified_invoices.create"),
+        ("credit_note", "credit_notes.create"),
+        ("debit_note", "debit_notes.create"),
+        ("quote", "quotes.create"),
+        ("proforma", "proformas.create"),
+        ("fees_note", "fees_notes.create"),
+        ("shipping", "shippings.create"),
+        ("transport", "transports.create"),
+        ("devolution", "devolutions.create"),
+    ],
+)
+def test_the_endpoint_is_inferred_from_the_root_key(root: str, endpoint: str) -> None:
+    assert ixrules.validate({root: {}}).endpoint == endpoint
+
+
+@pytest.mark.parametrize("root", ["invoice", "invoice_receipt"])
+def test_family_key_and_singular_type_are_both_accepted(root: str) -> None:
+    body = {root: valid_body("invoices.create")["invoice"]}
+    report = ixrules.validate(body, "invoice_receipts.create")
+    assert report.ok and report.endpoint == "invoice_receipts.create"
+
+
+def test_paths_name_the_root_key_the_body_used() -> None:
+    body = {"invoice_receipt": {"retention": "x"}}
+    assert triples(ixrules.validate(body, "invoice_receipts.update")) == [
+        (
+            "Retention must be a number between 0 and 99.99",
+            "/invoice_receipt/retention",
+            "document.retention.range",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "endpoint", "says"),
+    [
+        ([], None, "the body must be a JSON object, not an array"),
+        ("invoice", None, "the body must be a JSON object, not a string"),
+        (None, None, "the body must be a JSON object, not null"),
+        ({}, None, "no root key known to any endpoint: expected one of 'invoice'"),
+        ({"invoices": {}}, None, "got 'invoices'"),
+        ({"invoice": {}, "quote": {}}, None, "ambiguous body: root keys 'invoice', 'quote'"),
+        (
+            {"quote": {}},
+            "invoices.create",
+            "no root key known to endpoint invoices.create: expected one of 'invoice'",
+        ),
+        ({"invoice": []}, None, "the value of 'invoice' must be a JSON object for invoices.create"),
+        ({"invoice": "x"}, "invoices.update", "the value of 'invoice' must be a JSON object"),
+    ],
+)
+def test_an_unusable_body_is_a_clear_error(body: Any, endpoint: str | None, says: str) -> None:
+    with pytest.raises(ixrules.BodyError, match=None) as caught:
+        ixrules.validate(body, endpoint)
+    assert says in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_an_unknown_endpoint_names_the_closest() -> None:
+    with pytest.raises(ixrules.EndpointError) as caught:
+        ixrules.validate({"invoice": {}}, "invoice.create")
+    assert str(caught.value) == (
+        "unknown endpoint 'invoice.create'; did you mean invoices.create, invoices.update, "
+        "invoice_receipts.create?"
+    )
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("context", "says"),
+    [
+        ([], "context must be an object, not list"),
+        (
+            {"account": {"mb_payment_provider": "no"}},
+            "context key 'account.mb_payment_provider' must be a boolean, not str",
+        ),
+        ({"now": "yesterday"}, "context key 'now' must be YYYY-MM-DDTHH:MM:SS, not 'yesterday'"),
+        (
+            {"documents_in_period": True},
+            "context key 'documents_in_period' must be an integer, not a boolean",
+        ),
+    ],
+)
+def test_a_bad_context_is_a_clear_error(context: Any, says: str) -> None:
+    with pytest.raises(ixrules.ContextError) as caught:
+        ixrules.validate({"invoice": {}}, context=context)
+    assert str(caught.value) == says
+
+
+def test_the_report() -> None:
+    body = valid_body("invoices.create")
+    body["invoice"]["due_date"] = "01/01/2017"
+    body["invoice"]["items"][0]["unit"] = "kg"
+    report = ixrules.validate(body)
+    assert not report.ok and report.status == 422 and report.endpoint == "invoices.create"
+    assert report.messages == [
+        "Due date must be later than date",
+        "Invoice items is invalid",
+        "Unit kg is not included in the list of accepted units",
+    ]
+    assert report.to_api() == {"errors": [{"error": message} for message in report.messages]}
+    issue = report.errors[2]
+    assert issue.to_dict() == {
+        "message": "Unit kg is not included in the list of accepted units",
+        "path": "/invoice/items/0/unit",
+        "rule": "item.unit.accepted",
+        "status": 422,
+    }
+    assert report.to_dict()["errors"][2] == issue.to_dict()
+    clean = ixrules.validate(valid_body("invoices.create"))
+    assert clean.ok and clean.status == 201 and clean.messages == [] and clean.errors == []
+
+
+def test_messages_are_deduplicated_but_issues_are_not() -> None:
+    body = valid_body("invoices.create")
+    body["invoice"]["items"] = ["a", "b"]
+    report = ixrules.validate(body)
+    assert [issue.path for issue in report.errors] == [
+        "/invoice/items",
+        "/invoice/items/0",
+        "/invoice/items/1",
+    ]
+    assert report.messages == ["Invoice items is invalid"]
+
+
+def test_the_callers_data_is_never_mutated() -> None:
+    body = valid_body("shippings.create")
+    body["shipping"]["items"].append({"quantity": None, "unit": "kg", "discount": False})
+    body["shipping"]["client"]["country"] = "Germani"
+    context = {"now": "2030-01-01T00:00:00", "account": {"mb_payment_provider": False}}
+    before, context_before = copy.deepcopy(body), copy.deepcopy(context)
+    ixrules.validate(body, context=context)
+    assert body == before and context == context_before
+
+
+def test_results_are_deterministic() -> None:
+    body = valid_body("invoices.create")
+    body["invoice"]["items"] = [{"unit": "kg", "quantity": "x"}, "x", {"discount": "y"}]
+    first = ixrules.validate(body)
+    for _ in range(5):
+        assert ixrules.validate(body) == first

@@ -1,0 +1,405 @@
+"""Every message of the seed's "Create or Update" list, for create and update of all eleven
+document types: the exact message, path and rule id, and a nearby valid body that passes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import DELETE, changed, triples
+
+import ixrules
+
+INVOICES = ["invoices", "invoice_receipts", "simplified_invoices", "credit_notes", "debit_notes"]
+ESTIMATES = ["quotes", "proformas", "fees_notes"]
+GUIDES = ["shippings", "transports", "devolutions"]
+FAMILY = {
+    **dict.fromkeys(INVOICES, "invoice"),
+    **dict.fromkeys(ESTIMATES, "quote"),
+    **dict.fromkeys(GUIDES, "shipping"),
+}
+DOCUMENT_ENDPOINTS = [f"{path}.{action}" for path in FAMILY for action in ("create", "update")]
+
+CLIENT = {"name": "Bruce Norris", "code": "A1", "email": "bruce@example.com", "country": "Portugal"}
+ITEM = {
+    "name": "Pen",
+    "description": "Blue pen",
+    "unit_price": "1.5",
+    "quantity": "2",
+    "unit": "unit",
+    "discount": "0",
+}
+ADDRESS = {"detail": "Rua A", "city": "Lisboa", "postal_code": "1000-100", "country": "Portugal"}
+
+
+def valid_body(endpoint: str) -> dict[str, Any]:
+    """A complete body that the API accepts for ``endpoint``."""
+    path = endpoint.split(".")[0]
+    fields: dict[str, Any] = {
+        "date": "01/12/2017",
+        "due_date": "15/12/2017",
+        "retention": "10",
+        "client": dict(CLIENT),
+        "items": [dict(ITEM)],
+    }
+    if path in GUIDES:
+        fields.update(
+            loaded_at="02/12/2017 10:00:00", address_from=dict(ADDRESS), address_to=dict(ADDRESS)
+        )
+    return {FAMILY[path]: fields}
+
+
+def validate(endpoint: str, body: Any, context: Any = None) -> list[tuple[str, str, str]]:
+    return triples(ixrules.validate(body, endpoint, context=context))
+
+
+# (pointer below the root, bad value, good value, expected issues as (message, pointer below
+# the root, rule)). Each case is checked on every document endpoint, create and update.
+FIELD_CASES = {
+    "items-not-array": (
+        "/items",
+        {"item": dict(ITEM)},
+        [dict(ITEM)],
+        [("Items element should be of type array", "/items", "document.items.array")],
+    ),
+    "country": (
+        "/client/country",
+        "Germani",
+        "Germany",
+        [
+            ("Client is invalid", "/client", "document.client.invalid"),
+            ("Country Germani was not found", "/client/country", "country.known"),
+        ],
+    ),
+    "retention": (
+        "/retention",
+        "100",
+        "99.99",
+        [
+            (
+                "Retention must be a number between 0 and 99.99",
+                "/retention",
+                "document.retention.range",
+            )
+        ],
+    ),
+    "client-email": (
+        "/client/email",
+        "bruce.example.com",
+        "bruce+x@example.co.uk",
+        [
+            ("Client is invalid", "/client", "document.client.invalid"),
+            ("Email must be an email address", "/client/email", "client.email.valid"),
+        ],
+    ),
+    "client-not-object": (
+        "/client",
+        "Bruce Norris",
+        {"name": "Bruce Norris"},
+        [("Client is invalid", "/client", "document.client.object")],
+    ),
+    "due-date": (
+        "/due_date",
+        "30/11/2017",
+        "01/12/2017",
+        [("Due date must be later than date", "/due_date", "document.due_date.after_date")],
+    ),
+    "discount": (
+        "/items/0/discount",
+        "10%",
+        "10.5",
+        [
+            ("Invoice items is invalid", "/items", "document.items.invalid"),
+            ("Discount is not a number", "/items/0/discount", "item.discount.number"),
+        ],
+    ),
+    "quantity": (
+        "/items/0/quantity",
+        "0",
+        "0.25",
+        [
+            ("Invoice items is invalid", "/items", "document.items.invalid"),
+            (
+                "Quantity must be a number greater than 0",
+                "/items/0/quantity",
+                "item.quantity.positive",
+            ),
+        ],
+    ),
+    "quantity-text": (
+        "/items/0/quantity",
+        "two",
+        2,
+        [
+            ("Invoice items is invalid", "/items", "document.items.invalid"),
+            (
+                "Quantity must be a number greater than 0",
+                "/items/0/quantity",
+                "item.quantity.positive",
+            ),
+        ],
+    ),
+    "unit-price": (
+        "/items/0/unit_price",
+        "1,50",
+        "1.50",
+        [
+            ("Invoice items is invalid", "/items", "document.items.invalid"),
+            ("Unit price must be a number", "/items/0/unit_price", "item.unit_price.number"),
+        ],
+    ),
+    "unit": (
+        "/items/0/unit",
+        "kg",
+        "hour",
+        [
+            ("Invoice items is invalid", "/items", "document.items.invalid"),
+            (
+                "Unit kg is not included in the list of accepted units",
+                "/items/0/unit",
+                "item.unit.accepted",
+            ),
+        ],
+    ),
+    "unit-empty": (
+        "/items/0/unit",
+        "",
+        "service",
+        [
+            ("Invoice items is invalid", "/items", "document.items.invalid"),
+            (
+                "Unit  is not included in the list of accepted units",
+                "/items/0/unit",
+                "item.unit.accepted",
+            ),
+        ],
+    ),
+    "item-not-object": (
+        "/items/0",
+        "Pen",
+        dict(ITEM),
+        [
+            ("Invoice items is invalid", "/items", "document.items.invalid"),
+            ("Invoice items is invalid", "/items/0", "document.item.object"),
+        ],
+    ),
+    "date": (
+        "/date",
+        "31/02/2017",
+        "28/02/2017",
+        [("Date is not valid", "/date", "document.date.valid")],
+    ),
+}
+
+
+def rooted(endpoint: str, issues: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    root = "/" + FAMILY[endpoint.split(".")[0]]
+    return [(message, root + path, rule) for message, path, rule in issues]
+
+
+@pytest.mark.parametrize("endpoint", DOCUMENT_ENDPOINTS)
+def test_the_valid_body_passes(endpoint: str) -> None:
+    report = ixrules.validate(valid_body(endpoint), endpoint)
+    assert triples(report) == []
+    assert report.ok and report.status == (201 if endpoint.endswith("create") else 200)
+
+
+@pytest.mark.parametrize("case", sorted(FIELD_CASES))
+@pytest.mark.parametrize("endpoint", DOCUMENT_ENDPOINTS)
+def test_field_message(endpoint: str, case: str) -> None:
+    pointer, bad, good, expected = FIELD_CASES[case]
+    root = "/" + FAMILY[endpoint.split(".")[0]]
+    body = valid_body(endpoint)
+    if case == "due-date":  # equal dates are fine, the day before is not
+        assert validate(endpoint, changed(body, root + "/due_date", "01/12/2017")) == []
+    assert validate(endpoint, changed(body, root + pointer, bad)) == rooted(endpoint, expected)
+    assert validate(endpoint, changed(body, root + pointer, good)) == []
+
+
+@pytest.mark.parametrize("endpoint", [e for e in DOCUMENT_ENDPOINTS if e.split(".")[0] in GUIDES])
+@pytest.mark.parametrize("side", ["address_from", "address_to"])
+def test_guide_address_country(endpoint: str, side: str) -> None:
+    root = "/shipping"
+    body = changed(valid_body(endpoint), f"{root}/{side}/country", "Germani")
+    assert validate(endpoint, body) == [
+        ("Country Germani was not found", f"{root}/{side}/country", "country.known")
+    ]
+    assert validate(endpoint, changed(body, f"{root}/{side}/country", "germany")) == []
+
+
+@pytest.mark.parametrize("endpoint", [e for e in DOCUMENT_ENDPOINTS if e.split(".")[0] in GUIDES])
+def test_guide_loaded_at_must_be_in_the_future(endpoint: str) -> None:
+    body = valid_body(endpoint)
+    late = {"now": "2017-12-02T10:00:01"}
+    early = {"now": "2017-12-02T09:59:59"}
+    assert validate(endpoint, body, late) == [
+        ("Loaded at must be later than now", "/shipping/loaded_at", "guide.loaded_at.future")
+    ]
+    assert validate(endpoint, body, early) == []
+    assert ixrules.validate(body, endpoint).skipped == ["guide.loaded_at.future"]
+
+
+MB = "Option to generate MB reference is set but no payment provider is configurated"
+
+
+@pytest.mark.parametrize("endpoint", DOCUMENT_ENDPOINTS)
+def test_mb_reference_needs_a_payment_provider(endpoint: str) -> None:
+    root = "/" + FAMILY[endpoint.split(".")[0]]
+    body = changed(valid_body(endpoint), root + "/mb_reference", "1")
+    without = {"account": {"mb_payment_provider": False}}
+    assert validate(endpoint, body, without) == [
+        (MB, root + "/mb_reference", "document.mb_reference.provider")
+    ]
+    assert validate(endpoint, body, {"account": {"mb_payment_provider": True}}) == []
+    assert validate(endpoint, changed(body, root + "/mb_reference", "0"), without) == []
+    report = ixrules.validate(body, endpoint)
+    assert report.ok and "document.mb_reference.provider" in report.skipped
+
+
+SETTLED = "Invoice has been settled so can't be changed anymore"
+
+
+@pytest.mark.parametrize("path", INVOICES)
+def test_a_settled_invoice_cannot_be_updated(path: str) -> None:
+    endpoint = f"{path}.update"
+    body = {"invoice": {"observations": "Paid in full"}}
+    assert validate(endpoint, body, {"document": {"status": "settled"}}) == [
+        (SETTLED, "/invoice", "document.not_settled")
+    ]
+    assert validate(endpoint, body, {"document": {"status": "final"}}) == []
+    assert ixrules.validate(body, endpoint).skipped == ["document.not_settled"]
+    # creating is never refused for that reason
+    create = ixrules.validate(
+        valid_body(f"{path}.create"), f"{path}.create", context={"document": {"status": "settled"}}
+    )
+    assert create.ok and create.skipped == []
+
+
+@pytest.mark.parametrize("endpoint", [e for e in DOCUMENT_ENDPOINTS if e.endswith(".create")])
+def test_create_requires_client_and_items(endpoint: str) -> None:
+    root = "/" + FAMILY[endpoint.split(".")[0]]
+    body = changed(changed(valid_body(endpoint), root + "/client", DELETE), root + "/items", DELETE)
+    assert validate(endpoint, body) == [
+        ("Client can't be blank", root + "/client", "document.client.required"),
+        ("Document should have at least one item", root + "/items", "document.items.required"),
+    ]
+    assert validate(endpoint, changed(valid_body(endpoint), root + "/items", [])) == [
+        ("Document should have at least one item", root + "/items", "document.items.not_empty")
+    ]
+
+
+@pytest.mark.parametrize("endpoint", [e for e in DOCUMENT_ENDPOINTS if e.endswith(".create")])
+def test_create_requires_names_quantity_and_price(endpoint: str) -> None:
+    root = "/" + FAMILY[endpoint.split(".")[0]]
+    body = valid_body(endpoint)
+    body = changed(body, root + "/client", {"code": "A1"})
+    body = changed(body, root + "/items", [{"description": "no name, price or quantity"}])
+    assert validate(endpoint, body) == [
+        ("Client is invalid", root + "/client", "document.client.invalid"),
+        ("Name is a required field", root + "/client/name", "document.client.name.required"),
+        ("Invoice items is invalid", root + "/items", "document.items.invalid"),
+        ("Name is a required field", root + "/items/0/name", "document.item.name.required"),
+        (
+            "Quantity must be a number greater than 0",
+            root + "/items/0/quantity",
+            "item.quantity.positive",
+        ),
+        ("Unit price must be a number", root + "/items/0/unit_price", "item.unit_price.number"),
+    ]
+
+
+@pytest.mark.parametrize("endpoint", [e for e in DOCUMENT_ENDPOINTS if e.endswith(".update")])
+def test_update_requires_nothing(endpoint: str) -> None:
+    root = FAMILY[endpoint.split(".")[0]]
+    assert validate(endpoint, {root: {}}) == []
+    assert validate(endpoint, {root: {"client": {"code": "A1"}, "items": [{"unit": "day"}]}}) == []
+    assert validate(endpoint, {root: {"items": []}}) == []
+
+
+@pytest.mark.parametrize("absent", [None, False])
+@pytest.mark.parametrize("endpoint", ["invoices.create", "quotes.update", "shippings.create"])
+def test_null_and_false_mean_absent(endpoint: str, absent: Any) -> None:
+    root = FAMILY[endpoint.split(".")[0]]
+    body = valid_body(endpoint)
+    for field in ("retention", "due_date", "date"):
+        body[root][field] = absent
+    for field in ("email", "country"):
+        body[root]["client"][field] = absent
+    for field in ("discount", "unit", "description"):
+        body[root]["items"][0][field] = absent
+    assert validate(endpoint, body) == []
+
+
+def test_absent_required_values_are_reported_even_as_null() -> None:
+    body = valid_body("invoices.create")
+    body["invoice"]["items"][0]["quantity"] = None
+    body["invoice"]["client"] = None
+    assert validate("invoices.create", body) == [
+        ("Client can't be blank", "/invoice/client", "document.client.required"),
+        ("Invoice items is invalid", "/invoice/items", "document.items.invalid"),
+        (
+            "Quantity must be a number greater than 0",
+            "/invoice/items/0/quantity",
+            "item.quantity.positive",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("value", [1, 1.5, "1", " 2.50 ", "1e2", "1_000", "-0.0e1"])
+def test_numbers_are_json_numbers_or_numeric_strings(value: Any) -> None:
+    body = changed(valid_body("invoices.create"), "/invoice/items/0/unit_price", value)
+    assert validate("invoices.create", body) == []
+
+
+@pytest.mark.parametrize("value", [True, "", "1,5", "NaN", "Infinity", "0x10", [1], {"v": 1}])
+def test_what_is_not_a_number(value: Any) -> None:
+    body = changed(valid_body("invoices.create"), "/invoice/items/0/unit_price", value)
+    assert validate("invoices.create", body) == [
+        ("Invoice items is invalid", "/invoice/items", "document.items.invalid"),
+        ("Unit price must be a number", "/invoice/items/0/unit_price", "item.unit_price.number"),
+    ]
+
+
+@pytest.mark.parametrize("date", ["1/2/2017", "01-02-2017", "01.02.2017", "2017-02-01"])
+def test_dates_the_api_reads(date: str) -> None:
+    body = changed(valid_body("invoices.create"), "/invoice/date", date)
+    assert validate("invoices.create", body) == []
+
+
+@pytest.mark.parametrize("country", ["portugal", "PORTUGAL", "Côte d'Ivoire", "Cote d\u2019Ivoire"])
+def test_countries_ignore_case_accents_and_apostrophes(country: str) -> None:
+    body = changed(valid_body("invoices.create"), "/invoice/client/country", country)
+    assert validate("invoices.create", body) == []
+
+
+def test_an_iso_code_is_not_a_country_but_gets_a_hint() -> None:
+    body = changed(valid_body("invoices.create"), "/invoice/client/country", "PT")
+    report = ixrules.validate(body)
+    assert triples(report) == [
+        ("Client is invalid", "/invoice/client", "document.client.invalid"),
+        ("Country PT was not found", "/invoice/client/country", "country.known"),
+    ]
+    assert report.errors[1].hint == "did you mean 'Portugal'?"
+
+
+def test_several_lines_report_each_line() -> None:
+    body = valid_body("invoices.create")
+    body["invoice"]["items"] = [dict(ITEM), dict(ITEM, quantity=-1), dict(ITEM, unit="kg")]
+    assert validate("invoices.create", body) == [
+        ("Invoice items is invalid", "/invoice/items", "document.items.invalid"),
+        (
+            "Quantity must be a number greater than 0",
+            "/invoice/items/1/quantity",
+            "item.quantity.positive",
+        ),
+        (
+            "Unit kg is not included in the list of accepted units",
+            "/invoice/items/2/unit",
+            "item.unit.accepted",
+        ),
+    ]
+    assert ixrules.validate(body).messages == [
+        "Invoice items is invalid",
+        "Quantity must be a number greater than 0",
+        "Unit kg is not included in the list of accepted units",
+    ]
