@@ -192,8 +192,9 @@ class _Builder:
                             source.name, line_of(entry), f"endpoint {endpoint.name!r} defined twice"
                         )
                     endpoints[endpoint.name] = endpoint
-                    for rule_id in _rule_ids(endpoint.body):
-                        rule_endpoints.setdefault(rule_id, []).append(endpoint.name)
+                    for rule in _rules_of(endpoint.body):
+                        if rule.applies_in(endpoint.mode):
+                            rule_endpoints.setdefault(rule.id, []).append(endpoint.name)
         return RuleSet(
             endpoints=endpoints,
             rules=dict(self.rules),
@@ -478,18 +479,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _rule_ids(spec: FieldSpec, seen: set[int] | None = None) -> list[str]:
-    """Every rule id reachable from ``spec``, in order, once each."""
+def _rules_of(spec: FieldSpec, seen: set[int] | None = None) -> list[Rule]:
+    """Every rule reachable from ``spec``, in order, once each."""
     seen = set() if seen is None else seen
     if id(spec) in seen:
         return []
     seen.add(id(spec))
-    out: list[str] = []
-    for rule in (spec.required, spec.invalid, *spec.rules):
-        if rule is not None:
-            out.append(rule.id)
+    out: list[Rule] = [rule for rule in (spec.required, spec.invalid) if rule is not None]
+    out.extend(spec.rules)
     for child in (spec.fields or {}).values():
-        out.extend(_rule_ids(child, seen))
+        out.extend(_rules_of(child, seen))
     if spec.each is not None:
-        out.extend(_rule_ids(spec.each, seen))
-    return list(dict.fromkeys(out))
+        out.extend(_rules_of(spec.each, seen))
+    return list({rule.id: rule for rule in out}.values())
