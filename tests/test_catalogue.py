@@ -30,8 +30,8 @@ def template(message: str) -> re.Pattern[str]:
 #: Seed messages no rule produces yet, with why.
 PENDING = {
     message: "issue 3: its endpoint is not in the rules yet"
-    for message in seed_messages()[seed_messages().index("Invalid state") :]
-    + [
+    for message in [
+        *seed_messages()[seed_messages().index("Invalid state") :],
         "No content type or wrongly specified",
         "Email: is an invalid email",
         "Cc: is an invalid email",
