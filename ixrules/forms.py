@@ -248,14 +248,26 @@ def _number_patterns(
     ruleset = _rules(rules)
     if endpoint is not None:
         return _endpoint_numbers(ruleset, endpoint)
-    out: set[tuple[str, ...]] = set()
-    for spec in ruleset.ruleset.endpoints.values():
-        if any(root in body for root in spec.roots):
-            out |= _endpoint_numbers(ruleset, spec.name)
-    return frozenset(out)
+    out: frozenset[tuple[str, ...]] = frozenset()
+    for root in body:
+        out |= _root_numbers(ruleset, root)
+    return out
 
 
+@lru_cache(maxsize=256)
+def _root_numbers(rules: Rules, root: str) -> frozenset[tuple[str, ...]]:
+    """The number fields of every endpoint whose bodies have the root key ``root``."""
+    out: frozenset[tuple[str, ...]] = frozenset()
+    for spec in rules.ruleset.endpoints.values():
+        if root in spec.roots:
+            out |= _endpoint_numbers(rules, spec.name)
+    return frozenset(path for path in out if path[:1] == (root,))
+
+
+@lru_cache(maxsize=256)
 def _endpoint_numbers(rules: Rules, endpoint: str) -> frozenset[tuple[str, ...]]:
+    """The number fields of ``endpoint`` as paths, ``*`` for any row of a list (computed once
+    per rule set and endpoint: the rule sets are immutable)."""
     spec = rules.endpoint(endpoint)
     out: set[tuple[str, ...]] = set()
     for root in spec.roots or (None,):
