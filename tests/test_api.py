@@ -76,7 +76,11 @@ def test_paths_name_the_root_key_the_body_used() -> None:
         ([], None, "the body must be a JSON object, not an array"),
         ("invoice", None, "the body must be a JSON object, not a string"),
         (None, None, "the body must be a JSON object, not null"),
-        ({}, None, "no root key known to any endpoint: expected one of 'account', 'at_communication'"),
+        (
+            {},
+            None,
+            "no root key known to any endpoint: expected one of 'account', 'at_communication'",
+        ),
         ({"invoices": {}}, None, "got 'invoices'"),
         ({"invoice": {}, "quote": {}}, None, "ambiguous body: root keys 'invoice', 'quote'"),
         (
