@@ -10,7 +10,10 @@ from conftest import triples
 
 import ixrules
 
-TRIAL = "That option is not available during the trial period, it becomes so only after the first payment."
+TRIAL = (
+    "That option is not available during the trial period, it becomes so only after the first "
+    "payment."
+)
 MONTH = "You need to send the month in the request body."
 COMPANY = (
     "Warning! There is required information missing from Company information. Before you export "

@@ -12,14 +12,15 @@ import ixrules
 INVALID_STATE = "Invalid state"
 CANCEL = "Cancel message can't be blank"
 WRONG_STATUS = "The document provided is in an invalid state."
-EVENTS = {
-    **dict.fromkeys(INVOICES, ["finalized", "deleted", "canceled", "settled", "second_copy"]),
-    **dict.fromkeys(
-        ESTIMATES, ["finalized", "deleted", "canceled", "accept", "refuse", "accepted", "refused"]
-    ),
-    **dict.fromkeys(GUIDES, ["finalized", "deleted", "canceled", "second_copy"]),
-    "receipts": ["canceled"],
-    "purchase_orders": ["finalized", "deleted", "canceled", "accepted", "refused", "completed"],
+INVOICE_EVENTS = ("finalized", "deleted", "canceled", "settled", "second_copy")
+ESTIMATE_EVENTS = ("finalized", "deleted", "canceled", "accept", "refuse", "accepted", "refused")
+GUIDE_EVENTS = ("finalized", "deleted", "canceled", "second_copy")
+EVENTS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(INVOICES, INVOICE_EVENTS),
+    **dict.fromkeys(ESTIMATES, ESTIMATE_EVENTS),
+    **dict.fromkeys(GUIDES, GUIDE_EVENTS),
+    "receipts": ("canceled",),
+    "purchase_orders": ("finalized", "deleted", "canceled", "accepted", "refused", "completed"),
 }
 ROOT = {**FAMILY, "receipts": "receipt", "purchase_orders": "purchase_order"}
 EVENT_RULE = {
@@ -121,7 +122,7 @@ def test_the_state_machine_from_the_documents_status(
         assert ixrules.validate(body(path, event), endpoint, context=context).ok
     for event in refused:
         report = ixrules.validate(body(path, event), endpoint, context=context)
-        if event in EVENTS[path] or event == "unsettled" and path in INVOICES:
+        if event in EVENTS[path] or (event == "unsettled" and path in INVOICES):
             assert triples(report) == [
                 (WRONG_STATUS, f"/{ROOT[path]}/state", TRANSITION_RULE[path])
             ]
