@@ -49,9 +49,10 @@ class Report:
     ``status`` is what the API would answer: the endpoint's success status when clean,
     422 for validation errors, or an earlier status (401, 404, 406) when one applies.
     ``skipped`` lists the ids of rules that needed context the caller did not give.
+    ``endpoint`` is None only for a request to a route the API does not have.
     """
 
-    endpoint: str
+    endpoint: str | None
     errors: list[Issue] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     success_status: int = 200
