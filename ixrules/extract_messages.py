@@ -1,8 +1,8 @@
-"""Babel extraction methods: the translatable strings are the rules' messages, so the message
+"""A Babel extraction method: the translatable strings are the rules' messages, so the message
 catalog template (``ixrules/locale/ixrules.pot``) is extracted from ``rules/*.yaml`` with
 Babel's own tooling (``pybabel extract -F tools/babel.cfg``; see docs/forms.md).
 
-Both methods follow Babel's extractor protocol: ``(fileobj, keywords, comment_tags, options)``
+The method follows Babel's extractor protocol: ``(fileobj, keywords, comment_tags, options)``
 yielding ``(line, funcname, message, comments)``.
 """
 
@@ -34,25 +34,6 @@ def extract_rules(
     name = getattr(fileobj, "name", "<rules>")
     document = load_yaml(fileobj.read().decode("utf-8"), str(name))
     yield from _rules_in(document)
-
-
-def extract_lines(
-    fileobj: IO[bytes],
-    keywords: Collection[str],
-    comment_tags: Collection[str],
-    options: Mapping[str, Any],
-) -> Iterator[Extracted]:
-    """Messages listed one per line (blank lines and ``#`` comments skipped): the API's
-    messages that no rule produces yet, translated ahead of their rules.
-
-    >>> import io
-    >>> list(extract_lines(io.BytesIO(b"# pending\\n\\nInvalid state\\n"), (), (), {}))
-    [(3, None, 'Invalid state', ['no rule yet'])]
-    """
-    for number, line in enumerate(fileobj.read().decode("utf-8").splitlines(), start=1):
-        message = line.strip()
-        if message and not message.startswith("#"):
-            yield number, None, message, ["no rule yet"]
 
 
 def _rules_in(node: Any) -> Iterator[Extracted]:
