@@ -37,6 +37,8 @@ NUMBER_CHECKS = frozenset({"number"})
 #: Stands for "any index of this list" in :func:`number_fields`.
 ANY_INDEX = "*"
 
+#: Longer indices are no row of any form (and would be slow to read as numbers).
+_MAX_INDEX_DIGITS = 18
 _NAME = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 #: Group separators that people type as a plain space or a dot (pt_PT, fr_FR, ...).
@@ -180,6 +182,8 @@ def _path(name: str, occurrence: int) -> list[str | int | tuple[int]]:
             appended = True
             path.append((occurrence,))
         elif segment.isdigit() and segment.isascii():
+            if len(segment) > _MAX_INDEX_DIGITS:
+                raise FormError(name, f"has an index longer than {_MAX_INDEX_DIGITS} digits")
             path.append(int(segment))
         else:
             path.append(segment)

@@ -236,6 +236,7 @@ def test_the_callers_form_is_never_modified() -> None:
         ("[items]", "is not a form field name like name[key][0]"),
         ("", "is empty"),
         ("invoice[items][][tags][]", "has more than one []"),
+        ("invoice[items][1234567890123456789][name]", "has an index longer than 18 digits"),
     ],
 )
 def test_a_malformed_name_is_a_form_error_naming_the_field(name: str, problem: str) -> None:
