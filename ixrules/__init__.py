@@ -3,6 +3,10 @@
 >>> import ixrules
 >>> ixrules.validate({"item": {"name": "Pen", "unit_price": "1.5"}}).ok
 True
+>>> ixrules.check_request("PUT", "https://acme.app.invoicexpress.com/quotes/7/change-state.json"
+...     "?api_key=k", headers={"Content-Type": "application/json"},
+...     body={"quote": {"state": "accept"}}, context={"document": {"status": "draft"}}).status
+406
 """
 
 from .__about__ import __version__
@@ -10,6 +14,7 @@ from .api import Rules, endpoints, validate
 from .context import ContextError
 from .endpoints import BodyError, EndpointError
 from .report import Issue, Report
+from .requests import check_request
 from .yamlsource import RuleFileError
 
 __all__ = [
@@ -21,6 +26,7 @@ __all__ = [
     "RuleFileError",
     "Rules",
     "__version__",
+    "check_request",
     "endpoints",
     "validate",
 ]

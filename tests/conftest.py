@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 # many more examples; the normal suite keeps the counts those tests ask for.
 settings.register_profile(
     "long",
-    max_examples=500,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import string
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -86,7 +87,9 @@ class CheckStrategy:
     ``spoil``: for checks on an object (cross-field), make a generated object pass, or the
     field updates that make it fail. ``context_pass``/``context_fail``: for checks that read
     the context, the context entries (dotted key -> value) under which it passes/fails for a
-    value. ``reads``: the context keys it reads.
+    value (``context_fail`` gives None when no context fails it for that value). ``reads``:
+    the context keys it reads. ``fields``: for a check on an object, the fields a generated
+    object always has (not blank), so that it passes.
     """
 
     valid: Callable[[Args], Strategy] | None = None
@@ -94,8 +97,9 @@ class CheckStrategy:
     repair: Callable[[dict[str, Any], Args], dict[str, Any]] | None = None
     spoil: Callable[[Args], Strategy] | None = None
     context_pass: Callable[[Args, Any], dict[str, Any]] | None = None
-    context_fail: Callable[[Args, Any], dict[str, Any]] | None = None
+    context_fail: Callable[[Args, Any], dict[str, Any] | None] | None = None
     reads: Callable[[Args], tuple[str, ...]] = lambda args: ()
+    fields: Callable[[Args], tuple[str, ...]] = lambda args: ()
 
 
 def _texts_with_a_digit(alphabet: str = string.ascii_letters) -> Strategy:
@@ -303,6 +307,45 @@ def _a_status_outside(args: Args, value: Any) -> dict[str, Any]:
     return {args["key"]: "ixrules-test-" + "-".join(sorted(map(str, args["values"])))}
 
 
+def _email_lists(args: Args) -> Strategy:
+    joined = st.builds(
+        lambda parts, separator: separator.join(parts),
+        st.lists(_emails({}), min_size=1, max_size=3),
+        st.sampled_from([",", ";", ", ", " ; "]),
+    )
+    return joined | st.sampled_from(["", " ", ",", " ; "]) if args.get("allow_blank") else joined
+
+
+def _bad_email_lists(args: Args) -> Strategy:
+    bad = _bad_emails({"allow_blank": True}).filter(lambda v: isinstance(v, str) and v.strip())
+    mixed = st.builds(lambda good, wrong: f"{good}, {wrong}", _emails({}), bad)
+    blank = st.sampled_from(["", ",", " ; "]) if not args.get("allow_blank") else st.nothing()
+    return mixed | bad.filter(lambda v: "," not in v and ";" not in v) | st.integers() | blank
+
+
+def _matching(args: Args) -> Strategy:
+    return st.from_regex(args["regex"], fullmatch=True).filter(
+        lambda text: text == text.strip() and 0 < len(text) <= 256
+    )
+
+
+def _not_matching(args: Args) -> Strategy:
+    return st.text(max_size=20).filter(
+        lambda text: re.fullmatch(args["regex"], text.strip()) is None
+    )
+
+
+def _pattern(negate: bool) -> Callable[[Args], Strategy]:
+    return lambda args: (_not_matching if bool(args.get("negate")) != negate else _matching)(args)
+
+
+def _event_fail(args: Args, value: Any) -> dict[str, Any] | None:
+    for status, events in args["transitions"].items():
+        if shown(value) not in events:
+            return {"document.status": status}
+    return None
+
+
 CHECK_STRATEGIES: dict[str, CheckStrategy] = {
     "object": CheckStrategy(
         valid=lambda args: st.dictionaries(st.text(max_size=6), JSON, max_size=3),
@@ -376,6 +419,49 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
             args["key"]: ["x", f" {value.upper() if isinstance(value, str) else value} "]
         },
         reads=_key,
+    ),
+    "email_list": CheckStrategy(valid=_email_lists, invalid=_bad_email_lists),
+    "pattern": CheckStrategy(valid=_pattern(False), invalid=_pattern(True)),
+    "field_given": CheckStrategy(
+        spoil=lambda args: st.fixed_dictionaries({args["field"]: st.sampled_from(["", "  "])}),
+        fields=lambda args: (args["field"],),
+    ),
+    "field_blank": CheckStrategy(),  # a guard on an object: it decides, never fails
+    "given_when": CheckStrategy(
+        spoil=lambda args: st.fixed_dictionaries(
+            {args["key"]: st.just(args["equals"]), args["field"]: st.sampled_from(["", " "])}
+        ),
+        fields=lambda args: (args["field"],),
+    ),
+    "context_false": CheckStrategy(
+        context_pass=lambda args, value: {args["key"]: False},
+        context_fail=lambda args, value: {args["key"]: True},
+        reads=_key,
+    ),
+    "context_positive": CheckStrategy(
+        context_pass=lambda args, value: {args["key"]: 3},
+        context_fail=lambda args, value: {args["key"]: 0},
+        reads=_key,
+    ),
+    "account_not_in": CheckStrategy(
+        context_pass=lambda args, value: {"account.country": "Atlantis"},
+        context_fail=lambda args, value: {"account.country": args["countries"][-1].lower()},
+        reads=lambda args: ("account.country",),
+    ),
+    "same_as_context": CheckStrategy(
+        context_pass=lambda args, value: {args["key"]: f" {shown(value).upper()} "},
+        context_fail=lambda args, value: {args["key"]: f"X{shown(value)}0"},
+        reads=_key,
+    ),
+    "event_allowed": CheckStrategy(
+        context_pass=lambda args, value: {"document.status": "ixrules-test-status"},
+        context_fail=_event_fail,
+        reads=lambda args: ("document.status",),
+    ),
+    "json_content_type": CheckStrategy(
+        context_pass=lambda args, value: {"request.content_type": "application/json"},
+        context_fail=lambda args, value: {"request.content_type": "text/plain"},
+        reads=lambda args: ("request.content_type",),
     ),
 }
 
@@ -503,7 +589,7 @@ class Maker:
 
     def passes(self, rule: Rule, value: Any) -> bool:
         """The rule's own check function (used only for the *other* rules of a value)."""
-        if rule.check is None or not self.runs(rule, value):
+        if rule.check is None or is_absent(value) or not self.runs(rule, value):
             return True
         return bool(CHECKS[rule.check].fn(value, self.env(), **rule.args))
 
@@ -515,6 +601,16 @@ class Maker:
         )
 
     # building
+    def top(self, spec: FieldSpec, site: Site) -> dict[str, Any]:
+        """The body's object (of any keys, when the rules say nothing of its fields)."""
+        if spec.fields is None and spec.each is None:
+            self.sites.append(site)
+            value = self.settle(spec, self.build_object(spec, site))
+        else:
+            value = self.build(spec, site)
+        assume(isinstance(value, dict))
+        return value  # type: ignore[no-any-return]
+
     def build(self, spec: FieldSpec, site: Site) -> Any:
         self.sites.append(site)
         if spec.fields is not None:
@@ -532,10 +628,18 @@ class Maker:
         return Site((*site.parts, key), (*site.chain, (site.parts, site.spec)), spec)
 
     def build_object(self, spec: FieldSpec, site: Site) -> dict[str, Any]:
-        assert spec.fields is not None
+        fields = spec.fields or {}
         obj: dict[str, Any] = {}
-        for name, child in spec.fields.items():
-            if self.required_here(child):
+        wanted = {
+            name
+            for rule in self.applicable(spec)
+            if (strategy := strategy_of(rule.check)) is not None
+            for name in strategy.fields(rule.args)
+        }
+        for name in sorted(wanted - set(fields)):
+            obj[name] = self.draw(st.text(string.ascii_letters, min_size=1, max_size=8))
+        for name, child in fields.items():
+            if self.required_here(child) or name in wanted:
                 choice = "present"
             else:
                 choice = self.draw(st.sampled_from(["present", "present", "missing", None, False]))
@@ -549,7 +653,7 @@ class Maker:
             )
         )
         for name, value in extra.items():
-            if name not in spec.fields:
+            if name not in fields:
                 obj["x_" + name] = value
         return obj
 
@@ -638,8 +742,7 @@ def valid_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     needs one passes, or no context at all (those rules are then skipped)."""
     spec = ruleset_endpoints()[endpoint]
     maker, root, top = _start(draw, spec)
-    value = maker.build(spec.body, top)
-    assume(isinstance(value, dict))
+    value = maker.top(spec.body, top)
     body = _wrap(spec, root, value)
     maker.finish(body)
     context = maker.context if maker.with_context else None
@@ -667,8 +770,7 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     broken rule's message at its path, after the umbrella message of each container it is in."""
     spec = ruleset_endpoints()[endpoint]
     maker, root, top = _start(draw, spec)
-    value = maker.build(spec.body, top)
-    assume(isinstance(value, dict))
+    value = maker.top(spec.body, top)
     body = _wrap(spec, root, value)
     maker.finish(body)
 
@@ -732,6 +834,7 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
         for name, item in updates.items():  # the changed fields stay valid on their own
             child = (site.spec.fields or {}).get(name)
             if child is not None:
+                assume(not (is_absent(item) and maker.required_here(child)))
                 for other in maker.applicable(child):
                     assume(maker.passes(other, item))
     else:
@@ -743,7 +846,9 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
                     continue
                 if other.check is not None:
                     assume(not maker.guard_passes(other, other_value))
-        for key, entry in strategy.context_fail(rule.args, current).items():
+        failing = strategy.context_fail(rule.args, current)
+        assume(failing is not None)
+        for key, entry in (failing or {}).items():
             set_dotted(maker.context, key, entry)
 
     assume(maker.runs(rule, current))  # its guard holds and its context is there

@@ -606,14 +606,16 @@ def test_a_file_that_is_not_utf8(tmp_path: object) -> None:
 
 
 def test_shipped_context_rules_declare_what_they_need() -> None:
-    """A rule whose check reads the context at ``key`` lists that key in ``needs``: without
-    it, a call without context would fail the rule instead of skipping it."""
+    """A rule whose check reads the context lists the keys it reads in ``needs``: without
+    them, a call without context would fail the rule instead of skipping it. (What each check
+    reads is said in tests/strategies.py.)"""
+    from strategies import CHECK_STRATEGIES
+
     for rule in default_rules().ruleset.rules.values():
         for name, args in ((rule.check, rule.args), rule.when or (None, {})):
-            if name is not None and "key" in args:
-                assert args["key"] in rule.needs, f"{rule.origin}: {rule.id} reads {args['key']}"
-            if name == "after_now":
-                assert "now" in rule.needs, f"{rule.origin}: {rule.id} reads now"
+            strategy = CHECK_STRATEGIES.get(name or "")
+            read = set(strategy.reads(args)) if strategy is not None else set()
+            assert read <= set(rule.needs), f"{rule.origin}: {rule.id} reads {sorted(read)}"
 
 
 def test_every_registered_check_is_documented() -> None:

@@ -34,6 +34,7 @@ from strategies import (
 import ixrules
 from ixrules.api import default_rules
 from ixrules.checks import CHECKS
+from ixrules.loader import _rules_of
 
 ENDPOINTS = ixrules.endpoints()
 
@@ -50,6 +51,8 @@ def _distinct() -> list[str]:
 
 
 DISTINCT = _distinct()
+#: Endpoints with something to break (a body of any keys has no rule).
+BREAKABLE = [name for name in DISTINCT if _rules_of(ruleset_endpoints()[name].body)]
 RULES = default_rules().ruleset.rules
 DOCUMENTED = (ixrules.BodyError, ixrules.EndpointError, ixrules.ContextError)
 
@@ -76,7 +79,7 @@ def test_every_endpoint_is_generated() -> None:
 
 
 @pytest.mark.parametrize("endpoint", DISTINCT)
-@relaxed(25)
+@relaxed(12)
 @given(data=st.data())
 def test_a_valid_body_passes(endpoint: str, data: st.DataObject) -> None:
     case = data.draw(valid_cases(endpoint), label="case")
@@ -86,8 +89,8 @@ def test_a_valid_body_passes(endpoint: str, data: st.DataObject) -> None:
     assert set(report.skipped) == case.skipped
 
 
-@pytest.mark.parametrize("endpoint", DISTINCT)
-@relaxed(40)
+@pytest.mark.parametrize("endpoint", BREAKABLE)
+@relaxed(20)
 @given(data=st.data())
 def test_one_broken_thing_has_exactly_its_message(endpoint: str, data: st.DataObject) -> None:
     case = data.draw(broken_cases(endpoint), label="case")
@@ -118,7 +121,7 @@ def _check_report(body: Any, endpoint: str | None, context: Any) -> None:
         else:
             head, _, tail = rule.message.partition("{value}")
             assert issue.message.startswith(head) and issue.message.endswith(tail)
-        assert issue.path.startswith("/")
+        assert issue.path == "" or issue.path.startswith("/")
         if spec.roots:
             assert issue.path.split("/")[1] in spec.roots
         assert _parent_exists(body, issue.path)
@@ -144,7 +147,7 @@ def _parent_exists(body: Any, path: str) -> bool:
 
 
 @pytest.mark.parametrize("endpoint", DISTINCT)
-@relaxed(40)
+@relaxed(20)
 @given(data=st.data())
 def test_anything_shaped_like_the_body(endpoint: str, data: st.DataObject) -> None:
     body, context = data.draw(shaped_noise(endpoint), label="body and context")

@@ -101,7 +101,10 @@ def test_threads_get_the_serial_answers() -> None:
     work = cases()
     serial = [answer(rules, *case) for case in work]
     answered = {got["endpoint"] for got in serial if isinstance(got, dict)}
-    assert len(work) >= 40 and answered == set(ixrules.endpoints())
+    with_rules = {
+        name for names in default_rules().ruleset.rule_endpoints.values() for name in names
+    }
+    assert len(work) >= 40 and answered >= with_rules
     results = run_threads(rules, work)
     for index, rounds in enumerate(results):
         expected = serial[index:] + serial[:index]
