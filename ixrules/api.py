@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -11,19 +11,24 @@ from .checks import Env
 from .compiler import Node, compile_body
 from .context import Context
 from .endpoints import BodyError, resolve
-from .engine import Call, make_schema, run_cerberus, walk
+from .engine import Call, walk
 from .loader import load_rule_dir
 from .model import EndpointSpec, RuleSet
 from .report import Report
 
 #: How calls are run: ``fast`` walks the compiled tree; ``cerberus`` runs the same programs
-#: through Cerberus (the reference executor, slower, kept to check the fast one against).
+#: through Cerberus (the reference executor, slower, kept to hold the fast one to it).
 Executor = Literal["fast", "cerberus"]
 EXECUTORS: tuple[Executor, ...] = ("fast", "cerberus")
 
 
 class Rules:
     """A loaded, compiled rule set: immutable, shared, safe to use from many threads.
+
+    Each body spec is compiled once into a program tree and the Cerberus schema written from
+    it. Calls walk the tree (``executor="fast"``, the default) or run the schema through
+    Cerberus (``executor="cerberus"``, the reference). Cerberus checks the schemas when they
+    are first needed (``schema()`` or the Cerberus executor), so plain calls never import it.
 
     >>> rules = Rules.load()
     >>> rules.validate({"quote": {"items": [{"unit": "kg"}]}}, "quotes.update").messages
@@ -39,13 +44,22 @@ class Rules:
         for endpoint in ruleset.endpoints.values():
             roots.setdefault(id(endpoint.body), {}).update(dict.fromkeys(endpoint.roots or ("",)))
         self._nodes: dict[int, Node] = {}
-        self._schemas: dict[int, Mapping[str, Any]] = {}
+        self._schemas: dict[int, dict[str, Any]] = {}
         for endpoint in ruleset.endpoints.values():
             key = id(endpoint.body)
             if key not in self._nodes:
-                node, schema = compile_body(endpoint.body, tuple(roots[key]))
-                self._nodes[key] = node
-                self._schemas[key] = make_schema(schema)
+                self._nodes[key], self._schemas[key] = compile_body(
+                    endpoint.body, tuple(roots[key])
+                )
+        if executor == "cerberus":
+            self._checked  # noqa: B018 (check the schemas now: the executor needs them)
+
+    @cached_property
+    def _checked(self) -> dict[int, Mapping[str, Any]]:
+        """The compiled schemas, checked by Cerberus' own schema validation (once)."""
+        from .reference import check_schema
+
+        return {key: check_schema(schema) for key, schema in self._schemas.items()}
 
     @classmethod
     def load(cls, directory: str | Path | None = None, *, executor: Executor = "fast") -> Rules:
@@ -64,15 +78,16 @@ class Rules:
         return find(self.ruleset.endpoints, name)
 
     def schema(self, name: str) -> dict[str, Any]:
-        """The Cerberus schema of endpoint ``name``'s bodies, checked by Cerberus when the rules
-        were compiled: each root key's rules, with our one custom rule ``ix`` at every node.
+        """The Cerberus schema of endpoint ``name``'s bodies, checked by Cerberus: each root
+        key's rules, with our one custom rule ``ix`` at every node (``ixrules.reference.
+        IxValidator`` runs it).
 
         >>> schema = Rules.load().schema("invoices.create")
         >>> sorted(schema), sorted(schema["invoice"]["schema"]["items"])
         (['invoice'], ['ix', 'nullable', 'schema'])
         """
         spec = self.endpoint(name)
-        validated = self._schemas[id(spec.body)]
+        validated = self._checked[id(spec.body)]
         return {root: validated[root] for root in spec.roots or ("",)}
 
     def validate(
@@ -93,7 +108,9 @@ class Rules:
         if self.executor == "fast":
             issues = walk(self._nodes[key], value, where, call)
         else:
-            issues = run_cerberus(self._schemas[key], value, where, call)
+            from .reference import run_cerberus
+
+            issues = run_cerberus(self._checked[key], value, where, call)
         return Report(
             endpoint=spec.name,
             errors=issues,

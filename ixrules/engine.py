@@ -6,8 +6,9 @@ Two executors do the same thing over the same compiled programs:
   Cerberus does with our schemas (null allowed, ``schema`` for objects and arrays, unknown keys
   allowed and never walked, the ``ix`` rule at each node) without Cerberus' per-value child
   validators, rule queues and error trees, which were nearly all of the time of a call.
-* ``run_cerberus``: Cerberus itself, through ``IxValidator`` and its one custom rule ``ix``.
-  It is the reference the tests hold ``walk`` to (same issues, same order).
+* ``ixrules.reference.run_cerberus``: Cerberus itself, through ``IxValidator`` and its one
+  custom rule ``ix``. It is the reference the tests hold ``walk`` to (same issues, same order),
+  and it shares this module's rule evaluation.
 
 Nothing per call is stored on shared objects: each call collects into its own ``Call``.
 """
@@ -17,9 +18,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from cerberus import Validator
-from cerberus.schema import DefinitionSchema
 
 from .checks import Env
 from .compiler import BoundRule, Node, Program
@@ -78,7 +76,7 @@ def walk(node: Node, value: Any, root: str, call: Call) -> list[Issue]:
             continue
         program = node.program
         for bound in program.rules:
-            if _run(bound, value, parts, call, mode):
+            if run_rule(bound, value, parts, call, mode):
                 break  # one message per value: its first failing rule
         fields, each = node.fields, node.each
         if fields is not None:
@@ -87,7 +85,7 @@ def walk(node: Node, value: Any, root: str, call: Call) -> list[Issue]:
             if program.invalid is not None:
                 umbrellas.append((parts, program.invalid))
             if requires and program.required:
-                _require(program, value, parts, call, mode)
+                require(program, value, parts, call, mode)
             below = [
                 (child, item, (*parts, key))
                 for key, item in value.items()
@@ -102,51 +100,10 @@ def walk(node: Node, value: Any, root: str, call: Call) -> list[Issue]:
     return finish(call)
 
 
-# --- the reference executor ---------------------------------------------------------------
-
-
-class IxValidator(Validator):  # type: ignore[misc]
-    """Cerberus Validator with the ``ix`` rule; everything else is stock Cerberus."""
-
-    def _validate_ix(self, program: Program, field: str, value: Any) -> None:
-        """{'nullable': True}"""
-        call: Call = self._config["ix_call"]
-        if absent(value):
-            self._drop_remaining_rules()
-            return
-        parts = (*self.document_path, field)
-        mode = call.env.mode
-        for bound in program.rules:
-            if _run(bound, value, parts, call, mode):
-                break
-        container = program.container
-        if container is None:
-            return
-        if not isinstance(value, container):
-            self._drop_remaining_rules("schema")
-            return
-        if program.invalid is not None:
-            call.umbrellas.append((parts, program.invalid))
-        if program.required and mode != "update" and isinstance(value, Mapping):
-            _require(program, value, parts, call, mode)
-
-
-def run_cerberus(schema: DefinitionSchema, value: Any, root: str, call: Call) -> list[Issue]:
-    """Validate ``value`` (found under the key ``root``) with Cerberus and return its issues."""
-    validator = IxValidator(schema, allow_unknown=True, ix_call=call)
-    validator.validate({root: value}, normalize=False)
-    return finish(call)
-
-
-def make_schema(rules: dict[str, Any]) -> DefinitionSchema:
-    """Check a compiled schema with Cerberus once, so calls can share it."""
-    return DefinitionSchema(IxValidator(), rules)
-
-
 # --- what both executors share ------------------------------------------------------------
 
 
-def _run(bound: BoundRule, value: Any, parts: tuple[Any, ...], call: Call, mode: str) -> bool:
+def run_rule(bound: BoundRule, value: Any, parts: tuple[Any, ...], call: Call, mode: str) -> bool:
     """Evaluate one rule on a present value; True when it failed (and was reported)."""
     rule = bound.rule
     if rule.modes is not None and mode not in rule.modes:
@@ -173,7 +130,7 @@ def _run(bound: BoundRule, value: Any, parts: tuple[Any, ...], call: Call, mode:
     return True
 
 
-def _require(
+def require(
     program: Program, value: Mapping[str, Any], parts: tuple[Any, ...], call: Call, mode: str
 ) -> None:
     """Report the children that must be present and are not."""

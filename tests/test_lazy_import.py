@@ -28,9 +28,14 @@ def test_import_loads_nothing_heavy() -> None:
     assert [name for name in HEAVY if name in loaded] == []
 
 
-def test_first_use_loads_the_rules() -> None:
+def test_validating_never_loads_cerberus() -> None:
     loaded = modules_after("import ixrules; ixrules.validate({'invoice': {}})")
-    assert "cerberus" in loaded and "ixrules.api" in loaded
+    assert "ixrules.api" in loaded and "yaml" in loaded and "cerberus" not in loaded
+
+
+def test_the_cerberus_side_loads_when_asked_for() -> None:
+    loaded = modules_after("import ixrules; ixrules.Rules.load().schema('invoices.create')")
+    assert "cerberus" in loaded and "ixrules.reference" in loaded
 
 
 @pytest.mark.parametrize("name", sorted(set(ixrules.__all__) - {"__version__"}))

@@ -1,0 +1,310 @@
+"""ixrules against the alternatives, in one process, on the same bodies; and the costs around a
+call (compiling the rules, importing the package, the command line). Prints one markdown report.
+
+    tox -e bench                  # or: python bench/run.py [--quick]
+
+Times are medians of repeated timeit runs (each run long enough to be measured, garbage
+collection off as timeit does it); the ratios compare medians taken in this one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from alternatives import cerberus_validator, jsonschema_validator  # noqa: E402
+from bodies import CASES, invoice, invoice_with_errors  # noqa: E402
+
+import ixrules  # noqa: E402
+from ixrules.api import Rules, rules_dir  # noqa: E402
+from ixrules.loader import load_rule_dir  # noqa: E402
+
+TARGETS = {
+    "validate / hand-written Cerberus, 10-line invoice (valid and 5 errors)": "<= 0.5x",
+    "validate / jsonschema, valid 10-line invoice": "<= 1.0x",
+    "200-line invoice / 10-line invoice": "<= 25x",
+    "import ixrules": "< 60 ms",
+    "ixrules --version": "< 150 ms",
+    "JSON Lines, --jobs 2 speed-up over --jobs 1": ">= 1.7x",
+}
+
+
+def per_call(fn: Callable[[Any], Any], arg: Any, repeat: int) -> float:
+    """Median seconds per call of ``fn(arg)``."""
+    timer = timeit.Timer(lambda: fn(arg))
+    number, _ = timer.autorange()
+    return statistics.median(timer.repeat(repeat=repeat, number=number)) / number
+
+
+def wall(argv: Sequence[str], runs: int, **kwargs: Any) -> float:
+    """Median wall seconds of running ``argv`` to completion."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, check=False, **kwargs)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_rss(argv: Sequence[str]) -> tuple[float, int]:
+    """Wall seconds and the peak resident memory (KiB) of the largest process of one run."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - start, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def ms(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds * 1000:.1f} ms"
+
+
+def us(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds * 1e6:,.0f} µs"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "n/a" if a is None or b is None else f"{a / b:.2f}x"
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores; {platform.platform()}",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}); "
+        f"ixrules {ixrules.__version__}, Cerberus {version('cerberus')}, "
+        f"jsonschema {version('jsonschema')}",
+    ]
+
+
+# --- validate against the alternatives ----------------------------------------------------
+
+
+def validators(repeat: int) -> tuple[list[str], dict[str, float | None]]:
+    fast = ixrules.validate
+    reference = Rules.load(executor="cerberus")
+    known = set(ixrules.endpoints())
+    rows = [
+        "| case | ixrules | hand-written Cerberus | jsonschema | ixrules / Cerberus "
+        "| ixrules / jsonschema | ixrules on its Cerberus executor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    medians: dict[str, float | None] = {}
+    notes = []
+    for case, (body, endpoint, schema, has_errors) in CASES.items():
+        cerberus, jsonschema = cerberus_validator(schema), jsonschema_validator(schema)
+        ours = ref = None
+        if endpoint in known:
+            found = not fast(body, endpoint).ok
+            if found != has_errors:
+                notes.append(f"- note: ixrules {'found' if found else 'missed'} issues in {case}")
+            ours = per_call(lambda b, e=endpoint: fast(b, e), body, repeat)
+            ref = per_call(lambda b, e=endpoint: reference.validate(b, e), body, repeat)
+        for name, fn in (("Cerberus", cerberus), ("jsonschema", jsonschema)):
+            result = fn(body)
+            found = result is not True and bool(result)
+            if found != has_errors:
+                notes.append(f"- note: {name} {'found' if found else 'missed'} issues in {case}")
+        theirs = per_call(cerberus, body, repeat)
+        js = per_call(jsonschema, body, repeat)
+        medians[case] = ours
+        rows.append(
+            f"| {case} | {us(ours)} | {us(theirs)} | {us(js)} | {ratio(ours, theirs)} "
+            f"| {ratio(ours, js)} | {us(ref)} |"
+        )
+        medians[f"{case}/cerberus"], medians[f"{case}/jsonschema"] = theirs, js
+    return rows + (["", *notes] if notes else []), medians
+
+
+# --- compiling, importing, the command line -----------------------------------------------
+
+
+def compile_times(runs: int) -> list[str]:
+    directory = rules_dir()
+    loads, compiles = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        ruleset = load_rule_dir(directory)
+        middle = time.perf_counter()
+        Rules(ruleset)
+        loads.append(middle - start)
+        compiles.append(time.perf_counter() - middle)
+    first = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time; start = time.perf_counter(); import ixrules; "
+            "ixrules.validate({'invoice': {}}, 'invoices.update'); "
+            "print(time.perf_counter() - start)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        f"- rule files read and checked (YAML -> model): {ms(statistics.median(loads))}",
+        f"- compiled (program trees, and Cerberus schemas checked by Cerberus): "
+        f"{ms(statistics.median(compiles))}",
+        f"- first `validate` in a fresh process (imports + load + compile + call): "
+        f"{ms(float(first))}",
+    ]
+
+
+def import_times(runs: int) -> tuple[list[str], float, float]:
+    cumulative = []
+    for _ in range(runs):
+        err = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import ixrules"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
+        line = [row for row in err.splitlines() if row.rstrip().endswith("| ixrules")][-1]
+        cumulative.append(int(line.split("|")[1]) / 1e6)
+    bare = wall([sys.executable, "-c", "pass"], runs)
+    loaded = wall([sys.executable, "-c", "import ixrules"], runs)
+    importtime = statistics.median(cumulative)
+    lines = [
+        f"- `python -X importtime -c 'import ixrules'`: {ms(importtime)} (cumulative)",
+        f"- wall, `python -c 'import ixrules'`: {ms(loaded)} "
+        f"(the bare interpreter, `python -c pass`: {ms(bare)})",
+    ]
+    return lines, importtime, loaded
+
+
+def command() -> list[str]:
+    script = shutil.which("ixrules", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "ixrules"]
+
+
+def cli_times(runs: int, bodies: int) -> tuple[list[str], float, float | None]:
+    cli = command()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    version_wall = wall([*cli, "--version"], runs * 2, **quiet)
+    lines = [f"- `ixrules --version`: {ms(version_wall)}"]
+    lint_help = subprocess.run([*cli, "lint", "--help"], capture_output=True, text=True).stdout
+    extra = ["--no-progress"] if "--no-progress" in lint_help else []
+    speedup = None
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "invoice.json"
+        one.write_text(__import__("json").dumps(invoice(10)))
+        lines.append(
+            f"- `ixrules lint` one file (valid 10-line invoice): "
+            f"{ms(wall([*cli, 'lint', *extra, str(one)], runs, **quiet))}"
+        )
+        if not re.search(r"--jobs\b", lint_help):
+            lines.append("- JSON Lines, --jobs 1 / --jobs 2: n/a (`ixrules lint` has no --jobs)")
+            return lines, version_wall, None
+        many = Path(tmp) / "bodies.jsonl"
+        write_jsonl(many, bodies)
+        size = many.stat().st_size / 1e6
+        results = {}
+        for jobs in (1, 2):
+            argv = [*cli, "lint", "--jobs", str(jobs), *extra, str(many)]
+            runs_here = [peak_rss(argv) for _ in range(max(1, runs // 3))]
+            seconds = statistics.median(run[0] for run in runs_here)
+            rss = max(run[1] for run in runs_here)
+            results[jobs] = seconds
+            lines.append(
+                f"- `ixrules lint --jobs {jobs}` on {bodies:,} JSON Lines bodies ({size:.0f} MB, "
+                f"1 in 100 with 5 errors): {seconds:.2f} s, {bodies / seconds:,.0f} bodies/s, "
+                f"peak RSS of the largest process {rss / 1024:.0f} MiB"
+            )
+        speedup = results[1] / results[2]
+        lines.append(f"- --jobs 2 speed-up over --jobs 1: {speedup:.2f}x")
+        small = max(1, bodies // 10)
+        write_jsonl(many, small)
+        _, rss_small = peak_rss([*cli, "lint", "--jobs", "1", *extra, str(many)])
+        lines.append(
+            f"- memory: peak RSS with {small:,} bodies (--jobs 1): {rss_small / 1024:.0f} MiB"
+        )
+    return lines, version_wall, speedup
+
+
+def write_jsonl(path: Path, count: int) -> None:
+    import json
+
+    good, bad = json.dumps(invoice(10)), json.dumps(invoice_with_errors())
+    with path.open("w", encoding="utf-8") as out:
+        for index in range(count):
+            out.write(bad if index % 100 == 99 else good)
+            out.write("\n")
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, 10,000 JSON Lines")
+    parser.add_argument("--jsonl", type=int, help="how many JSON Lines bodies (100,000)")
+    parser.add_argument("--no-cli", action="store_true", help="skip the command-line timings")
+    args = parser.parse_args(argv)
+    repeat = 3 if args.quick else 7
+    bodies = args.jsonl or (10_000 if args.quick else 100_000)
+
+    print("## validate: median time per call\n")
+    rows, medians = validators(repeat)
+    print("\n".join(rows))
+    small, large = medians["invoice, 10 lines, valid"], medians["invoice, 200 lines, valid"]
+    print(f"\n- 200-line invoice / 10-line invoice (ixrules): {ratio(large, small)}")
+    print("\n## Around a call\n")
+    print("\n".join(compile_times(repeat)))
+    lines, importtime, import_wall = import_times(repeat * 3)
+    print("\n".join(lines))
+    version_wall = speedup = None
+    if not args.no_cli:
+        cli_lines, version_wall, speedup = cli_times(repeat, bodies)
+        print("\n".join(cli_lines))
+
+    valid, invalid = "invoice, 10 lines, valid", "invoice, 10 lines, 5 errors"
+    measured = [
+        f"{ratio(medians[valid], medians[valid + '/cerberus'])} and "
+        f"{ratio(medians[invalid], medians[invalid + '/cerberus'])}",
+        ratio(medians[valid], medians[valid + "/jsonschema"]),
+        ratio(large, small),
+        f"{ms(importtime)} importtime, {ms(import_wall)} wall",
+        ms(version_wall),
+        "n/a" if speedup is None else f"{speedup:.2f}x",
+    ]
+    print("\n## Targets\n")
+    print("| target | wanted | measured |\n|---|---|---|")
+    for (target, wanted), got in zip(TARGETS.items(), measured, strict=True):
+        print(f"| {target} | {wanted} | {got} |")
+    print("\n## Machine\n")
+    print("\n".join(machine()))
+    print(f"- command: `{' '.join(['python', 'bench/run.py', *(argv or sys.argv[1:])])}`")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
