@@ -3,9 +3,13 @@
 >>> import ixrules
 >>> ixrules.validate({"item": {"name": "Pen", "unit_price": "1.5"}}).ok
 True
+>>> ixrules.check_request("PUT", "https://acme.app.invoicexpress.com/quotes/7/change-state.json"
+...     "?api_key=k", headers={"Content-Type": "application/json"},
+...     body={"quote": {"state": "accept"}}, context={"document": {"status": "draft"}}).status
+406
 
 Importing the package is cheap: the public names below are imported on first use, so a
-command that only prints its version never loads Cerberus, YAML or the rules.
+command that only prints its version never loads YAML or the rules.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from .context import ContextError
     from .endpoints import BodyError, EndpointError
     from .report import Issue, Report
+    from .requests import check_request
     from .yamlsource import RuleFileError
 
 #: Each lazily exported name and the module that defines it.
@@ -35,6 +40,7 @@ _EXPORTS = {
     "Report": "report",
     "RuleFileError": "yamlsource",
     "Rules": "api",
+    "check_request": "requests",
     "endpoints": "api",
     "validate": "api",
 }
@@ -48,6 +54,7 @@ __all__ = [
     "RuleFileError",
     "Rules",
     "__version__",
+    "check_request",
     "endpoints",
     "validate",
 ]

@@ -48,8 +48,8 @@ def render_catalogue(ruleset: RuleSet) -> str:
     lines = [
         "# Message catalogue",
         "",
-        "Generated from `rules/*.yaml` by `python -m ixrules.catalogue > docs/catalogue.md`; do not",
-        "edit by hand. *Source* says where the wording comes from:",
+        "Generated from `rules/*.yaml` by `python -m ixrules.catalogue > docs/catalogue.md`;",
+        "do not edit by hand. *Source* says where the wording comes from:",
         "",
         *(f"- **{name}**: {note}." for name, note in _SOURCE_NOTES.items()),
         "",

@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLES, FIXTURES, load_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_documents import FIELD_CASES, valid_body
+from test_documents import DOCUMENT_ENDPOINTS, FIELD_CASES, valid_body
 
 from ixrules import BodyError, Rules
 from ixrules.api import default_rules
@@ -25,6 +25,24 @@ CONTEXTS: list[dict[str, Any] | None] = [
     None,
     {"account": {"mb_payment_provider": False}, "document": {"status": "settled"}},
     {"account": {"mb_payment_provider": True}, "now": "2017-12-02T09:00:00"},
+    {
+        "account": {
+            "trial": True,
+            "company_info_complete": False,
+            "fiscal_id": "508025338",
+            "country": "PT",
+        },
+        "existing": {
+            "clients": ["Acme", "Bruce Norris"],
+            "items": ["Pen"],
+            "taxes": ["IVA23"],
+            "sequences": ["A"],
+        },
+        "fiscal_ids_in_use": ["508025338"],
+        "document": {"id": 7, "status": "final"},
+        "documents_in_period": 0,
+        "request": {"content_type": "text/plain"},
+    },
 ]
 
 
@@ -93,7 +111,7 @@ def test_every_rule_example(rule_id: str) -> None:
         same(example["body"], endpoint, example.get("context"))
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("endpoint", DOCUMENT_ENDPOINTS)
 def test_the_document_field_cases(endpoint: str) -> None:
     from conftest import changed
 
