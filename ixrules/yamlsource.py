@@ -38,7 +38,12 @@ class YList(list[Any]):
 def load_yaml(text: str, file: str) -> Any:
     """Parse ``text`` safely into YMap / YList / scalars with 1-based lines."""
     try:
-        node = yaml.compose(text, Loader=_Composer)
+        try:
+            node = yaml.compose(text, Loader=_Composer)
+        except yaml.YAMLError:
+            # Broken files are rare: parse again with the pure-Python parser, so the error
+            # reads the same whether or not PyYAML has libyaml.
+            node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
