@@ -45,11 +45,16 @@ TARGETS = {
 }
 
 
-def per_call(fn: Callable[[Any], Any], arg: Any, repeat: int) -> float:
-    """Median seconds per call of ``fn(arg)``."""
-    timer = timeit.Timer(lambda: fn(arg))
-    number, _ = timer.autorange()
-    return statistics.median(timer.repeat(repeat=repeat, number=number)) / number
+def per_call(fns: Sequence[Callable[[Any], Any]], arg: Any, repeat: int) -> list[float]:
+    """Median seconds per call of each ``fn(arg)``. The functions take turns, one timed run
+    each per round, so a change in the machine's load touches them alike."""
+    timers = [timeit.Timer(lambda fn=fn: fn(arg)) for fn in fns]
+    numbers = [max(1, timer.autorange()[0] // 4) for timer in timers]  # ~0.05 s a run
+    runs: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for timer, number, times in zip(timers, numbers, runs, strict=True):
+            times.append(timer.timeit(number) / number)
+    return [statistics.median(times) for times in runs]
 
 
 def wall(argv: Sequence[str], runs: int, **kwargs: Any) -> float:
@@ -103,6 +108,7 @@ def machine() -> list[str]:
         f"- Python {platform.python_version()} ({platform.python_implementation()}); "
         f"ixrules {ixrules.__version__}, Cerberus {version('cerberus')}, "
         f"jsonschema {version('jsonschema')}",
+        f"- load average when the run ended: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
     ]
 
 
@@ -123,19 +129,27 @@ def validators(repeat: int) -> tuple[list[str], dict[str, float | None]]:
     for case, (body, endpoint, schema, has_errors) in CASES.items():
         cerberus, jsonschema = cerberus_validator(schema), jsonschema_validator(schema)
         ours = ref = None
-        if endpoint in known:
-            found = not fast(body, endpoint).ok
-            if found != has_errors:
-                notes.append(f"- note: ixrules {'found' if found else 'missed'} issues in {case}")
-            ours = per_call(lambda b, e=endpoint: fast(b, e), body, repeat)
-            ref = per_call(lambda b, e=endpoint: reference.validate(b, e), body, repeat)
         for name, fn in (("Cerberus", cerberus), ("jsonschema", jsonschema)):
             result = fn(body)
             found = result is not True and bool(result)
             if found != has_errors:
                 notes.append(f"- note: {name} {'found' if found else 'missed'} issues in {case}")
-        theirs = per_call(cerberus, body, repeat)
-        js = per_call(jsonschema, body, repeat)
+        if endpoint in known:
+            found = not fast(body, endpoint).ok
+            if found != has_errors:
+                notes.append(f"- note: ixrules {'found' if found else 'missed'} issues in {case}")
+            ours, theirs, js, ref = per_call(
+                [
+                    lambda b, e=endpoint: fast(b, e),
+                    cerberus,
+                    jsonschema,
+                    lambda b, e=endpoint: reference.validate(b, e),
+                ],
+                body,
+                repeat,
+            )
+        else:
+            theirs, js = per_call([cerberus, jsonschema], body, repeat)
         medians[case] = ours
         rows.append(
             f"| {case} | {us(ours)} | {us(theirs)} | {us(js)} | {ratio(ours, theirs)} "
@@ -211,10 +225,10 @@ def command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "ixrules"]
 
 
-def cli_times(runs: int, bodies: int) -> tuple[list[str], float, float | None]:
+def cli_times(runs: int, bodies: int, big_runs: int) -> tuple[list[str], float, float | None]:
     cli = command()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    version_wall = wall([*cli, "--version"], runs * 2, **quiet)
+    version_wall = wall([*cli, "--version"], runs, **quiet)
     lines = [f"- `ixrules --version`: {ms(version_wall)}"]
     lint_help = subprocess.run([*cli, "lint", "--help"], capture_output=True, text=True).stdout
     extra = ["--no-progress"] if "--no-progress" in lint_help else []
@@ -235,7 +249,7 @@ def cli_times(runs: int, bodies: int) -> tuple[list[str], float, float | None]:
         results = {}
         for jobs in (1, 2):
             argv = [*cli, "lint", "--jobs", str(jobs), *extra, str(many)]
-            runs_here = [peak_rss(argv) for _ in range(max(1, runs // 3))]
+            runs_here = [peak_rss(argv) for _ in range(big_runs)]
             seconds = statistics.median(run[0] for run in runs_here)
             rss = max(run[1] for run in runs_here)
             results[jobs] = seconds
@@ -274,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jsonl", type=int, help="how many JSON Lines bodies (100,000)")
     parser.add_argument("--no-cli", action="store_true", help="skip the command-line timings")
     args = parser.parse_args(argv)
-    repeat = 3 if args.quick else 7
+    repeat = 5 if args.quick else 15
     bodies = args.jsonl or (10_000 if args.quick else 100_000)
 
     print("## validate: median time per call\n")
@@ -284,11 +298,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\n- 200-line invoice / 10-line invoice (ixrules): {ratio(large, small)}")
     print("\n## Around a call\n")
     print("\n".join(compile_times(repeat)))
-    lines, importtime, import_wall = import_times(repeat * 3)
+    lines, importtime, import_wall = import_times(repeat * 2)
     print("\n".join(lines))
     version_wall = speedup = None
     if not args.no_cli:
-        cli_lines, version_wall, speedup = cli_times(repeat, bodies)
+        cli_lines, version_wall, speedup = cli_times(repeat, bodies, 1 if args.quick else 3)
         print("\n".join(cli_lines))
 
     valid, invalid = "invoice, 10 lines, valid", "invoice, 10 lines, 5 errors"
