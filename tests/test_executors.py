@@ -190,3 +190,21 @@ def test_the_cerberus_schema_is_available_per_endpoint() -> None:
     assert sorted(schema) == ["invoice", "invoice_receipt"]
     items = schema["invoice"]["schema"]["items"]
     assert items["nullable"] is True and items["ix"].container is list
+
+
+def test_calls_from_many_threads_answer_as_one_thread_does() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = [
+        (dict(RULES[rule_id].example or {}), endpoint)
+        for rule_id in sorted(RULES)
+        for endpoint in (None, "invoices.update")
+    ]
+
+    def both(case: tuple[dict[str, Any], str | None]) -> Any:
+        example, endpoint = case
+        return answer(FAST, example["body"], endpoint, example.get("context"))
+
+    alone = [both(case) for case in bodies]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(both, bodies * 4)) == alone * 4
