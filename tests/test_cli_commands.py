@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -177,3 +178,14 @@ def test_progress_bar_draws_only_on_a_terminal_and_after_a_delay() -> None:
     bar.advance(10, 1)  # 0.8: redraw
     bar.finish()
     assert out.getvalue() == "\r2 bodies\r4 bodies\r\x1b[K"
+
+
+def test_pre_commit_hook_runs_the_lint_command_on_payload_files() -> None:
+    import yaml
+
+    top = Path(__file__).resolve().parent.parent
+    (hook,) = yaml.safe_load((top / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["entry"], hook["language"]) == ("ixrules", "ixrules lint", "python")
+    files = re.compile(hook["files"])
+    assert all(files.search(name) for name in ("a.json", "p/export.jsonl", "x.ndjson"))
+    assert not any(files.search(name) for name in ("a.yaml", "a.json.bak"))
