@@ -66,23 +66,34 @@ def run_all(specs: Mapping[str, Run]) -> dict[str, Result]:
 
 def _run_on_tty(argv: list[str], env: dict[str, str], stdin: bytes) -> Result:
     import pty
+    import threading
 
     leader, follower = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read while the command writes, so a full terminal never blocks it
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the other side is closed and drained
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
     try:
         process = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=follower, stderr=follower, cwd=TOP, env=env
         )
         os.close(follower)
-        process.communicate(stdin, timeout=60)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the terminal's other side is closed and drained
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        try:
+            process.communicate(stdin, timeout=60)
+        finally:
+            process.kill()
+            process.wait()
+        reader.join(timeout=10)
     finally:
         os.close(leader)
     text = b"".join(chunks).decode().replace("\r\n", "\n")

@@ -189,3 +189,11 @@ def test_pre_commit_hook_runs_the_lint_command_on_payload_files() -> None:
     files = re.compile(hook["files"])
     assert all(files.search(name) for name in ("a.json", "p/export.jsonl", "x.ndjson"))
     assert not any(files.search(name) for name in ("a.yaml", "a.json.bak"))
+
+
+def test_an_empty_directory_is_not_a_clean_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("{}", encoding="utf-8")
+    reason = "no *.json, *.jsonl or *.ndjson file in this directory"
+    assert call(capsys, "lint", str(tmp_path)) == (2, "", f"{tmp_path}: error: {reason}\n")

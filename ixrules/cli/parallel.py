@@ -10,8 +10,10 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from .checker import Checked, Settings, check_batch
+from .problems import CommandError
 from .sources import Batch
 
 #: Batches queued per worker: enough to keep workers busy while the next batch is read.
@@ -58,6 +60,9 @@ def run(
 
 def _next(pending: deque[tuple[Future[Checked], int]], done: Callable[[int, int], None]) -> Checked:
     future, size = pending.popleft()
-    checked = future.result()
+    try:
+        checked = future.result()
+    except BrokenProcessPool:
+        raise CommandError("a worker process stopped unexpectedly (out of memory?)") from None
     done(size, checked.bodies)
     return checked

@@ -81,7 +81,8 @@ def is_lines(name: str) -> bool:
 def expand(args: Sequence[str], stdin_name: str | None = None) -> list[Source | Failure]:
     """The sources ``args`` name, in order: files as given, directories walked (sorted, hidden
     directories skipped), globs expanded; a file named twice is checked once; a path that does
-    not exist is a ``Failure`` in its place."""
+    not exist, a glob that matches nothing and a directory with no payload file are each a
+    ``Failure`` in their place (linting nothing must not look like a clean run)."""
     out: list[Source | Failure] = []
     seen: set[str] = set()
 
@@ -98,7 +99,10 @@ def expand(args: Sequence[str], stdin_name: str | None = None) -> list[Source | 
                 name = stdin_name or "<stdin>"
                 out.append(Source(name, None, is_lines(name)))
         elif os.path.isdir(arg):
-            for path in _walk(arg):
+            found = list(_walk(arg))
+            if not found:
+                out.append(Failure(arg, "no *.json, *.jsonl or *.ndjson file in this directory"))
+            for path in found:
                 add(path)
         elif os.path.exists(arg):
             add(arg)
