@@ -3,6 +3,10 @@
 >>> import ixrules
 >>> ixrules.validate({"item": {"name": "Pen", "unit_price": "1.5"}}).ok
 True
+>>> ixrules.check_request("PUT", "https://acme.app.invoicexpress.com/quotes/7/change-state.json"
+...     "?api_key=k", headers={"Content-Type": "application/json"},
+...     body={"quote": {"state": "accept"}}, context={"document": {"status": "draft"}}).status
+406
 
 The public names are imported on first use, so ``import ixrules.__about__`` (what
 ``ixrules --version`` needs) does not load Cerberus, YAML or the rules.
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
     from .api import Rules, validate
     from .context import ContextError
     from .report import Issue, Report
+    from .requests import check_request
     from .yamlsource import RuleFileError
 
 #: Each public name and the module that defines it.
@@ -33,6 +38,7 @@ _HOMES = {
     "RuleFileError": "yamlsource",
     "Rules": "api",
     "validate": "api",
+    "check_request": "requests",
 }
 
 __all__ = [
@@ -44,6 +50,7 @@ __all__ = [
     "RuleFileError",
     "Rules",
     "__version__",
+    "check_request",
     "endpoints",
     "validate",
 ]

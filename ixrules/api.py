@@ -58,14 +58,16 @@ class Rules:
         endpoint: str | None = None,
         *,
         context: Mapping[str, Any] | None = None,
+        locale: str | None = None,
     ) -> Report:
-        """Validate ``body`` for ``endpoint`` (inferred from the root key when None)."""
+        """Validate ``body`` for ``endpoint`` (inferred from the root key when None), with the
+        messages in ``locale``'s language (``"pt"``, ``"es_ES"``, ...; English when None)."""
         spec, root = resolve(self.ruleset.endpoints, body, endpoint)
         value = body[root] if root is not None else body
         if not isinstance(value, Mapping):
             where = f"the value of {root!r}" if root is not None else "the body"
             raise BodyError(f"{where} must be a JSON object for {spec.name}")
-        call = Call(env=Env(Context(context), spec.mode), unwrapped=root is None)
+        call = Call(env=Env(Context(context), spec.mode), unwrapped=root is None, locale=locale)
         document = {root if root is not None else "": value}
         issues = run(self._schemas[(id(spec.body), root)], document, call)
         return Report(
@@ -96,8 +98,12 @@ def validate(
     endpoint: str | None = None,
     *,
     context: Mapping[str, Any] | None = None,
+    locale: str | None = None,
 ) -> Report:
     """Validate a request body the way the InvoiceXpress API would, without calling it.
+
+    The messages are the API's English ones; with ``locale`` (``"pt"``, ``"pt_PT"``, ``"es-ES"``,
+    ...) they are in that language when ixrules has it (Portuguese, Spanish), English otherwise.
 
     >>> report = validate({"invoice": {"date": "03/12/2017", "due_date": "01/12/2017",
     ...     "client": {"name": "Acme", "code": "A1"},
@@ -108,7 +114,7 @@ def validate(
     >>> [(issue.path, issue.rule) for issue in report.errors][2]
     ('/invoice/items/0/quantity', 'item.quantity.positive')
     """
-    return default_rules().validate(body, endpoint, context=context)
+    return default_rules().validate(body, endpoint, context=context, locale=locale)
 
 
 def endpoints() -> list[str]:

@@ -9,6 +9,7 @@ absent, and absence is the business of a field's ``required`` rule.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,15 @@ from typing import Any
 
 from .context import Context
 from .data.countries import COUNTRY_NAMES, ISO_TO_COUNTRY, TAX_REGION_CODES
-from .values import as_date, as_datetime, as_iso_datetime, as_number, display, is_flag_set
+from .values import (
+    MAX_SCALAR_TEXT,
+    as_date,
+    as_datetime,
+    as_iso_datetime,
+    as_number,
+    display,
+    is_flag_set,
+)
 
 
 @dataclass(frozen=True)
@@ -248,3 +257,128 @@ def not_taken(value: Any, env: Env, *, key: str) -> bool:
     names = env.context.get(key) or ()
     text = display(value).strip().casefold()
     return all(not (isinstance(name, str) and name.strip().casefold() == text) for name in names)
+
+
+# --- other resources: lists of addresses, object fields, account and document state -------
+
+_ADDRESS_SEPARATORS = re.compile(r"[,;]")
+
+
+@check("email_list")
+def email_list(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
+    """One or more valid addresses separated by commas or semicolons (blanks around them and
+    empty parts are ignored), as the send-by-email form takes them; no network lookup."""
+    if not isinstance(value, str):
+        return False
+    parts = [part.strip() for part in _ADDRESS_SEPARATORS.split(value)]
+    addresses = [part for part in parts if part]
+    if not addresses:
+        return allow_blank
+    return all(_email_ok(address) for address in addresses)
+
+
+def _blank(value: Any) -> bool:
+    """Absent (null, false, missing) or a string of blanks."""
+    return value is None or value is False or (isinstance(value, str) and not value.strip())
+
+
+@check("field_given")
+def field_given(value: Any, env: Env, *, field: str) -> bool:
+    """On an object: its ``field`` is present and not blank."""
+    return not isinstance(value, Mapping) or not _blank(value.get(field))
+
+
+@check("field_blank")
+def field_blank(value: Any, env: Env, *, field: str) -> bool:
+    """On an object (a guard): its ``field`` is blank. On create an absent field is blank too;
+    on update absent means unchanged, so only a field sent blank counts."""
+    if not isinstance(value, Mapping):
+        return False
+    if env.mode == "update":
+        sent = value.get(field)
+        return isinstance(sent, str) and not sent.strip()
+    return _blank(value.get(field))
+
+
+@check("given_when")
+def given_when(value: Any, env: Env, *, field: str, key: str, equals: str) -> bool:
+    """On an object: its ``field`` is present and not blank whenever its ``key`` is ``equals``."""
+    if not isinstance(value, Mapping) or display(value.get(key)) != equals:
+        return True
+    return not _blank(value.get(field))
+
+
+@check("pattern")
+def pattern(value: Any, env: Env, *, regex: str, negate: bool = False) -> bool:
+    """The string (blanks around it ignored) matches ``regex`` whole; ``negate`` inverts it
+    (for a guard). Patterns in the rule files are simple and linear-time."""
+    text = display(value).strip()
+    matched = len(text) <= MAX_SCALAR_TEXT and re.fullmatch(regex, text) is not None
+    return matched != negate
+
+
+@check("account_not_in")
+def account_not_in(value: Any, env: Env, *, countries: Sequence[str]) -> bool:
+    """The context's ``account.country`` is none of ``countries`` (names or ISO codes,
+    compared without case)."""
+    country_ = display(env.context.get("account.country")).strip().casefold()
+    return country_ not in {name.casefold() for name in countries}
+
+
+def _identifier(value: Any) -> str:
+    """A fiscal id as the API would store it: blanks removed, case ignored."""
+    return "".join(display(value).split()).casefold()
+
+
+@check("same_as_context")
+def same_as_context(value: Any, env: Env, *, key: str) -> bool:
+    """The value equals the context's value at ``key`` (ignoring blanks and case), or the
+    context's value is blank (a value never set can be set)."""
+    stored = _identifier(env.context.get(key))
+    return not stored or _identifier(value) == stored
+
+
+@check("context_false")
+def context_false(value: Any, env: Env, *, key: str) -> bool:
+    """The context says no at ``key``."""
+    return env.context.get(key) is False
+
+
+@check("context_positive")
+def context_positive(value: Any, env: Env, *, key: str) -> bool:
+    """The context's count at ``key`` is above zero."""
+    count = env.context.get(key)
+    return isinstance(count, int) and count > 0
+
+
+@check("event_allowed")
+def event_allowed(value: Any, env: Env, *, transitions: Mapping[str, Sequence[str]]) -> bool:
+    """The event may be fired from the context's ``document.status`` by the state machine
+    ``transitions`` (status -> events). A status the table does not list is not judged."""
+    status = env.context.get("document.status")
+    allowed = transitions.get(status) if isinstance(status, str) else None
+    return allowed is None or display(value) in allowed
+
+
+#: The media types the API's Rails 2 backend parses as JSON (``Mime::JSON`` and its aliases).
+JSON_MEDIA_TYPES = frozenset({"application/json", "text/x-json", "application/jsonrequest"})
+
+
+def is_json_content_type(header: Any) -> bool:
+    """True for a ``Content-Type`` the API reads a JSON body with (parameters such as the
+    charset do not matter; ``+json`` suffix types are not JSON to Rails 2).
+
+    >>> is_json_content_type("application/json; charset=utf-8"), is_json_content_type(None)
+    (True, False)
+    >>> is_json_content_type("application/vnd.api+json")
+    False
+    """
+    if not isinstance(header, str):
+        return False
+    return header.split(";", 1)[0].strip().casefold() in JSON_MEDIA_TYPES
+
+
+@check("json_content_type")
+def json_content_type(value: Any, env: Env) -> bool:
+    """The request's ``Content-Type`` (context ``request.content_type``) is JSON."""
+    return is_json_content_type(env.context.get("request.content_type"))

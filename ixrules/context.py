@@ -28,6 +28,7 @@ KEYS: dict[str, tuple[type, ...]] = {
     "document.status": (str,),
     "documents_in_period": (int,),
     "now": (str,),
+    "request.content_type": (str,),
 }
 
 

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from .model import EndpointSpec
+from .model import EndpointSpec, singular
 
 #: Keys that a body's root value holds when it asks for a change of state.
 _STATE_KEYS = frozenset({"state", "message"})
@@ -70,7 +70,7 @@ def _root_for(body: Mapping[str, Any], roots: tuple[str, ...], what: str) -> str
 
 
 def _infer(candidates: list[EndpointSpec], root: str, value: Any) -> EndpointSpec:
-    own = [e for e in candidates if _singular(e.path) == root] or candidates
+    own = [e for e in candidates if singular(e.path) == root] or candidates
     wants_state = isinstance(value, Mapping) and "state" in value and set(value) <= _STATE_KEYS
     order = ("change_state",) if wants_state else ("create",)
     for action in order:
@@ -78,10 +78,6 @@ def _infer(candidates: list[EndpointSpec], root: str, value: Any) -> EndpointSpe
             if endpoint.action == action:
                 return endpoint
     return own[0]
-
-
-def _singular(path: str) -> str:
-    return path[:-1] if path.endswith("s") else path
 
 
 def _kind(value: Any) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from .checks import CHECKS
 from .context import KEYS as CONTEXT_KEYS
-from .model import SOURCES, EndpointSpec, FieldSpec, Rule, RuleSet
+from .model import SOURCES, EndpointSpec, FieldSpec, Rule, RuleSet, singular
 from .yamlsource import RuleFileError, YList, YMap, line_of, load_yaml
 
 __all__ = ["RuleFileError", "load_rule_dir", "load_rule_texts"]
@@ -260,7 +260,7 @@ class _Builder:
         if entry.get("unwrapped", False):
             return ()
         family = [entry["root"]] if "root" in entry else []
-        return tuple(dict.fromkeys([*family, _singular(path)]))
+        return tuple(dict.fromkeys([*family, singular(path)]))
 
     def _route(self, file: str, spec: YMap, action: str, path: str) -> tuple[str, str, int]:
         if "route" in spec:
@@ -464,11 +464,6 @@ def _valid_id(rule_id: str) -> bool:
         part and part[0].isalpha() and all(c.islower() or c.isdigit() or c == "_" for c in part)
         for part in parts
     )
-
-
-def _singular(path: str) -> str:
-    """The API's singular root key of a path (invoice_receipts -> invoice_receipt)."""
-    return path[:-1] if path.endswith("s") else path
 
 
 def _plain(value: Any) -> Any:

@@ -11,6 +11,17 @@ from typing import Any
 SOURCES = ("seed", "observed", "inferred")
 
 
+def singular(path: str) -> str:
+    """The API's singular root key of a path.
+
+    >>> [singular(p) for p in ("invoice_receipts", "taxes", "fees_notes", "sequences")]
+    ['invoice_receipt', 'tax', 'fees_note', 'sequence']
+    """
+    if path.endswith("xes"):
+        return path[:-2]
+    return path[:-1] if path.endswith("s") else path
+
+
 @dataclass(frozen=True)
 class Rule:
     """One check with a stable id and the API's message for its failure."""

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+#: How :meth:`Report.by_field` names a field: ``invoice[items][0][quantity]`` (what HTML forms
+#: post, Rails and PHP style), ``invoice.items.0.quantity`` or ``/invoice/items/0/quantity``.
+FieldStyle = Literal["brackets", "dotted", "pointer"]
+FIELD_STYLES: tuple[FieldStyle, ...] = ("brackets", "dotted", "pointer")
 
 #: The order in which the API decides a request's status: the first that applies wins.
 STATUS_PRECEDENCE = (401, 404, 406, 422)
@@ -44,9 +49,10 @@ class Report:
     ``status`` is what the API would answer: the endpoint's success status when clean,
     422 for validation errors, or an earlier status (401, 404, 406) when one applies.
     ``skipped`` lists the ids of rules that needed context the caller did not give.
+    ``endpoint`` is None only for a request to a route the API does not have.
     """
 
-    endpoint: str
+    endpoint: str | None
     errors: list[Issue] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     success_status: int = 200
@@ -93,6 +99,35 @@ class Report:
             return {"message": messages[0]} if messages else {}
         return {"errors": [{"error": message} for message in messages]}
 
+    def by_field(self, style: FieldStyle = "brackets") -> dict[str, list[str]]:
+        """Every message grouped by the form field it belongs to, for showing next to the field.
+
+        Fields are named in ``style`` (see :data:`FIELD_STYLES`); the default, ``brackets``, is
+        what an HTML form posts and :func:`ixrules.forms.body_from_form` reads, so the keys are
+        the form's own input names. Umbrella messages ("Client is invalid") are keyed by their
+        parent field (``invoice[client]``). Issues on the whole body (path ``""``, e.g. a missing
+        parameter of an unwrapped endpoint) are keyed by ``""`` in every style. Fields come in
+        report order; a field's messages in report order, each once.
+
+        >>> report = Report("invoices.create", [
+        ...     Issue("Invoice items is invalid", "/invoice/items", "document.items.invalid"),
+        ...     Issue("Quantity must be a number greater than 0", "/invoice/items/0/quantity",
+        ...           "item.quantity.positive")])
+        >>> report.by_field()
+        {'invoice[items]': ['Invoice items is invalid'],
+         'invoice[items][0][quantity]': ['Quantity must be a number greater than 0']}
+        >>> list(report.by_field("dotted"))
+        ['invoice.items', 'invoice.items.0.quantity']
+        >>> list(report.by_field("pointer"))
+        ['/invoice/items', '/invoice/items/0/quantity']
+        """
+        if style not in FIELD_STYLES:
+            raise ValueError(f"unknown field style {style!r}; expected one of {FIELD_STYLES}")
+        out: dict[str, dict[str, None]] = {}
+        for issue in self.errors:
+            out.setdefault(field_name(issue.path, style), {}).setdefault(issue.message, None)
+        return {name: list(messages) for name, messages in out.items()}
+
     def to_dict(self) -> dict[str, Any]:
         """The whole report as plain JSON-compatible data."""
         return {
@@ -102,3 +137,19 @@ class Report:
             "errors": [issue.to_dict() for issue in self.errors],
             "skipped": list(self.skipped),
         }
+
+
+def field_name(path: str, style: FieldStyle = "brackets") -> str:
+    """The form field name of the JSON pointer ``path`` in ``style``; ``""`` stays ``""``.
+
+    >>> field_name("/invoice/client/name"), field_name("/invoice/items/0/unit", "dotted")
+    ('invoice[client][name]', 'invoice.items.0.unit')
+    >>> field_name("/month"), field_name("")
+    ('month', '')
+    """
+    if style == "pointer" or not path:
+        return path
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in path[1:].split("/")]
+    if style == "dotted":
+        return ".".join(parts)
+    return parts[0] + "".join(f"[{part}]" for part in parts[1:])

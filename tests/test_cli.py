@@ -51,9 +51,7 @@ Found 3 problems in 1 file.
 """
 EXPORT_FAILURES = f"""\
 {EXPORT}:3:35: error: not valid JSON: Expecting property name enclosed in double quotes
-{EXPORT}:5:1: error: cannot validate: no root key known to any endpoint: expected one of \
-'invoice', 'invoice_receipt', 'simplified_invoice', 'credit_note', 'debit_note', 'quote', \
-'proforma', 'fees_note', 'shipping', 'transport', 'devolution'; got 'client'
+{EXPORT}:5:1: error: cannot validate: the body must be a JSON object, not an array
 """
 
 QUOTE = f"{F}/payloads/nested/quote.json"

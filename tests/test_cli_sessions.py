@@ -1,6 +1,7 @@
 """The terminal sessions shown in README.md and docs/cli.md (```console blocks) are real: each
 ``$ ixrules ...`` prints exactly the lines shown under it (stderr, then stdout), ``$ echo $?``
-shows its exit status, and ``$ cat FILE`` shows the file. A line ``...`` stands for any lines.
+shows its exit status, and ``$ cat FILE`` shows the file. A line ``...`` stands for any lines,
+and ``...`` within a line for any text.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ def ran() -> dict[str, Result]:
 
 
 def matches(shown: str, real: str) -> bool:
+    """A line ``...`` stands for any lines, and ``...`` within a line for any text."""
     pattern = "".join(
-        "(?:.*\n)*?" if line == "...\n" else re.escape(line)
+        "(?:.*\n)*?"
+        if line == "...\n"
+        else ".*?".join(re.escape(part) for part in line.split("..."))
         for line in shown.splitlines(keepends=True)
     )
     return re.fullmatch(pattern, real) is not None

@@ -130,7 +130,7 @@ def check_body(
                 issue.message,
                 issue.path,
                 issue.rule,
-                report.endpoint,
+                report.endpoint or "",
                 issue.status,
                 issue.hint,
             )

@@ -1,0 +1,209 @@
+"""Whole requests: a method, a URL, headers and a body, answered with the status the API would
+give and, for 422 and 406, its messages.
+
+The routes come from the rule files (each endpoint's ``route``), so a route the rules do not
+list is one the API does not have. The checks run in the order the API decides: the API key
+(401), the route (404), the content type of a sent body (422), then the body's rules (406 for a
+change of state the document's status does not allow, 422 for the rest).
+
+>>> url = "https://acme.app.invoicexpress.com/clients.json?api_key=secret"
+>>> report = check_request("POST", url, headers={"Content-Type": "application/json"},
+...     body={"client": {"name": "Acme", "send_options": "4"}})
+>>> report.endpoint, report.status, report.messages
+('clients.create', 422, ['Send options must be within 1 and 3'])
+>>> check_request("GET", "https://acme.app.invoicexpress.com/clients/42.json").status
+401
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .api import Rules, default_rules
+from .checks import is_json_content_type
+from .endpoints import BodyError
+from .model import EndpointSpec, RuleSet
+from .report import Issue, Report
+
+#: The API's answer to a missing or wrong key (a recorded 401 body).
+API_KEY_MESSAGE = "Invalid API key"
+#: What a 404 means (the API answers it with an empty body).
+NOT_FOUND_MESSAGE = "The requested resource does not exist."
+#: The rule that holds the content-type message, in rules/email.yaml.
+CONTENT_TYPE_RULE = "request.content_type.json"
+#: Ids in routes are numeric.
+_ID = "[0-9]+"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of the API: its method, its path pattern, and the endpoint it serves."""
+
+    method: str
+    pattern: re.Pattern[str]
+    endpoint: EndpointSpec
+
+
+def route_table(ruleset: RuleSet) -> tuple[Route, ...]:
+    """Every endpoint's route, ``{id}`` standing for a numeric id.
+
+    >>> routes = route_table(default_rules().ruleset)
+    >>> find_route(routes, "PUT", "/quotes/7/change-state.json").name
+    'quotes.change_state'
+    >>> find_route(routes, "PUT", "/quotes/seven/change-state.json") is None
+    True
+    """
+    out = []
+    for spec in ruleset.endpoints.values():
+        regex = _ID.join(re.escape(part) for part in spec.route.split("{id}"))
+        out.append(Route(spec.method, re.compile(regex), spec))
+    return tuple(out)
+
+
+def find_route(routes: tuple[Route, ...], method: str, path: str) -> EndpointSpec | None:
+    """The endpoint serving ``method`` on ``path``, or None when the API has no such route."""
+    for route in routes:
+        if route.method == method and route.pattern.fullmatch(path):
+            return route.endpoint
+    return None
+
+
+@lru_cache(maxsize=1)
+def _default_routes() -> tuple[Route, ...]:
+    return route_table(default_rules().ruleset)
+
+
+def check_request(
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    body: Any = None,
+    context: Mapping[str, Any] | None = None,
+) -> Report:
+    """Predict the API's answer to a whole request, without sending it.
+
+    ``url`` is a full URL (``https://<account>.app.invoicexpress.com/invoices.json?api_key=...``)
+    or its path and query. ``body`` is the JSON body, parsed (a dict) or as text; None when no
+    body is sent. For the SAF-T export (and the other routes without a body) the query
+    parameters are the parameters validated. ``context`` is as for ``validate``.
+
+    The report's ``endpoint`` is None for a route the API does not have (404).
+
+    >>> base = "https://acme.app.invoicexpress.com"
+    >>> report = check_request("GET", base + "/api/export_saft.json?api_key=k&year=2024")
+    >>> report.endpoint, report.status, report.to_api()
+    ('saft.export', 422, {'message': 'You need to send the month in the request body.'})
+    >>> check_request("GET", base + "/invoices/42/pdf.json?api_key=k").status
+    404
+    >>> check_request("PUT", base + "/invoices/42/email-document.json?api_key=k",
+    ...     body={"message": {"client": {"email": "a@example.com"}}}).messages
+    ['No content type or wrongly specified']
+    """
+    return _check(default_rules(), _default_routes(), method, url, headers, body, context)
+
+
+def _check(
+    rules: Rules,
+    routes: tuple[Route, ...],
+    method: str,
+    url: str,
+    headers: Mapping[str, str] | None,
+    body: Any,
+    context: Mapping[str, Any] | None,
+) -> Report:
+    if not isinstance(method, str) or not isinstance(url, str):
+        raise ValueError("method and url must be strings")
+    path, query = _split(url)
+    issues: list[Issue] = []
+    if not query.get("api_key", "").strip():
+        issues.append(Issue(API_KEY_MESSAGE, "", "request.api_key", 401))
+    spec = find_route(routes, method.strip().upper(), path)
+    if spec is None:
+        issues.append(Issue(NOT_FOUND_MESSAGE, "", "request.route", 404))
+        return Report(endpoint=None, errors=issues)
+    content_type = _header(headers, "content-type")
+    if body is not None and not is_json_content_type(content_type):
+        rule = rules.ruleset.rules[CONTENT_TYPE_RULE]
+        issues.append(Issue(rule.message, "", rule.id, rule.status))
+        return _report(spec, issues, [])
+    payload = _parse(body)
+    if not spec.wrapped:
+        if payload is not None and not isinstance(payload, Mapping):
+            raise BodyError(f"the body of {spec.name} must be a JSON object")
+        extra = {key: value for key, value in query.items() if key != "api_key"}
+        payload = {**(payload or {}), **extra}
+    elif payload is None:
+        payload = {spec.roots[0]: {}}
+    if body is not None and (context is None or isinstance(context, Mapping)):
+        context = _with_content_type(context, content_type)
+    report = rules.validate(payload, spec.name, context=context)
+    return _report(spec, issues + report.errors, report.skipped)
+
+
+def _split(url: str) -> tuple[str, dict[str, str]]:
+    """The decoded path and the query parameters (the last of a repeated one wins, as in
+    Rails) of a full URL or of a path."""
+    parts = urlsplit(url.strip())
+    if not parts.path.startswith("/"):
+        raise ValueError(f"not a URL or a path starting with '/': {url!r}")
+    return unquote(parts.path), dict(parse_qsl(parts.query, keep_blank_values=True))
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    """A header's value, its name compared without case."""
+    if headers is None:
+        return None
+    if not isinstance(headers, Mapping):
+        raise ValueError("headers must be a mapping of names to values")
+    for key, value in headers.items():
+        if isinstance(key, str) and key.strip().casefold() == name:
+            return value if isinstance(value, str) else None
+    return None
+
+
+def _parse(body: Any) -> Any:
+    """A body given as JSON text, parsed; a parsed body as it is."""
+    if isinstance(body, (bytes, bytearray)):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BodyError(f"the body is not UTF-8: {exc}") from None
+    if isinstance(body, str):
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise BodyError(f"the body is not valid JSON: {exc}") from None
+    return body
+
+
+def _with_content_type(context: Mapping[str, Any] | None, content_type: str | None) -> Any:
+    """The caller's context with the request's content type added (a new dict: the caller's
+    is never changed)."""
+    out = dict(context or {})
+    request = out.get("request")
+    out["request"] = {
+        **(request if isinstance(request, Mapping) else {}),
+        "content_type": (content_type or ""),
+    }
+    return out
+
+
+def _report(spec: EndpointSpec, issues: list[Issue], skipped: list[str]) -> Report:
+    report = Report(
+        endpoint=spec.name,
+        errors=issues,
+        skipped=skipped,
+        success_status=spec.success_status,
+        error_shape=spec.error_shape,
+    )
+    if report.status in (401, 404):
+        # Refused before the endpoint's own code runs, so in the API's usual error shape.
+        report = replace(report, error_shape="errors")
+    return report
