@@ -64,6 +64,16 @@ Found 4 problems in 1 file.
 """
 
 
+# What ``ixrules --version`` imports must not include the engine, the rules or their libraries.
+LIGHT = """
+import sys
+from ixrules.cli.main import main
+main(["--version"])
+heavy = {"cerberus", "yaml", "babel", "pycountry", "email_validator", "ixrules.api"}
+print(sorted(name for name in sys.modules if name in heavy or name.split(".")[0] in heavy))
+"""
+
+
 def big_export(path: Path) -> None:
     """Several batches' worth of lines: clean, with problems, malformed, blank."""
     lines = []
@@ -111,6 +121,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Result]]
         "broken_rules": Run(["lint", "--rules", f"{F}/broken-rules", INVOICE]),
         "version": Run(["--version"]),
         "module": Run(["--version"], program=[sys.executable, "-m", "ixrules"]),
+        "light": Run([], program=[sys.executable, "-c", LIGHT]),
         "jobs1": Run(["lint", "--jobs", "1", str(big), INVOICE, f"{F}/payloads"]),
         "jobs2": Run(["lint", "--jobs", "2", str(big), INVOICE, f"{F}/payloads"]),
         "tty": Run(["lint", INVOICE], tty=True),
@@ -267,6 +278,7 @@ def test_could_not_run_is_one_line_and_exit_2(
 def test_version_and_module(ran: dict[str, Result]) -> None:
     assert ran["version"] == Result(0, f"ixrules {ixrules.__version__}\n", "")
     assert ran["module"] == ran["version"]
+    assert ran["light"] == Result(0, f"ixrules {ixrules.__version__}\n[]\n", "")
 
 
 def test_jobs_2_gives_the_same_output_as_jobs_1(ran: dict[str, Result]) -> None:
