@@ -8,6 +8,7 @@ modules of this package load when a command needs them, so ``ixrules --version``
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -125,7 +126,8 @@ def _lint(args: argparse.Namespace) -> int:
     progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
     problems: list[Problem] = []
     failed = False
-    batches = sources.batches(found, sys.stdin.buffer)
+    stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
+    batches = sources.batches(found, stdin)
     jobs = parallel.workers(args.jobs)
     try:
         for checked in parallel.run(batches, settings, jobs, progress.advance):
@@ -138,11 +140,12 @@ def _lint(args: argparse.Namespace) -> int:
                     problems.append(outcome)
     finally:
         progress.finish()
-    options = reporters.Options(color=_color(args.no_color, sys.stdout), version=__version__)
-    if args.format == "sarif":
-        options = reporters.Options(
-            version=__version__, rules=reporters.rule_infos(settings.rules().ruleset.rules)
-        )
+    catalogue = settings.rules().ruleset.rules if args.format == "sarif" else {}
+    options = reporters.Options(
+        color=_color(args.no_color, sys.stdout),
+        rules=reporters.rule_infos(catalogue),
+        version=__version__,
+    )
     sys.stdout.write(reporters.REPORTERS[args.format](problems, options))
     sys.stdout.flush()
     return COULD_NOT_RUN if failed else PROBLEMS if problems else CLEAN
