@@ -8,37 +8,41 @@ True
 ...     body={"quote": {"state": "accept"}}, context={"document": {"status": "draft"}}).status
 406
 
-The public names are imported on first use, so ``import ixrules.__about__`` (what
-``ixrules --version`` needs) does not load Cerberus, YAML or the rules.
+Importing the package is cheap: the public names below are imported on first use, so a
+command that only prints its version never loads YAML or the rules.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import sys
+from importlib import import_module
+from types import ModuleType
 
 from .__about__ import __version__
 
-# Loaded now (it is light) so that the ``endpoints`` function below, not the submodule of the
-# same name, stays the package attribute whatever is imported later.
-from .endpoints import BodyError, EndpointError
-
+TYPE_CHECKING = False  # not typing's: importing typing would double the cost of this import
 if TYPE_CHECKING:
-    from .api import Rules, validate
+    from typing import Any
+
+    from .api import Rules, endpoints, validate
     from .context import ContextError
+    from .endpoints import BodyError, EndpointError
     from .report import Issue, Report
     from .requests import check_request
     from .yamlsource import RuleFileError
 
-#: Each public name and the module that defines it.
-_HOMES = {
+#: Each lazily exported name and the module that defines it.
+_EXPORTS = {
+    "BodyError": "endpoints",
     "ContextError": "context",
+    "EndpointError": "endpoints",
     "Issue": "report",
     "Report": "report",
     "RuleFileError": "yamlsource",
     "Rules": "api",
-    "validate": "api",
     "check_request": "requests",
+    "endpoints": "api",
+    "validate": "api",
 }
 
 __all__ = [
@@ -56,22 +60,30 @@ __all__ = [
 ]
 
 
-def endpoints() -> list[str]:
-    """Every endpoint name ``validate`` accepts, e.g. ``invoices.create``."""
-    from .api import endpoints as listed
-
-    return listed()
-
-
 def __getattr__(name: str) -> Any:
-    """Import a public name from its module the first time it is asked for (PEP 562)."""
-    home = _HOMES.get(name)
-    if home is None:
+    """Import a public name's module the first time the name is asked for."""
+    module = _EXPORTS.get(name)
+    if module is None:
         raise AttributeError(f"module 'ixrules' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{home}", __name__), name)
-    globals()[name] = value
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups are plain attribute reads
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+    return sorted({*globals(), *_EXPORTS})
+
+
+class _Package(ModuleType):
+    """The package module: ``ixrules.endpoints`` stays the function even after the submodule
+    of the same name is imported (the import system would bind the submodule over it). The
+    submodule is still ``sys.modules["ixrules.endpoints"]`` for ``from ixrules.endpoints
+    import ...``."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "endpoints" and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
