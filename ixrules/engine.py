@@ -76,8 +76,8 @@ def walk(node: Node, value: Any, root: str, call: Call) -> list[Issue]:
             continue
         program = node.program
         for bound in program.rules:
-            if run_rule(bound, value, parts, call, mode):
-                break  # one message per value: its first failing rule
+            if run_rule(bound, value, parts, call, mode) and bound.rule.stop:
+                break  # one message per value, unless the rule says the API goes on
         fields, each = node.fields, node.each
         if fields is not None:
             if not isinstance(value, Mapping):

@@ -30,8 +30,8 @@ class IxValidator(Validator):  # type: ignore[misc]
         parts = (*self.document_path, field)
         mode = call.env.mode
         for bound in program.rules:
-            if run_rule(bound, value, parts, call, mode):
-                break  # one message per value: its first failing rule
+            if run_rule(bound, value, parts, call, mode) and bound.rule.stop:
+                break  # one message per value, unless the rule says the API goes on
         container = program.container
         if container is None:
             return
