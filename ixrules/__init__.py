@@ -7,15 +7,43 @@ True
 ...     "?api_key=k", headers={"Content-Type": "application/json"},
 ...     body={"quote": {"state": "accept"}}, context={"document": {"status": "draft"}}).status
 406
+
+Importing the package is cheap: the public names below are imported on first use, so a
+command that only prints its version never loads YAML or the rules.
 """
 
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+from types import ModuleType
+
 from .__about__ import __version__
-from .api import Rules, endpoints, validate
-from .context import ContextError
-from .endpoints import BodyError, EndpointError
-from .report import Issue, Report
-from .requests import check_request
-from .yamlsource import RuleFileError
+
+TYPE_CHECKING = False  # not typing's: importing typing would double the cost of this import
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .api import Rules, endpoints, validate
+    from .context import ContextError
+    from .endpoints import BodyError, EndpointError
+    from .report import Issue, Report
+    from .requests import check_request
+    from .yamlsource import RuleFileError
+
+#: Each lazily exported name and the module that defines it.
+_EXPORTS = {
+    "BodyError": "endpoints",
+    "ContextError": "context",
+    "EndpointError": "endpoints",
+    "Issue": "report",
+    "Report": "report",
+    "RuleFileError": "yamlsource",
+    "Rules": "api",
+    "check_request": "requests",
+    "endpoints": "api",
+    "validate": "api",
+}
 
 __all__ = [
     "BodyError",
@@ -30,3 +58,32 @@ __all__ = [
     "endpoints",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module the first time the name is asked for."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ixrules' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+class _Package(ModuleType):
+    """The package module: ``ixrules.endpoints`` stays the function even after the submodule
+    of the same name is imported (the import system would bind the submodule over it). The
+    submodule is still ``sys.modules["ixrules.endpoints"]`` for ``from ixrules.endpoints
+    import ...``."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "endpoints" and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -3,44 +3,69 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
-
-from cerberus.schema import DefinitionSchema
+from typing import Any, Literal
 
 from .checks import Env
-from .compiler import compile_body
+from .compiler import Node, compile_body
 from .context import Context
 from .endpoints import BodyError, resolve
-from .engine import Call, make_schema, run
+from .engine import Call, walk
 from .loader import load_rule_dir
 from .model import EndpointSpec, RuleSet
 from .report import Report
 
+#: How calls are run: ``fast`` walks the compiled tree; ``cerberus`` runs the same programs
+#: through Cerberus (the reference executor, slower, kept to hold the fast one to it).
+Executor = Literal["fast", "cerberus"]
+EXECUTORS: tuple[Executor, ...] = ("fast", "cerberus")
+
 
 class Rules:
     """A loaded, compiled rule set: immutable, shared, safe to use from many threads.
+
+    Each body spec is compiled once into a program tree and the Cerberus schema written from
+    it. Calls walk the tree (``executor="fast"``, the default) or run the schema through
+    Cerberus (``executor="cerberus"``, the reference). Cerberus checks the schemas when they
+    are first needed (``schema()`` or the Cerberus executor), so plain calls never import it.
 
     >>> rules = Rules.load()
     >>> rules.validate({"quote": {"items": [{"unit": "kg"}]}}, "quotes.update").messages
     ['Invoice items is invalid', 'Unit kg is not included in the list of accepted units']
     """
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, *, executor: Executor = "fast") -> None:
+        if executor not in EXECUTORS:
+            raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
         self.ruleset = ruleset
-        schemas: dict[tuple[int, str | None], DefinitionSchema] = {}
+        self.executor = executor
+        roots: dict[int, dict[str, None]] = {}
         for endpoint in ruleset.endpoints.values():
-            for root in endpoint.roots or (None,):
-                key = (id(endpoint.body), root)
-                if key not in schemas:
-                    schemas[key] = make_schema(compile_body(endpoint.body, root))
-        self._schemas = schemas
+            roots.setdefault(id(endpoint.body), {}).update(dict.fromkeys(endpoint.roots or ("",)))
+        self._nodes: dict[int, Node] = {}
+        self._schemas: dict[int, dict[str, Any]] = {}
+        for endpoint in ruleset.endpoints.values():
+            key = id(endpoint.body)
+            if key not in self._nodes:
+                self._nodes[key], self._schemas[key] = compile_body(
+                    endpoint.body, tuple(roots[key])
+                )
+        if executor == "cerberus":
+            self._checked  # noqa: B018 (check the schemas now: the executor needs them)
+
+    @cached_property
+    def _checked(self) -> dict[int, Mapping[str, Any]]:
+        """The compiled schemas, checked by Cerberus' own schema validation (once)."""
+        from .reference import check_schema
+
+        return {key: check_schema(schema) for key, schema in self._schemas.items()}
 
     @classmethod
-    def load(cls, directory: str | Path | None = None) -> Rules:
+    def load(cls, directory: str | Path | None = None, *, executor: Executor = "fast") -> Rules:
         """Load and compile the rule files of ``directory`` (default: the shipped rules)."""
-        return cls(load_rule_dir(directory if directory is not None else rules_dir()))
+        ruleset = load_rule_dir(directory if directory is not None else rules_dir())
+        return cls(ruleset, executor=executor)
 
     def endpoints(self) -> list[str]:
         """The endpoint names, in rule-file order."""
@@ -51,6 +76,19 @@ class Rules:
         from .endpoints import find
 
         return find(self.ruleset.endpoints, name)
+
+    def schema(self, name: str) -> dict[str, Any]:
+        """The Cerberus schema of endpoint ``name``'s bodies, checked by Cerberus: each root
+        key's rules, with our one custom rule ``ix`` at every node (``ixrules.reference.
+        IxValidator`` runs it).
+
+        >>> schema = Rules.load().schema("invoices.create")
+        >>> sorted(schema), sorted(schema["invoice"]["schema"]["items"])
+        (['invoice'], ['ix', 'nullable', 'schema'])
+        """
+        spec = self.endpoint(name)
+        validated = self._checked[id(spec.body)]
+        return {root: validated[root] for root in spec.roots or ("",)}
 
     def validate(
         self,
@@ -68,8 +106,13 @@ class Rules:
             where = f"the value of {root!r}" if root is not None else "the body"
             raise BodyError(f"{where} must be a JSON object for {spec.name}")
         call = Call(env=Env(Context(context), spec.mode), unwrapped=root is None, locale=locale)
-        document = {root if root is not None else "": value}
-        issues = run(self._schemas[(id(spec.body), root)], document, call)
+        key, where = id(spec.body), root if root is not None else ""
+        if self.executor == "fast":
+            issues = walk(self._nodes[key], value, where, call)
+        else:
+            from .reference import run_cerberus
+
+            issues = run_cerberus(self._checked[key], value, where, call)
         return Report(
             endpoint=spec.name,
             errors=issues,

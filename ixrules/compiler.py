@@ -1,8 +1,12 @@
-"""Rule model -> Cerberus schemas, with each node's named checks bound to their functions.
+"""Rule model -> compiled program tree -> Cerberus schema.
 
-Cerberus walks the body (``schema`` for objects and arrays, unknown keys allowed, null
-allowed); every check of ours runs in the one custom rule ``ix`` attached to each node, whose
-constraint is the node's compiled program. Compiling happens once per distinct body spec.
+Each node of a body spec compiles once into a ``Node``: its ``Program`` (the node's rules with
+their checks bound, its children's absence rules, the umbrella rule, the container it expects)
+and the nodes of what it contains. The same tree is written out as a Cerberus schema (``schema``
+for objects and arrays, unknown keys allowed, null allowed, and one custom rule ``ix`` whose
+constraint is the node's program), which Cerberus checks once at load time. Calls walk the tree
+with the small evaluator of :mod:`ixrules.engine`; the Cerberus schema drives the reference
+executor that the tests hold the evaluator to.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ class BoundRule:
 
 @dataclass(frozen=True, eq=False)
 class Program:
-    """What the ``ix`` rule does at one node: the node's rules, its children's absence rules,
-    the umbrella rule reported when anything below fails, and the container it expects."""
+    """What runs at one node: the node's rules, its children's absence rules, the umbrella
+    rule reported when anything below fails, and the container it expects."""
 
     rules: tuple[BoundRule, ...]
     required: tuple[tuple[str, BoundRule], ...]
@@ -39,6 +43,25 @@ class Program:
 
     def __hash__(self) -> int:
         return id(self)
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """One compiled node: its program, and the nodes of its object's known keys (``fields``)
+    or of its array's elements (``each``). Immutable and shared by every call."""
+
+    program: Program
+    fields: Mapping[str, Node] | None = None
+    each: Node | None = None
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    @property
+    def depth(self) -> int:
+        """How many nodes deep the tree is (it bounds how deep any walk of a body goes)."""
+        below = [*(self.fields or {}).values(), *([self.each] if self.each else [])]
+        return 1 + max((child.depth for child in below), default=0)
 
 
 def bind(rule: Rule) -> BoundRule:
@@ -50,38 +73,45 @@ def bind(rule: Rule) -> BoundRule:
     )
 
 
-def compile_spec(spec: FieldSpec) -> dict[str, Any]:
-    """The Cerberus rules of one node (recursively)."""
+def compile_node(spec: FieldSpec) -> Node:
+    """The compiled node of one field spec (recursively)."""
     required: list[tuple[str, BoundRule]] = []
-    children: dict[str, Any] | None = None
+    fields: dict[str, Node] | None = None
+    each: Node | None = None
     container: type | None = None
     if spec.fields is not None:
         container = Mapping
-        children = {}
+        fields = {}
         for name, child in spec.fields.items():
-            children[name] = compile_spec(child)
+            fields[name] = compile_node(child)
             if child.required is not None:
                 required.append((name, bind(child.required)))
     elif spec.each is not None:
         container = list
+        each = compile_node(spec.each)
     program = Program(
         rules=tuple(bind(rule) for rule in spec.rules),
         required=tuple(required),
         invalid=spec.invalid,
         container=container,
     )
-    out: dict[str, Any] = {"nullable": True, "ix": program}
-    if children is not None:
-        out["schema"] = children
+    return Node(program, fields, each)
+
+
+def cerberus_rules(node: Node) -> dict[str, Any]:
+    """The Cerberus rules of one compiled node (recursively), sharing its programs."""
+    out: dict[str, Any] = {"nullable": True, "ix": node.program}
+    if node.fields is not None:
+        out["schema"] = {name: cerberus_rules(child) for name, child in node.fields.items()}
         out["allow_unknown"] = True
-    elif spec.each is not None:
-        out["schema"] = compile_spec(spec.each)
+    elif node.each is not None:
+        out["schema"] = cerberus_rules(node.each)
     return out
 
 
-def compile_body(spec: FieldSpec, root: str | None) -> dict[str, Any]:
-    """The Cerberus schema of a whole body: the spec under its root key, or the spec's own
-    fields for an unwrapped body."""
-    if root is not None:
-        return {root: compile_spec(spec)}
-    return {"": compile_spec(spec)}
+def compile_body(spec: FieldSpec, roots: tuple[str, ...]) -> tuple[Node, dict[str, Any]]:
+    """A body spec's node, and its Cerberus schema: the node's rules under each root key (an
+    unwrapped body is validated under the key ``""``)."""
+    node = compile_node(spec)
+    rules = cerberus_rules(node)
+    return node, {root: rules for root in roots or ("",)}

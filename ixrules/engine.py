@@ -1,6 +1,16 @@
-"""The Cerberus side: a Validator whose one custom rule, ``ix``, runs a node's compiled program
-and writes issues to the call's own sink. Nothing per call is stored on shared objects: each
-call builds its own Validator around the shared, immutable compiled schema.
+"""Running a compiled body on one call's value, and collecting what it finds.
+
+Two executors do the same thing over the same compiled programs:
+
+* ``walk`` (the default): a small iterative walk of the ``Node`` tree. It does exactly what
+  Cerberus does with our schemas (null allowed, ``schema`` for objects and arrays, unknown keys
+  allowed and never walked, the ``ix`` rule at each node) without Cerberus' per-value child
+  validators, rule queues and error trees, which were nearly all of the time of a call.
+* ``ixrules.reference.run_cerberus``: Cerberus itself, through ``IxValidator`` and its one
+  custom rule ``ix``. It is the reference the tests hold ``walk`` to (same issues, same order),
+  and it shares this module's rule evaluation.
+
+Nothing per call is stored on shared objects: each call collects into its own ``Call``.
 """
 
 from __future__ import annotations
@@ -9,11 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cerberus import Validator
-from cerberus.schema import DefinitionSchema
-
 from .checks import Env
-from .compiler import BoundRule, Program
+from .compiler import BoundRule, Node, Program
 from .messages import render
 from .model import Rule
 from .report import Issue
@@ -29,7 +36,7 @@ class Call:
     locale: str | None = None
     issues: list[Issue] = field(default_factory=list)
     skipped: dict[str, None] = field(default_factory=dict)
-    umbrellas: list[tuple[str, Rule]] = field(default_factory=list)
+    umbrellas: list[tuple[tuple[Any, ...], Rule]] = field(default_factory=list)
 
     def path(self, parts: tuple[Any, ...]) -> str:
         return pointer(parts[1:] if self.unwrapped else parts)
@@ -47,37 +54,56 @@ def absent(value: Any) -> bool:
     return value is None or value is False
 
 
-class IxValidator(Validator):  # type: ignore[misc]
-    """Cerberus Validator with the ``ix`` rule; everything else is stock Cerberus."""
+# --- the fast executor --------------------------------------------------------------------
 
-    def _validate_ix(self, program: Program, field: str, value: Any) -> None:
-        """{'nullable': True}"""
-        call: Call = self._config["ix_call"]
-        if absent(value):
-            self._drop_remaining_rules()
-            return
-        parts = (*self.document_path, field)
-        env = call.env
-        mode = env.mode
+
+def walk(node: Node, value: Any, root: str, call: Call) -> list[Issue]:
+    """Run ``node`` on ``value`` (found under the key ``root``) and return the call's issues.
+
+    A pre-order walk with an explicit stack, so the order of issues is Cerberus' order (a
+    node's own issues and its missing children's, then each known child in the body's key
+    order) and no body, however deep, can exhaust the interpreter's stack: only keys the rules
+    know are followed, so the walk is never deeper than the compiled tree.
+    """
+    mode = call.env.mode
+    requires = mode != "update"
+    umbrellas = call.umbrellas
+    stack: list[tuple[Node, Any, tuple[Any, ...]]] = [(node, value, (root,))]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        node, value, parts = pop()
+        if value is None or value is False:
+            continue
+        program = node.program
         for bound in program.rules:
-            if _run(bound, value, parts, call, mode):
-                break  # one message per value: its first failing rule
-        container = program.container
-        if container is None:
-            return
-        if not isinstance(value, container):
-            self._drop_remaining_rules("schema")
-            return
-        if program.invalid is not None:
-            call.umbrellas.append((call.path(parts), program.invalid))
-        if program.required and mode != "update" and isinstance(value, Mapping):
-            for name, bound in program.required:
-                child = value.get(name)
-                if absent(child) and bound.rule.applies_in(mode):
-                    _report(bound, child, (*parts, name), call)
+            if run_rule(bound, value, parts, call, mode) and bound.rule.stop:
+                break  # one message per value, unless the rule says the API goes on
+        fields, each = node.fields, node.each
+        if fields is not None:
+            if not isinstance(value, Mapping):
+                continue
+            if program.invalid is not None:
+                umbrellas.append((parts, program.invalid))
+            if requires and program.required:
+                require(program, value, parts, call, mode)
+            below = [
+                (child, item, (*parts, key))
+                for key, item in value.items()
+                if (child := fields.get(key)) is not None
+            ]
+            below.reverse()
+            push(below)
+        elif each is not None and isinstance(value, list):
+            if program.invalid is not None:
+                umbrellas.append((parts, program.invalid))
+            push([(each, value[i], (*parts, i)) for i in range(len(value) - 1, -1, -1)])
+    return finish(call)
 
 
-def _run(bound: BoundRule, value: Any, parts: tuple[Any, ...], call: Call, mode: str) -> bool:
+# --- what both executors share ------------------------------------------------------------
+
+
+def run_rule(bound: BoundRule, value: Any, parts: tuple[Any, ...], call: Call, mode: str) -> bool:
     """Evaluate one rule on a present value; True when it failed (and was reported)."""
     rule = bound.rule
     if rule.modes is not None and mode not in rule.modes:
@@ -104,22 +130,30 @@ def _run(bound: BoundRule, value: Any, parts: tuple[Any, ...], call: Call, mode:
     return True
 
 
+def require(
+    program: Program, value: Mapping[str, Any], parts: tuple[Any, ...], call: Call, mode: str
+) -> None:
+    """Report the children that must be present and are not."""
+    for name, bound in program.required:
+        child = value.get(name)
+        if absent(child) and bound.rule.applies_in(mode):
+            _report(bound, child, (*parts, name), call)
+
+
 def _report(bound: BoundRule, value: Any, parts: tuple[Any, ...], call: Call) -> None:
     check = bound.check
     hint = check.hint(value) if check is not None and check.hint is not None else None
     call.report(bound.rule, parts, value, hint)
 
 
-def run(schema: DefinitionSchema, document: Mapping[str, Any], call: Call) -> list[Issue]:
-    """Validate ``document`` and return its issues, umbrella messages placed before the
-    first issue they cover."""
-    validator = IxValidator(schema, allow_unknown=True, ix_call=call)
-    validator.validate(document, normalize=False)
+def finish(call: Call) -> list[Issue]:
+    """The call's issues, each umbrella message placed before the first issue it covers."""
     issues = call.issues
     if not call.umbrellas or not issues:
         return issues
     out = list(issues)
-    for prefix, rule in reversed(call.umbrellas):
+    for parts, rule in reversed(call.umbrellas):
+        prefix = call.path(parts)
         below = prefix + "/"
         for index, issue in enumerate(out):
             if issue.path.startswith(below):
@@ -128,8 +162,3 @@ def run(schema: DefinitionSchema, document: Mapping[str, Any], call: Call) -> li
                 )
                 break
     return out
-
-
-def make_schema(rules: dict[str, Any]) -> DefinitionSchema:
-    """Check a compiled schema with Cerberus once, so calls can share it."""
-    return DefinitionSchema(IxValidator(), rules)

@@ -44,6 +44,7 @@ _RULE_KEYS: dict[str, tuple[type, ...]] = {
     "at": (str,),
     "source": (str,),
     "status": (int,),
+    "stop": (bool,),
     "doc": (str,),
     "example": (dict,),
 }
@@ -407,6 +408,7 @@ class _Builder:
             at=node.get("at"),
             source=source,
             status=status,
+            stop=node.get("stop", True),
             doc=node.get("doc", ""),
             example=_plain(node["example"]) if "example" in node else None,
             origin=f"{Path(file).name}:{node.line}",

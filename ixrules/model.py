@@ -36,6 +36,7 @@ class Rule:
     at: str | None = None
     source: str = "seed"
     status: int = 422
+    stop: bool = True
     doc: str = ""
     example: Mapping[str, Any] | None = None
     origin: str = ""

@@ -38,7 +38,14 @@ class YList(list[Any]):
 def load_yaml(text: str, file: str) -> Any:
     """Parse ``text`` safely into YMap / YList / scalars with 1-based lines."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        try:
+            node = yaml.compose(text, Loader=_Composer)
+        except (yaml.YAMLError, UnicodeEncodeError):
+            # Broken files are rare: parse again with the pure-Python parser, so the error
+            # reads the same whether or not PyYAML has libyaml (which cannot even encode a lone
+            # surrogate). libyaml refuses nesting deeper than 1,000 levels itself; the
+            # pure-Python composer stops at _MAX_DEPTH.
+            node = yaml.compose(text, Loader=_Loader)
     except _TooDeep as exc:
         raise RuleFileError(file, exc.line, f"nested deeper than {_MAX_DEPTH} levels") from None
     except yaml.MarkedYAMLError as exc:
@@ -80,6 +87,11 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+#: libyaml's parser when PyYAML has it (the same nodes and marks, about ten times faster: the
+#: pure-Python parser was most of the time of loading the rules), else the pure-Python one.
+_Composer: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", _Loader)
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")

@@ -854,6 +854,14 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     assume(maker.runs(rule, current))  # its guard holds and its context is there
     for other in before[:index]:  # one message per value: nothing before it may fail
         assume(maker.passes(other, current))
+    # a rule with ``stop: false`` lets the value's next rules run (and report) too
+    also: list[Rule] = []
+    if not rule.stop:
+        for other in before[index + 1 :]:
+            if not maker.passes(other, current):
+                also.append(other)
+                if other.stop:
+                    break
     for parts, spec in site.chain:  # nor may the containers' own rules
         holder = get_at(body, parts)
         for other in maker.applicable(spec):
@@ -865,6 +873,7 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
         parts = (*parts, rule.at)
         shown_value = current.get(rule.at) if isinstance(current, Mapping) else None
     expected = [*_umbrellas(site, parts), _issue(rule, parts, shown_value)]
+    expected += [_issue(other, site.parts, current) for other in also]
     context = maker.context if maker.with_context else None
     return Case(endpoint, body, context, expected, set(), f"{rule.id} ({how})")
 

@@ -12,11 +12,14 @@ import pytest
 import ixrules
 
 TOP = Path(__file__).resolve().parent.parent
-MODULES = sorted(
-    name
-    for _, name, _ in pkgutil.walk_packages(ixrules.__path__, "ixrules.")
-    if not name.endswith("__main__")
-)
+MODULES = [
+    "ixrules",
+    *sorted(
+        name
+        for _, name, _ in pkgutil.walk_packages(ixrules.__path__, "ixrules.")
+        if not name.endswith("__main__")
+    ),
+]
 DOCUMENTS = ["README.md", *sorted(str(p.relative_to(TOP)) for p in (TOP / "docs").glob("*.md"))]
 FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
 

@@ -26,7 +26,10 @@ def test_a_full_item_passes(endpoint: str) -> None:
             "/item/unit_price",
             "",
             "0",
-            [("Unit price can't be blank", "/item/unit_price", "item.unit_price.blank")],
+            [
+                ("Unit price can't be blank", "/item/unit_price", "item.unit_price.blank"),
+                ("Unit price is not a number", "/item/unit_price", "item.unit_price.not_a_number"),
+            ],
         ),
         (
             "/item/unit_price",

@@ -1,0 +1,201 @@
+"""Check bodies: decode, parse with the stdlib's C ``json``, validate through the public API, and
+place each issue at ``file:line:column`` (scanning the text again only when there are issues).
+
+What is read as JSON, exactly:
+
+- UTF-8 only; a leading byte order mark is skipped and not counted in columns.
+- ``NaN``, ``Infinity`` and ``-Infinity`` are rejected: Python's ``json`` accepts them, but they
+  are not JSON and the API's parser refuses them.
+- A key given twice keeps its last value (as Python's ``json`` and the API's Ruby parser do);
+  positions point at that last occurrence.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..api import Rules, default_rules
+from ..context import ContextError
+from ..endpoints import BodyError, EndpointError
+from .positions import constant_offset, line_col, nearest, newline_offsets, value_offsets
+from .problems import Failure, Outcome, Problem
+from .sources import Document, Failed, Item, Lines, describe_os_error
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every body of one run is checked with (picklable, sent to worker processes)."""
+
+    endpoint: str | None = None
+    context: Mapping[str, Any] | None = None
+    rules_dir: str | None = None
+
+    def rules(self) -> Rules:
+        """The rule set: the shipped one, or the rule files of ``rules_dir``."""
+        return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
+
+
+@lru_cache(maxsize=4)
+def _load_rules(directory: str) -> Rules:
+    return Rules.load(directory)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What one batch gave: its outcomes in input order, and how many bodies it held."""
+
+    outcomes: list[Outcome]
+    bodies: int
+
+
+class Unreadable(Exception):
+    """Bytes that are not one JSON value; carries the ``Failure`` that says where and why."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+
+
+def check_batch(items: tuple[Item, ...], settings: Settings) -> Checked:
+    """Check every body of a batch (the unit of work of ``--jobs``)."""
+    outcomes: list[Outcome] = []
+    bodies = 0
+    for item in items:
+        if isinstance(item, Failed):
+            outcomes.append(item.failure)
+        elif isinstance(item, Document):
+            bodies += 1
+            outcomes.extend(_check_document(item, settings))
+        else:
+            bodies += _check_lines(item, settings, outcomes)
+    return Checked(outcomes, bodies)
+
+
+def _check_document(document: Document, settings: Settings) -> list[Outcome]:
+    data = document.data
+    if data is None:
+        try:
+            with open(document.path or "", "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            return [Failure(document.file, describe_os_error(exc))]
+    return check_body(document.file, data.removeprefix(codecs.BOM_UTF8), settings)
+
+
+def _check_lines(lines: Lines, settings: Settings, outcomes: list[Outcome]) -> int:
+    bodies = 0
+    for number, raw in enumerate(lines.lines, lines.first):
+        if raw.strip():
+            bodies += 1
+            outcomes.extend(check_body(lines.file, raw, settings, line=number))
+    return bodies
+
+
+def check_body(
+    file: str, data: bytes, settings: Settings, line: int | None = None
+) -> list[Outcome]:
+    """The problems of one body: a whole file (``line`` None), or line ``line`` of a JSON Lines
+    file, whose positions are that line and a column within it."""
+    try:
+        text, body = parse(file, data, line)
+    except Unreadable as exc:
+        return [exc.failure]
+    place = _Placer(text, line)
+    try:
+        report = settings.rules().validate(body, settings.endpoint, context=settings.context)
+    except (BodyError, EndpointError, ContextError) as exc:
+        return [Failure(file, f"cannot validate: {exc}", *place(place.start))]
+    except RecursionError:
+        return [Failure(file, "cannot validate: nested too deeply", *place(place.start))]
+    except Exception as exc:  # a bug in a rule or check: one line, never a traceback
+        reason = f"internal error while validating: {type(exc).__name__}: {exc}"
+        return [Failure(file, reason, *place(place.start))]
+    if not report.errors:
+        return []
+    offsets = value_offsets(text)
+    problems: list[Outcome] = []
+    for issue in report.errors:
+        pointer = nearest(body, offsets, issue.path)
+        row, column = place(offsets.get(pointer, place.start))
+        problems.append(
+            Problem(
+                file,
+                row,
+                column,
+                issue.message,
+                issue.path,
+                issue.rule,
+                report.endpoint or "",
+                issue.status,
+                issue.hint,
+            )
+        )
+    return problems
+
+
+def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
+    """Decode and parse one JSON value; raise ``Unreadable`` saying where and why not."""
+    place = _Placer("", line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
+        row = line if line is not None else data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start]
+        raise Unreadable(Failure(file, f"not UTF-8 text: byte 0x{bad:02x}", row, column)) from None
+    place = _Placer(text, line)
+    if not text.strip(" \t\r\n"):
+        raise Unreadable(Failure(file, "empty: expected a JSON object", *place(0)))
+    try:
+        return text, json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        failure = Failure(file, f"not valid JSON: {exc.msg}", *place(exc.pos))
+    except _Constant:
+        offset, spelling = constant_offset(text) or (place.start, "NaN")
+        failure = Failure(file, f"not valid JSON: {spelling} is not a JSON value", *place(offset))
+    except RecursionError:
+        failure = Failure(file, "cannot read: nested too deeply", *place(place.start))
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        failure = Failure(file, f"cannot read: {exc}", *place(place.start))
+    raise Unreadable(failure)
+
+
+def load_json_file(path: str) -> Any:
+    """One JSON value from a file (the ``--context`` snapshot), read like a body."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise Unreadable(Failure(path, describe_os_error(exc))) from None
+    return parse(path, data.removeprefix(codecs.BOM_UTF8))[1]
+
+
+class _Constant(ValueError):
+    """NaN or Infinity met while parsing."""
+
+
+def _reject_constant(spelling: str) -> Any:
+    raise _Constant(spelling)
+
+
+class _Placer:
+    """Offsets of one body's text -> (line, column): within the text, or on a fixed line."""
+
+    def __init__(self, text: str, line: int | None) -> None:
+        self.text = text
+        self.line = line
+        self.start = len(text) - len(text.lstrip(" \t\r\n"))
+        self._newlines: list[int] | None = None
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        if self.line is not None:
+            return self.line, offset + 1
+        if self._newlines is None:
+            self._newlines = newline_offsets(self.text)
+        return line_col(self.text, offset, self._newlines)

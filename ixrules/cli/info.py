@@ -1,0 +1,87 @@
+"""``ixrules endpoints``, ``ixrules rules [ENDPOINT]`` and ``ixrules explain RULE_ID``: what the
+rule set knows, printed from its public model."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import textwrap
+from collections.abc import Mapping
+from typing import Any
+
+from ..api import Rules
+from ..endpoints import EndpointError
+from .problems import CommandError
+
+#: What a rule's ``source`` says about where its message comes from.
+SOURCES = {
+    "seed": "the API's error-code page",
+    "observed": "a recorded or documented API response",
+    "inferred": "the backend's Rails conventions (the API's exact text is not known)",
+}
+WIDTH = 100
+
+
+def endpoints_text(rules: Rules) -> str:
+    """Every endpoint name, one a line."""
+    return "".join(f"{name}\n" for name in rules.endpoints())
+
+
+def check_endpoint(rules: Rules, name: str) -> None:
+    """Raise a ``CommandError`` (naming the closest names) unless ``name`` is an endpoint."""
+    try:
+        rules.endpoint(name)
+    except EndpointError as exc:
+        reason = str(exc).replace("; see ixrules.endpoints()", "")
+        raise CommandError(f"{reason} (see 'ixrules endpoints')") from None
+
+
+def rules_text(rules: Rules, endpoint: str | None = None) -> str:
+    """Rule ids and their messages, aligned; only the rules of ``endpoint`` when given."""
+    chosen = list(rules.ruleset.rules.values())
+    if endpoint is not None:
+        check_endpoint(rules, endpoint)
+        served = rules.ruleset.rule_endpoints
+        chosen = [rule for rule in chosen if endpoint in served.get(rule.id, ())]
+    width = max((len(rule.id) for rule in chosen), default=0) + 2
+    return "".join(f"{rule.id:<{width}}{rule.message}\n" for rule in chosen)
+
+
+def explain_text(rules: Rules, rule_id: str) -> str:
+    """What a rule checks, its message, where it applies, and an example body that triggers it
+    with what ixrules answers for that body."""
+    known = rules.ruleset.rules
+    rule = known.get(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, list(known), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see 'ixrules rules'"
+        raise CommandError(f"unknown rule {rule_id!r}{hint}")
+    out = [rule.id, f"  {rule.message}", ""]
+    out += [textwrap.fill(part, WIDTH) for part in rule.doc.strip().split("\n\n") if part]
+    out.append("")
+    source = SOURCES.get(rule.source, rule.source)
+    out.append(f"Message from: {source}" + (f" ({rule.origin})" if rule.origin else ""))
+    served = rules.ruleset.rule_endpoints.get(rule.id, ())
+    if served:
+        out.append(textwrap.fill("Endpoints: " + ", ".join(served), WIDTH, subsequent_indent="  "))
+    if rule.needs:
+        out.append(f"Needs context: {', '.join(rule.needs)} (skipped when the context lacks it)")
+    if rule.example:
+        out += ["", *_example(rules, rule.example)]
+    return "\n".join(out) + "\n"
+
+
+def _example(rules: Rules, example: Mapping[str, Any]) -> list[str]:
+    body, endpoint, context = example.get("body"), example.get("endpoint"), example.get("context")
+    out = [f"Example that triggers it ({endpoint or 'endpoint inferred from the root key'}):"]
+    out.append(textwrap.indent(json.dumps(body, indent=2, ensure_ascii=False), "  "))
+    if context:
+        out.append("with the context:")
+        out.append(textwrap.indent(json.dumps(context, indent=2, ensure_ascii=False), "  "))
+    try:
+        report = rules.validate(body, endpoint, context=context)
+    except ValueError as exc:
+        return [*out, f"(the example cannot be validated: {exc})"]
+    out.append("ixrules answers:")
+    out += [f"  {issue.path}: {issue.message} [{issue.rule}]" for issue in report.errors]
+    return out

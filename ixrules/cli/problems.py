@@ -1,0 +1,78 @@
+"""What linting finds, as plain picklable records: every output format is a function of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One issue of one body, placed at ``file:line:column`` (1-based; columns in characters).
+
+    >>> Problem("a.json", 4, 17, "Due date must be later than date", "/invoice/due_date",
+    ...         "document.due_date.after_date", "invoices.create").location
+    'a.json:4:17'
+    """
+
+    file: str
+    line: int
+    column: int
+    message: str
+    path: str
+    rule: str
+    endpoint: str
+    status: int = 422
+    hint: str | None = None
+
+    @property
+    def location(self) -> str:
+        """``file:line:column``, the form editors and terminals turn into a link."""
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The problem as the ``json`` format prints it (every key always present)."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "path": self.path,
+            "rule": self.rule,
+            "endpoint": self.endpoint,
+            "status": self.status,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Something that could not be checked (unreadable file, malformed JSON, a body no endpoint
+    takes); the run goes on and exits 2.
+
+    >>> print(Failure("a.jsonl", "not valid JSON: Expecting value", 3, 1))
+    a.jsonl:3:1: error: not valid JSON: Expecting value
+    >>> print(Failure("missing.json", "no such file or directory"))
+    missing.json: error: no such file or directory
+    """
+
+    file: str
+    reason: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: error: {self.reason}"
+
+
+Outcome = Problem | Failure
+
+
+class CommandError(Exception):
+    """The command cannot run at all (bad argument, unreadable context, broken rule file): its
+    message is the one line printed on stderr before exiting 2."""

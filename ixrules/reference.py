@@ -1,0 +1,56 @@
+"""The reference executor: Cerberus itself runs the compiled schema, through ``IxValidator``
+and its one custom rule ``ix``, which evaluates a node's program with the same functions as the
+fast walk of :mod:`ixrules.engine`. Slower; kept so the tests can hold the walk to what
+Cerberus does (same issues, same order), and to check compiled schemas with Cerberus' own
+schema validation. Imported only when used, so ordinary calls never load Cerberus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cerberus import Validator
+from cerberus.schema import DefinitionSchema
+
+from .compiler import Program
+from .engine import Call, absent, finish, require, run_rule
+from .report import Issue
+
+
+class IxValidator(Validator):  # type: ignore[misc]
+    """Cerberus Validator with the ``ix`` rule; everything else is stock Cerberus."""
+
+    def _validate_ix(self, program: Program, field: str, value: Any) -> None:
+        """{'nullable': True}"""
+        call: Call = self._config["ix_call"]
+        if absent(value):
+            self._drop_remaining_rules()
+            return
+        parts = (*self.document_path, field)
+        mode = call.env.mode
+        for bound in program.rules:
+            if run_rule(bound, value, parts, call, mode) and bound.rule.stop:
+                break  # one message per value, unless the rule says the API goes on
+        container = program.container
+        if container is None:
+            return
+        if not isinstance(value, container):
+            self._drop_remaining_rules("schema")
+            return
+        if program.invalid is not None:
+            call.umbrellas.append((parts, program.invalid))
+        if program.required and mode != "update" and isinstance(value, Mapping):
+            require(program, value, parts, call, mode)
+
+
+def run_cerberus(schema: DefinitionSchema, value: Any, root: str, call: Call) -> list[Issue]:
+    """Validate ``value`` (found under the key ``root``) with Cerberus and return its issues."""
+    validator = IxValidator(schema, allow_unknown=True, ix_call=call)
+    validator.validate({root: value}, normalize=False)
+    return finish(call)
+
+
+def check_schema(schema: Mapping[str, Any]) -> DefinitionSchema:
+    """A compiled schema checked by Cerberus (SchemaError if it is not one), ready to share."""
+    return DefinitionSchema(IxValidator(), schema)

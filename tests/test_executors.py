@@ -1,0 +1,210 @@
+"""The fast executor answers exactly what Cerberus answers with the same compiled rules: the
+same issues (message, path, rule, status, hint) in the same order, the same skipped rules, on
+every test body, every rule's example and generated bodies; and hostile input cannot crash it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES, FIXTURES, load_example
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_documents import DOCUMENT_ENDPOINTS, FIELD_CASES, valid_body
+
+from ixrules import BodyError, Rules
+from ixrules.api import default_rules
+from ixrules.model import FieldSpec
+
+FAST = default_rules()
+REFERENCE = Rules(FAST.ruleset, executor="cerberus")
+ENDPOINTS = FAST.endpoints()
+RULES = FAST.ruleset.rules
+
+CONTEXTS: list[dict[str, Any] | None] = [
+    None,
+    {"account": {"mb_payment_provider": False}, "document": {"status": "settled"}},
+    {"account": {"mb_payment_provider": True}, "now": "2017-12-02T09:00:00"},
+    {
+        "account": {
+            "trial": True,
+            "company_info_complete": False,
+            "fiscal_id": "508025338",
+            "country": "PT",
+        },
+        "existing": {
+            "clients": ["Acme", "Bruce Norris"],
+            "items": ["Pen"],
+            "taxes": ["IVA23"],
+            "sequences": ["A"],
+        },
+        "fiscal_ids_in_use": ["508025338"],
+        "document": {"id": 7, "status": "final"},
+        "documents_in_period": 0,
+        "request": {"content_type": "text/plain"},
+    },
+]
+
+
+def answer(rules: Rules, body: Any, endpoint: str | None, context: Any) -> Any:
+    """Everything a report says, or the error that refused the body."""
+    try:
+        report = rules.validate(body, endpoint, context=context)
+    except BodyError as exc:
+        return ("BodyError", str(exc))
+    issues = [(i.message, i.path, i.rule, i.status, i.hint) for i in report.errors]
+    return issues, report.skipped, report.status
+
+
+def same(body: Any, endpoint: str | None, context: Any = None) -> None:
+    assert answer(FAST, body, endpoint, context) == answer(REFERENCE, body, endpoint, context)
+
+
+def field_names(spec: FieldSpec, out: set[str]) -> set[str]:
+    for name, child in (spec.fields or {}).items():
+        out.add(name)
+        field_names(child, out)
+    if spec.each is not None:
+        field_names(spec.each, out)
+    return out
+
+
+KEYS = sorted(
+    set().union(*(field_names(e.body, set()) for e in FAST.ruleset.endpoints.values()))
+    | {"unknown"}
+)
+ROOTS = sorted({root for e in FAST.ruleset.endpoints.values() for root in e.roots})
+SAMPLES = [
+    "1",
+    "0",
+    "-1",
+    "1,5",
+    " 2 ",
+    "",
+    "01/12/2017",
+    "15/12/2017",
+    "31/02/2017",
+    "02/12/2017 10:00:00",
+    "Portugal",
+    "Germani",
+    "PT",
+    "a@example.com",
+    "nope",
+    "kg",
+    "unit",
+    "settled",
+]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_the_fixture_examples(endpoint: str, context: Any) -> None:
+    for path in sorted(EXAMPLES.glob("*.json")):
+        same(load_example(path.name), endpoint, context)
+        same(load_example(path.name), None, context)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_every_rule_example(rule_id: str) -> None:
+    example = dict(RULES[rule_id].example or {})
+    for endpoint in (example.get("endpoint"), *ENDPOINTS):
+        same(example["body"], endpoint, example.get("context"))
+
+
+@pytest.mark.parametrize("endpoint", DOCUMENT_ENDPOINTS)
+def test_the_document_field_cases(endpoint: str) -> None:
+    from conftest import changed
+
+    body = valid_body(endpoint)
+    root = next(iter(body))
+    same(body, endpoint)
+    for pointer, bad, good, _ in FIELD_CASES.values():
+        for value in (bad, good, None, False, [], {}):
+            same(changed(body, f"/{root}{pointer}", value), endpoint)
+
+
+def test_the_fixtures_directory_is_what_the_comparison_reads() -> None:
+    assert (FIXTURES / "examples").is_dir() and any(EXAMPLES.glob("*.json"))
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(SAMPLES),
+    st.text(max_size=4),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)
+    ),
+    max_leaves=25,
+)
+BODIES = st.builds(
+    lambda root, value: {root: value},
+    st.sampled_from(ROOTS),
+    st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=8),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=BODIES,
+    endpoint=st.sampled_from([None, *ENDPOINTS]),
+    context=st.sampled_from(CONTEXTS),
+)
+def test_generated_bodies(body: Any, endpoint: str | None, context: Any) -> None:
+    same(body, endpoint, context)
+
+
+def nested(depth: int) -> Any:
+    value: Any = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        lambda deep: {"invoice": {"items": deep}},
+        lambda deep: {"invoice": {"items": [deep]}},
+        lambda deep: {"invoice": {"client": {"unknown": deep}}},
+        lambda deep: {"invoice": {"unknown": {"a": deep}}},
+    ],
+)
+def test_deep_input_is_no_crash(where: Any) -> None:
+    report = FAST.validate(where(nested(100_000)), "invoices.update")
+    assert all(issue.path.count("/") <= 4 for issue in report.errors)
+
+
+def test_an_unknown_executor_is_refused() -> None:
+    with pytest.raises(ValueError, match="executor must be one of fast, cerberus"):
+        Rules(FAST.ruleset, executor="numba")  # type: ignore[arg-type]
+
+
+def test_the_cerberus_schema_is_available_per_endpoint() -> None:
+    schema = FAST.schema("invoice_receipts.create")
+    assert sorted(schema) == ["invoice", "invoice_receipt"]
+    items = schema["invoice"]["schema"]["items"]
+    assert items["nullable"] is True and items["ix"].container is list
+
+
+def test_calls_from_many_threads_answer_as_one_thread_does() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = [
+        (dict(RULES[rule_id].example or {}), endpoint)
+        for rule_id in sorted(RULES)
+        for endpoint in (None, "invoices.update")
+    ]
+
+    def both(case: tuple[dict[str, Any], str | None]) -> Any:
+        example, endpoint = case
+        return answer(FAST, example["body"], endpoint, example.get("context"))
+
+    alone = [both(case) for case in bodies]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(both, bodies * 4)) == alone * 4

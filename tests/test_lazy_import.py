@@ -1,0 +1,57 @@
+"""``import ixrules`` stays cheap: the heavy libraries and the rules load on first use, and the
+lazily exported names are the real ones."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+import ixrules
+
+HEAVY = ["cerberus", "yaml", "email_validator", "pycountry", "babel", "ixrules.api"]
+
+
+def modules_after(code: str) -> list[str]:
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return list(json.loads(out))
+
+
+def test_import_loads_nothing_heavy() -> None:
+    loaded = modules_after("import ixrules; ixrules.__version__")
+    assert [name for name in HEAVY if name in loaded] == []
+
+
+def test_validating_never_loads_cerberus() -> None:
+    loaded = modules_after("import ixrules; ixrules.validate({'invoice': {}})")
+    assert "ixrules.api" in loaded and "yaml" in loaded and "cerberus" not in loaded
+
+
+def test_the_cerberus_side_loads_when_asked_for() -> None:
+    loaded = modules_after("import ixrules; ixrules.Rules.load().schema('invoices.create')")
+    assert "cerberus" in loaded and "ixrules.reference" in loaded
+
+
+@pytest.mark.parametrize("name", sorted(set(ixrules.__all__) - {"__version__"}))
+def test_every_public_name_resolves(name: str) -> None:
+    value = getattr(ixrules, name)
+    homes = [importlib.import_module(f"ixrules.{home}") for home in ixrules._EXPORTS.values()]
+    assert any(getattr(home, name, None) is value for home in homes)
+    assert name in dir(ixrules)
+
+
+def test_endpoints_stays_the_function() -> None:
+    import ixrules.endpoints  # the submodule of the same name
+
+    assert callable(ixrules.endpoints) and "invoices.create" in ixrules.endpoints()
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        ixrules.nope  # noqa: B018
