@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import EndpointSpec, singular
+from .values import display
 
 #: Keys that a body's root value holds when it asks for a change of state.
 _STATE_KEYS = frozenset({"state", "message"})
@@ -26,9 +27,11 @@ def find(endpoints: Mapping[str, EndpointSpec], name: str) -> EndpointSpec:
     try:
         return endpoints[name]
     except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(name), list(endpoints), n=3)
+        # display(), not str() or repr(): the name may be any object, even a 5,000-digit int
+        shown = display(name)
+        close = difflib.get_close_matches(shown, list(endpoints), n=3) if len(shown) < 100 else []
         hint = f"; did you mean {', '.join(close)}?" if close else "; see ixrules.endpoints()"
-        raise EndpointError(f"unknown endpoint {name!r}{hint}") from None
+        raise EndpointError(f"unknown endpoint {shown!r}{hint}") from None
 
 
 def resolve(
@@ -57,7 +60,7 @@ def resolve(
 
 
 def _root_for(body: Mapping[str, Any], roots: tuple[str, ...], what: str) -> str:
-    found = [key for key in body if key in roots]
+    found = [key for key in body if isinstance(key, str) and key in roots]
     if len(found) == 1:
         return found[0]
     if found:
@@ -65,7 +68,7 @@ def _root_for(body: Mapping[str, Any], roots: tuple[str, ...], what: str) -> str
             f"ambiguous body: root keys {', '.join(map(repr, found))} are all known to {what}"
         )
     expected = ", ".join(repr(root) for root in roots[:12]) + (", ..." if len(roots) > 12 else "")
-    keys = ", ".join(repr(str(key)) for key in list(body)[:5]) or "none"
+    keys = ", ".join(repr(display(key)[:100]) for key in list(body)[:5]) or "none"
     raise BodyError(f"no root key known to {what}: expected one of {expected}; got {keys}")
 
 

@@ -3,26 +3,29 @@
 The backend is Rails: a number may travel as a JSON number or as a numeric string, read the way
 Ruby's ``Kernel#Float`` reads it (sign, digits with single underscores, a fraction, an exponent,
 surrounding blanks; no comma decimal mark, no NaN or Infinity). Dates travel as ``dd/mm/yyyy``.
-Every pattern here is linear-time on any input.
+Digits are ASCII digits only, as in Ruby (Python's ``\\d`` and ``float`` also read other scripts'
+digits, which the API refuses). Every pattern here is linear-time on any input.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import math
 import re
 from typing import Any
 
 _DIGITS = r"\d(?:_?\d)*"
 _NUMBER = re.compile(
-    rf"[ \t\r\n]*[+-]?(?:{_DIGITS}(?:\.{_DIGITS})?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?[ \t\r\n]*"
+    rf"[ \t\r\n]*[+-]?(?:{_DIGITS}(?:\.{_DIGITS})?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?[ \t\r\n]*",
+    re.ASCII,
 )
-_DATE = re.compile(r"[ ]*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})[ ]*")
-_ISO_DATE = re.compile(r"[ ]*(\d{4})-(\d{1,2})-(\d{1,2})[ ]*")
+_DATE = re.compile(r"[ ]*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})[ ]*", re.ASCII)
+_ISO_DATE = re.compile(r"[ ]*(\d{4})-(\d{1,2})-(\d{1,2})[ ]*", re.ASCII)
 _DATETIME = re.compile(
-    r"[ ]*(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?[ ]*"
+    r"[ ]*(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?[ ]*", re.ASCII
 )
-_ISO_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})")
+_ISO_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})", re.ASCII)
 
 #: Longest string read as a number or date; longer ones are not numbers (and never scanned).
 MAX_SCALAR_TEXT = 256
@@ -108,7 +111,12 @@ def as_iso_datetime(value: Any) -> _dt.datetime | None:
 
 def is_flag_set(value: Any) -> bool:
     """True for the API's "on" flag: ``"1"``, ``1`` or ``true``."""
-    return value is True or (not isinstance(value, bool) and value in (1, "1"))
+    if value is True:
+        return True
+    # Compare only JSON scalars: an arbitrary object's ``==`` may do anything, even raise.
+    return (
+        isinstance(value, (int, float, str)) and not isinstance(value, bool) and value in (1, "1")
+    )
 
 
 def display(value: Any) -> str:
@@ -119,7 +127,30 @@ def display(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, int):
+        return _int_text(value)
+    try:
+        return str(value)
+    except Exception:  # nested too deep, an int past Python's digit limit, a broken __str__
+        return f"<{type(value).__name__}>"
+
+
+#: Past this many bits (about 20,000 digits) an integer is not written out: decimal conversion
+#: time grows with the square of the length.
+_MAX_INT_BITS = 66_000
+
+
+def _int_text(value: int) -> str:
+    """An integer's digits, even past Python's int-to-str limit (which is process-global and
+    must not be changed by a library), within a bounded time.
+
+    >>> len(_int_text(10**5000)), _int_text(-(10**70000))
+    (5001, '<integer of about 70001 digits>')
+    """
+    bits = value.bit_length()
+    if bits > _MAX_INT_BITS:
+        return f"<integer of about {int(bits * math.log10(2)) + 1} digits>"
+    return str(decimal.Decimal(value))
 
 
 def pointer(parts: tuple[Any, ...] | list[Any]) -> str:

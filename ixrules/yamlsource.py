@@ -40,10 +40,14 @@ def load_yaml(text: str, file: str) -> Any:
     try:
         try:
             node = yaml.compose(text, Loader=_Composer)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, UnicodeEncodeError):
             # Broken files are rare: parse again with the pure-Python parser, so the error
-            # reads the same whether or not PyYAML has libyaml.
+            # reads the same whether or not PyYAML has libyaml (which cannot even encode a lone
+            # surrogate). libyaml refuses nesting deeper than 1,000 levels itself; the
+            # pure-Python composer stops at _MAX_DEPTH.
             node = yaml.compose(text, Loader=_Loader)
+    except _TooDeep as exc:
+        raise RuleFileError(file, exc.line, f"nested deeper than {_MAX_DEPTH} levels") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -52,11 +56,37 @@ def load_yaml(text: str, file: str) -> Any:
         raise RuleFileError(file, 1, f"not valid YAML: {exc}") from None
     if node is None:
         return None
-    return _convert(node, file, _Loader(""), depth=0)
+    return _convert(node, file, _Loader(""), depth=0, budget=[_MAX_NODES])
+
+
+#: Deeper than this is no rule file; PyYAML's composer recurses once per level, so without a
+#: limit a deeply nested file ends in RecursionError.
+_MAX_DEPTH = 64
+#: More nodes than this, counting every alias expansion, is no rule file either: it stops a
+#: "billion laughs" file (aliases of aliases) from expanding exponentially.
+_MAX_NODES = 200_000
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader, used only to compose nodes and construct plain scalars."""
+    """SafeLoader, used only to compose nodes (at most ``_MAX_DEPTH`` deep) and construct
+    plain scalars."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > _MAX_DEPTH + 1:
+                raise _TooDeep(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 #: libyaml's parser when PyYAML has it (the same nodes and marks, about ten times faster: the
@@ -64,14 +94,20 @@ class _Loader(yaml.SafeLoader):
 _Composer: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", _Loader)
 
 
-_MAX_DEPTH = 64
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
-def _convert(node: yaml.Node, file: str, loader: yaml.SafeLoader, depth: int) -> Any:
+def _convert(
+    node: yaml.Node, file: str, loader: yaml.SafeLoader, depth: int, budget: list[int]
+) -> Any:
     line = node.start_mark.line + 1
     if depth > _MAX_DEPTH:
         raise RuleFileError(file, line, f"nested deeper than {_MAX_DEPTH} levels")
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise RuleFileError(
+            file, line, f"expands to more than {_MAX_NODES} values (aliases of aliases?)"
+        )
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
         raise RuleFileError(file, line, f"tag {node.tag!r} is not allowed in a rule file")
     if isinstance(node, yaml.MappingNode):
@@ -88,11 +124,11 @@ def _convert(node: yaml.Node, file: str, loader: yaml.SafeLoader, depth: int) ->
                 raise RuleFileError(
                     file, key_line, f"duplicate key {key!r} (first at line {out.key_lines[key]})"
                 )
-            out[key] = _convert(value_node, file, loader, depth + 1)
+            out[key] = _convert(value_node, file, loader, depth + 1, budget)
             out.key_lines[key] = key_line
         return out
     if isinstance(node, yaml.SequenceNode):
-        seq = YList(_convert(item, file, loader, depth + 1) for item in node.value)
+        seq = YList(_convert(item, file, loader, depth + 1, budget) for item in node.value)
         seq.line = line
         seq.item_lines = [item.start_mark.line + 1 for item in node.value]
         return seq

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+from hypothesis import HealthCheck, settings
+
+# HYPOTHESIS_PROFILE=long (tox -e long) runs the properties of tests/test_properties.py with
+# many more examples; the normal suite keeps the counts those tests ask for.
+settings.register_profile(
+    "long",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = FIXTURES / "examples"
