@@ -19,6 +19,7 @@ from .context import Context
 from .data.countries import COUNTRY_NAMES, ISO_TO_COUNTRY, TAX_REGION_CODES
 from .values import (
     MAX_SCALAR_TEXT,
+    absent,
     as_date,
     as_datetime,
     as_iso_datetime,
@@ -279,7 +280,7 @@ def email_list(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
 
 def _blank(value: Any) -> bool:
     """Absent (null, false, missing) or a string of blanks."""
-    return value is None or value is False or (isinstance(value, str) and not value.strip())
+    return absent(value) or (isinstance(value, str) and not value.strip())
 
 
 @check("field_given")

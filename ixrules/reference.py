@@ -14,8 +14,9 @@ from cerberus import Validator
 from cerberus.schema import DefinitionSchema
 
 from .compiler import Program
-from .engine import Call, absent, finish, require, run_rule
+from .engine import Call, finish, require, run_rule
 from .report import Issue
+from .values import absent
 
 
 class IxValidator(Validator):  # type: ignore[misc]

@@ -119,6 +119,11 @@ def is_flag_set(value: Any) -> bool:
     )
 
 
+def absent(value: Any) -> bool:
+    """Real clients send null for an unset field and false for an empty one: both are absent."""
+    return value is None or value is False
+
+
 def display(value: Any) -> str:
     """How the API writes a sent value into a message ("Unit kg ...", "Country Germani ...")."""
     if isinstance(value, str):
