@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .values import pointer_parts
+
 #: How :meth:`Report.by_field` names a field: ``invoice[items][0][quantity]`` (what HTML forms
 #: post, Rails and PHP style), ``invoice.items.0.quantity`` or ``/invoice/items/0/quantity``.
 FieldStyle = Literal["brackets", "dotted", "pointer"]
@@ -149,7 +151,7 @@ def field_name(path: str, style: FieldStyle = "brackets") -> str:
     """
     if style == "pointer" or not path:
         return path
-    parts = [part.replace("~1", "/").replace("~0", "~") for part in path[1:].split("/")]
+    parts = pointer_parts(path)
     if style == "dotted":
         return ".".join(parts)
     return parts[0] + "".join(f"[{part}]" for part in parts[1:])

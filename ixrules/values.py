@@ -164,4 +164,18 @@ def pointer(parts: tuple[Any, ...] | list[Any]) -> str:
     >>> pointer(("invoice", "items", 2, "quantity")), pointer(("a/b", "c~d"))
     ('/invoice/items/2/quantity', '/a~1b/c~0d')
     """
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    return "".join("/" + pointer_token(part) for part in parts)
+
+
+def pointer_token(part: Any) -> str:
+    """One reference token of a JSON pointer, escaped (``~`` -> ``~0``, ``/`` -> ``~1``)."""
+    return str(part).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_parts(path: str) -> list[str]:
+    """The unescaped reference tokens of a JSON pointer (``""`` has none).
+
+    >>> pointer_parts("/a~1b/c~0d/0"), pointer_parts("")
+    (['a/b', 'c~d', '0'], [])
+    """
+    return [raw.replace("~1", "/").replace("~0", "~") for raw in path.split("/")[1:]]

@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from ..values import pointer_parts, pointer_token
+
 _WS = re.compile(r"[ \t\n\r]*")
 _CONSTANT = re.compile(r"NaN|-?Infinity")
 _DECODER = json.JSONDecoder()
@@ -77,8 +79,7 @@ def nearest(data: Any, offsets: Mapping[str, int], pointer: str) -> str:
 
 def _exists(data: Any, pointer: str) -> bool:
     node = data
-    for raw in pointer.split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
+    for part in pointer_parts(pointer):
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
@@ -86,10 +87,6 @@ def _exists(data: Any, pointer: str) -> bool:
         else:
             return False
     return True
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _walk(text: str) -> Iterator[tuple[str, int]]:
@@ -115,7 +112,7 @@ def _walk_values(text: str) -> Iterator[tuple[str, int]]:
                 if char == "{":
                     key, i = _key(text, i)
                     stack.append((pointer, -1))
-                    pointer = f"{pointer}/{_escape(key)}"
+                    pointer = f"{pointer}/{pointer_token(key)}"
                 else:
                     stack.append((pointer, 0))
                     pointer = f"{pointer}/0"
@@ -131,7 +128,7 @@ def _walk_values(text: str) -> Iterator[tuple[str, int]]:
                 i = _skip(text, i + 1)
                 if index < 0:
                     key, i = _key(text, i)
-                    pointer = f"{parent}/{_escape(key)}"
+                    pointer = f"{parent}/{pointer_token(key)}"
                 else:
                     stack[-1] = (parent, index + 1)
                     pointer = f"{parent}/{index + 1}"
