@@ -126,9 +126,47 @@ def number(
 
 
 @check("date")
-def date(value: Any, env: Env) -> bool:
+def date(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
     """A real calendar date written as the API reads dates (``dd/mm/yyyy``)."""
-    return as_date(value) is not None
+    return (allow_blank and _blank_text(value)) or as_date(value) is not None
+
+
+@check("datetime")
+def is_datetime(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
+    """A real moment written ``dd/mm/yyyy HH:mm:ss`` (the date alone means midnight)."""
+    return (allow_blank and _blank_text(value)) or as_datetime(value) is not None
+
+
+def _blank_text(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+# --- the kinds of field -------------------------------------------------------------------
+
+
+@check("text")
+def is_text(value: Any, env: Env) -> bool:
+    """A JSON string, or a number (the API stores ``1`` as ``"1"``, as recorded for ``serie``);
+    objects, arrays and ``true`` are not text."""
+    return isinstance(value, str) or (
+        isinstance(value, (int, float)) and not isinstance(value, bool)
+    )
+
+
+@check("integer")
+def is_integer(value: Any, env: Env) -> bool:
+    """A whole number, as a JSON integer or a string of digits (blank passes: not sent)."""
+    if isinstance(value, str):
+        text = value.strip()
+        return not text or (len(text) <= MAX_SCALAR_TEXT and text.isascii() and text.isdigit())
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@check("flag")
+def is_flag(value: Any, env: Env) -> bool:
+    """One of the strings ``"0"`` and ``"1"`` (or blank): the only values the API honours as a
+    flag (an integer ``1`` was recorded accepted and not applied)."""
+    return isinstance(value, str) and value.strip() in ("", "0", "1")
 
 
 @check("date_order")

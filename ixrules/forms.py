@@ -114,7 +114,7 @@ def number_fields(endpoint: str, *, rules: Rules | None = None) -> list[str]:
 
     >>> number_fields("invoices.create")
     ['invoice.items.*.discount', 'invoice.items.*.quantity', 'invoice.items.*.unit_price',
-     'invoice.retention']
+     'invoice.rate', 'invoice.retention']
     """
     return sorted(".".join(path) for path in _endpoint_numbers(_rules(rules), endpoint))
 

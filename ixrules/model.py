@@ -53,15 +53,30 @@ class Rule:
         return self.modes is None or mode in self.modes
 
 
+#: The rule every closed object reports a key it does not declare with (a warning: the API
+#: drops such keys without a word).
+UNKNOWN_KEY_RULE = "field.unknown"
+
+#: The kinds a field may declare (``kind: date``, or just ``due_date: date``); each is the rule
+#: ``kind.<name>`` of the rule files, appended after the field's own rules.
+KINDS = ("text", "number", "integer", "flag", "date", "datetime", "object", "list")
+
+
 @dataclass(frozen=True)
 class FieldSpec:
-    """What a value must be: rules on it, and the specs of what it contains."""
+    """What a value must be: rules on it, and the specs of what it contains.
+
+    ``kind`` names the field's kind (its rule is the last of ``rules``); an object spec with
+    ``open`` False knows all its keys, so any other key is reported as dropped.
+    """
 
     rules: tuple[Rule, ...] = ()
     required: Rule | None = None
     fields: Mapping[str, FieldSpec] | None = None
     each: FieldSpec | None = None
     invalid: Rule | None = None
+    kind: str | None = None
+    open: bool = False
 
 
 @dataclass(frozen=True)
