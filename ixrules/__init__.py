@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .api import Rules, endpoints, validate
     from .context import ContextError
     from .endpoints import BodyError, EndpointError
+    from .http import PreflightError
     from .report import Issue, Report
     from .requests import check_request
     from .yamlsource import RuleFileError
@@ -37,6 +38,7 @@ _EXPORTS = {
     "ContextError": "context",
     "EndpointError": "endpoints",
     "Issue": "report",
+    "PreflightError": "http",
     "Report": "report",
     "RuleFileError": "yamlsource",
     "Rules": "api",
@@ -50,6 +52,7 @@ __all__ = [
     "ContextError",
     "EndpointError",
     "Issue",
+    "PreflightError",
     "Report",
     "RuleFileError",
     "Rules",
