@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ixrules",
         description="Validate InvoiceXpress API payloads before they are sent, with the API's "
-        "own 422 messages. Exit status: 0 clean, 1 problems found, 2 could not run.",
+        "own 422 messages. Exit status: 0 clean (warnings alone are clean unless --strict), "
+        "1 problems found, 2 could not run.",
     )
     parser.add_argument("--version", action="version", version=f"ixrules {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
     lint.add_argument("--no-progress", action="store_true", help="no progress bar")
+    lint.add_argument(
+        "--strict", action="store_true", help="warnings fail too (exit 1 for a warning alone)"
+    )
     _rules_option(lint)
 
     _rules_option(commands.add_parser("endpoints", help="list the endpoint names"))
@@ -148,7 +152,10 @@ def _lint(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(reporters.REPORTERS[args.format](problems, options))
     sys.stdout.flush()
-    return COULD_NOT_RUN if failed else PROBLEMS if problems else CLEAN
+    if failed:
+        return COULD_NOT_RUN
+    failing = [p for p in problems if args.strict or p.severity == "error"]
+    return PROBLEMS if failing else CLEAN
 
 
 def _settings(args: argparse.Namespace) -> Settings:
