@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .http import PreflightError
     from .report import Issue, Report
     from .requests import check_request
+    from .responses import read_response
     from .yamlsource import RuleFileError
 
 #: Each lazily exported name and the module that defines it.
@@ -44,6 +45,7 @@ _EXPORTS = {
     "Rules": "api",
     "check_request": "requests",
     "endpoints": "api",
+    "read_response": "responses",
     "validate": "api",
 }
 
@@ -59,6 +61,7 @@ __all__ = [
     "__version__",
     "check_request",
     "endpoints",
+    "read_response",
     "validate",
 ]
 

@@ -247,11 +247,18 @@ def _names_of(language: str) -> Mapping[str, str]:
 
 
 def _own_names(identifier: str) -> Mapping[str, str]:
-    """The names Babel's locale ``identifier`` gives itself (not those it inherits: the
-    merged indexes read every locale, so each name once is enough and much quicker)."""
+    """The names Babel's locale ``identifier`` gives itself, not those it inherits (the merged
+    indexes read every locale, so each name once is enough, and much quicker). Read from
+    Babel's own data file, not through ``localedata.load(..., merge_inherited=False)``, which
+    would leave the unmerged data in Babel's cache for every later ``Locale`` of that name."""
+    import pickle
+
     from babel import localedata
 
-    return _indexed(localedata.load(identifier, merge_inherited=False).get("territories") or {})
+    with open(localedata.resolve_locale_filename(identifier), "rb") as handle:
+        data = pickle.load(handle)  # Babel's packaged CLDR data, as Babel itself reads it
+    territories = data.get("territories") if isinstance(data, dict) else None
+    return _indexed(territories if isinstance(territories, Mapping) else {})
 
 
 def _indexed(territories: Mapping[str, str]) -> Mapping[str, str]:

@@ -148,3 +148,14 @@ def test_the_country_check_hints_with_it() -> None:
     body = {"client": {"name": "Acme", "country": "Tonga"}}
     report = ixrules.validate(body, "clients.create")
     assert [i.hint for i in report.errors] == ["the API has no country name for TO"]
+
+
+def test_reading_every_language_leaves_babel_as_it_was() -> None:
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    from ixrules import countries
+
+    countries._all_names()
+    assert format_decimal(1234.5, locale=Locale.parse("pt_PT")) == "1\u00a0234,5"
+    assert Locale.parse("de_CH").territories["DE"] == "Deutschland"

@@ -239,3 +239,15 @@ def test_bad_arguments_get_a_clear_answer(client: Any, options: Any, message: st
     with pytest.raises((TypeError, ValueError)) as caught:
         preflight(client, **options)
     assert str(caught.value) == message
+
+
+def test_the_module_and_its_error_import_neither_client_library() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, ixrules, ixrules.http; ixrules.PreflightError; "
+        "print(sorted({'httpx', 'requests', 'ixrules.api'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
