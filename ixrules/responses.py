@@ -34,12 +34,14 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from .messages import languages, translate
+from .model import ANY_INDEX as _ANY
+from .model import field_specs
 from .report import Issue, Report
 from .values import pointer
 
 if TYPE_CHECKING:
     from .api import Rules
-    from .model import FieldSpec, RuleSet
+    from .model import RuleSet
 
 #: Longest answer read (a real error body is a few hundred bytes).
 MAX_BODY = 1_000_000
@@ -48,7 +50,6 @@ _TEXT_KEYS = ("error", "message", "reason")
 #: Rails' prefix of ``record.save!``'s messages (``Validation failed: A, B``).
 _VALIDATION_FAILED = "validation failed:"
 _XML_ERROR = re.compile(r"<error>([^<]*)</error>")
-_ANY = "*"
 #: Answers given before any rule runs (the key, the route): their text is kept, no rule named.
 _BEFORE_RULES = frozenset({401, 404})
 #: Rules of the request itself (its content type), which apply at every endpoint.
@@ -300,34 +301,15 @@ def _places(ruleset: RuleSet) -> Mapping[str, tuple[tuple[str, tuple[Any, ...]],
     """Where each rule reports, per endpoint: paths with ``*`` for any row of a list."""
     out: dict[str, dict[tuple[str, tuple[Any, ...]], None]] = {}
     for spec in ruleset.endpoints.values():
-        found: dict[str, dict[tuple[Any, ...], None]] = {}
         for root in spec.roots or (None,):
-            _collect(spec.body, () if root is None else (root,), found, set())
-        for rule, paths in found.items():
-            for path in paths:
-                out.setdefault(rule, {})[(spec.name, path)] = None
+            for path, node in field_specs(spec.body, () if root is None else (root,)):
+                for rule in node.rules:
+                    where = (*path, rule.at) if rule.at else path
+                    out.setdefault(rule.id, {})[(spec.name, where)] = None
+                for own in (node.required, node.invalid):
+                    if own is not None:
+                        out.setdefault(own.id, {})[(spec.name, path)] = None
     return {rule: tuple(places) for rule, places in out.items()}
-
-
-def _collect(
-    spec: FieldSpec,
-    prefix: tuple[Any, ...],
-    out: dict[str, dict[tuple[Any, ...], None]],
-    active: set[int],
-) -> None:
-    if id(spec) in active:
-        return
-    for rule in spec.rules:
-        out.setdefault(rule.id, {})[(*prefix, rule.at) if rule.at else prefix] = None
-    for own in (spec.required, spec.invalid):
-        if own is not None:
-            out.setdefault(own.id, {})[prefix] = None
-    active.add(id(spec))
-    for name, child in (spec.fields or {}).items():
-        _collect(child, (*prefix, name), out, active)
-    if spec.each is not None:
-        _collect(spec.each, (*prefix, _ANY), out, active)
-    active.discard(id(spec))
 
 
 class _Placer:
