@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 
 #: Longest answer read (a real error body is a few hundred bytes).
 MAX_BODY = 1_000_000
+#: Longest message kept (and matched against the rules); a longer one is cut there.
+MAX_MESSAGE = 2_000
+#: How deep error entries are looked into (the API's nest two or three levels).
+_MAX_DEPTH = 8
 #: Keys of an error object that hold its text, not a field's name.
 _TEXT_KEYS = ("error", "message", "reason")
 #: Rails' prefix of ``record.save!``'s messages (``Validation failed: A, B``).
@@ -105,7 +109,7 @@ def read_response(
         rules.endpoint(endpoint)  # an unknown name is an EndpointError, not a silent miss
     if 200 <= status < 400:
         return Report(endpoint, [], success_status=status)
-    messages = list(_messages(body))
+    messages = [Message(m.text[:MAX_MESSAGE], m.field) for m in _messages(body)]
     if not messages:
         messages = [Message(_phrase(status))]
     if status in _BEFORE_RULES or status >= 500:
@@ -149,7 +153,7 @@ def _parse(body: Any) -> Any:
         text = body[:MAX_BODY].strip()
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's limit
             return text
     return body
 
@@ -215,19 +219,21 @@ def _messages(body: Any) -> Iterator[Message]:
     yield from _by_field(body)  # Rails' errors as a hash: {"name": ["is not available."]}
 
 
-def _texts(value: Any) -> Iterator[Message]:
+def _texts(value: Any, depth: int = 0) -> Iterator[Message]:
     """The texts of an error entry: a string, a list of them, ``{"error": ...}``, ``{"code":
-    ..., "message": ...}``."""
+    ..., "message": ...}``. Nothing deeper than a few levels is an error message."""
+    if depth > _MAX_DEPTH:
+        return
     if isinstance(value, str):
         if value.strip():
             yield Message(value.strip())
     elif isinstance(value, list):
         for entry in value:
-            yield from _texts(entry)
+            yield from _texts(entry, depth + 1)
     elif isinstance(value, Mapping):
         for key in _TEXT_KEYS:
             if key in value:
-                yield from _texts(value[key])
+                yield from _texts(value[key], depth + 1)
 
 
 def _by_field(errors: Mapping[Any, Any]) -> Iterator[Message]:

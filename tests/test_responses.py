@@ -335,3 +335,29 @@ def test_nothing_given_is_changed() -> None:
     answer = json.loads(json.dumps(ANSWER))
     ixrules.read_response((422, answer), sent=sent, endpoint="clients.create")
     assert sent == SENT and answer == ANSWER
+
+
+def test_hostile_answers_get_an_answer_not_a_traceback() -> None:
+    deep: Any = "Name is a required field"
+    for _ in range(100_000):
+        deep = [deep]
+    assert triples(ixrules.read_response((422, {"errors": deep}))) == [
+        ("Unprocessable Entity", None, "")
+    ]
+    text = "[" * 100_000 + "]" * 100_000
+    assert [i.rule for i in ixrules.read_response((422, text)).errors] == [None]
+    long = "Unit " + "x " * 1_000_000 + "is not included in the list of accepted units"
+    report = ixrules.read_response((422, {"errors": [{"error": long}]}))
+    assert [len(i.message) for i in report.errors] == [2_000]
+
+
+def test_the_same_answers_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def read(index: int) -> list[tuple[str, str | None, str]]:
+        sent = {"client": {"name": "Acme", "send_options": str(index % 5)}}
+        return triples(ixrules.read_response((422, ANSWER), sent=sent, endpoint="clients.create"))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(read, range(64)))
+    assert all(result == results[0] for result in results)
