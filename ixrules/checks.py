@@ -10,13 +10,13 @@ absent, and absence is the business of a field's ``required`` rule.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .context import Context
-from .data.countries import COUNTRY_NAMES, ISO_TO_COUNTRY, TAX_REGION_CODES
+from .countries import fold
+from .data.countries import COUNTRY_NAMES, TAX_REGION_CODES
 from .values import (
     MAX_SCALAR_TEXT,
     absent,
@@ -199,24 +199,22 @@ def one_of(value: Any, env: Env, *, values: Sequence[str], ignore_case: bool = F
     return text in values
 
 
-def _fold(text: str) -> str:
-    """Compare country names the way the API's database does: case, accents and the apostrophe's
-    shape do not matter (MySQL's default collation)."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
-
-
-_FOLDED_COUNTRIES = frozenset(_fold(name) for name in COUNTRY_NAMES)
+_FOLDED_COUNTRIES = frozenset(fold(name) for name in COUNTRY_NAMES)
 
 
 def suggest_country(value: Any) -> str | None:
-    """A hint for an unknown country: the API's name for an ISO code, or the nearest name."""
+    """A hint for an unknown country: the API's name for whatever ``ixrules.countries`` can
+    place (an ISO code, a name in the main languages), else the nearest of the API's names.
+    A territory the API has no name for gets no guess: a neighbour's name would be wrong."""
+    from .countries import iso_code, to_api
+
     text = display(value).strip()
     if len(text) > 64:
         return None
-    name = ISO_TO_COUNTRY.get(text.upper())
-    if name is None and len(text) == 3:
-        name = _iso3_to_name(text.upper())
+    code = iso_code(text, everywhere=False)  # a linter's hint must not cost half a second
+    name = None if code is None else to_api(code)
+    if code is not None and name is None:
+        return f"the API has no country name for {code}"
     if name is None:
         import difflib
 
@@ -225,17 +223,10 @@ def suggest_country(value: Any) -> str | None:
     return f"did you mean {name!r}?" if name else None
 
 
-def _iso3_to_name(code: str) -> str | None:
-    import pycountry
-
-    found = pycountry.countries.get(alpha_3=code)
-    return ISO_TO_COUNTRY.get(found.alpha_2) if found else None
-
-
 @check("country", hint=suggest_country)
 def country(value: Any, env: Env) -> bool:
     """One of the API's own 251 country names (not an ISO code)."""
-    return isinstance(value, str) and len(value) <= 64 and _fold(value) in _FOLDED_COUNTRIES
+    return isinstance(value, str) and len(value) <= 64 and fold(value) in _FOLDED_COUNTRIES
 
 
 @check("tax_region")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,35 @@ class FieldSpec:
     invalid: Rule | None = None
     kind: str | None = None
     open: bool = False
+
+
+#: How :func:`field_specs` writes "any row of this list" in a path.
+ANY_INDEX = "*"
+
+
+def field_specs(
+    spec: FieldSpec, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], FieldSpec]]:
+    """Every spec of a body's tree with its path (``*`` for any row of a list), parents first.
+    A fragment that contains itself is walked once per branch, not forever.
+
+    >>> leaf = FieldSpec()
+    >>> tree = FieldSpec(fields={"items": FieldSpec(each=FieldSpec(fields={"unit": leaf}))})
+    >>> [path for path, _ in field_specs(tree, ("invoice",))]
+    [('invoice',), ('invoice', 'items'), ('invoice', 'items', '*'),
+     ('invoice', 'items', '*', 'unit')]
+    """
+    stack = [(prefix, spec, frozenset[int]())]
+    while stack:
+        path, node, above = stack.pop()
+        if id(node) in above:
+            continue
+        yield path, node
+        inner = above | {id(node)}
+        children = [((*path, name), child) for name, child in (node.fields or {}).items()]
+        if node.each is not None:
+            children.append(((*path, ANY_INDEX), node.each))
+        stack.extend((where, child, inner) for where, child in reversed(children))
 
 
 @dataclass(frozen=True)
