@@ -284,6 +284,8 @@ def _matchers(rules: Rules) -> _Matchers:
     texts: dict[str, str] = {}
     patterns: list[tuple[re.Pattern[str], str]] = []
     for rule in ruleset.rules.values():
+        if rule.severity != "error":
+            continue  # warnings are ixrules' words: the API never answers with them
         for language in (None, *sorted(languages())):
             template = translate(rule.message, language)
             if "{value}" in template:

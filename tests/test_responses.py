@@ -27,7 +27,7 @@ def triples(report: ixrules.Report) -> list[tuple[str, str | None, str]]:
 
 
 @pytest.mark.parametrize("locale", [None, "pt", "es"])
-@pytest.mark.parametrize("rule_id", sorted(RULES))
+@pytest.mark.parametrize("rule_id", sorted(r for r in RULES if RULES[r].severity == "error"))
 def test_each_catalogue_message_reads_back_to_its_rule_and_field(
     rule_id: str, locale: str | None
 ) -> None:
