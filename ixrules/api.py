@@ -100,12 +100,12 @@ class Rules:
 
     def schema(self, name: str) -> dict[str, Any]:
         """The Cerberus schema of endpoint ``name``'s bodies, checked by Cerberus: each root
-        key's rules, with our one custom rule ``ix`` at every node (``ixrules.reference.
-        IxValidator`` runs it).
+        key's rules and those of the keys beside it, with our one custom rule ``ix`` at every
+        node (``ixrules.reference.IxValidator`` runs it).
 
         >>> schema = Rules.load().schema("invoices.create")
         >>> sorted(schema), sorted(schema["invoice"]["schema"]["items"])
-        (['invoice'], ['ix', 'nullable', 'schema'])
+        (['invoice', 'proprietary_uid'], ['ix', 'nullable', 'schema'])
         """
         spec = self.endpoint(name)
         validated = self._checked_siblings.get(name) or self._checked[id(spec.body)]

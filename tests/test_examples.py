@@ -76,11 +76,13 @@ KNOWN_REJECTED = {
         _fiscal("invoice"),
     ),
     "openapi-item-create.json": (
-        "unit_price as a JSON number: /items.json answers 'unit price is not valid' (live: diogopms)",
+        "unit_price as a JSON number: /items.json answers 'unit price is not valid' "
+        "(live: diogopms)",
         [("unit price is not valid", "/item/unit_price", "item.unit_price.string")],
     ),
     "squarebit-fixture-item-update.json": (
-        "unit_price as a JSON number: /items.json answers 'unit price is not valid' (live: diogopms)",
+        "unit_price as a JSON number: /items.json answers 'unit price is not valid' "
+        "(live: diogopms)",
         [("unit price is not valid", "/item/unit_price", "item.unit_price.string")],
     ),
     "hivesolutions-example-invoice-create.json": (
