@@ -185,8 +185,10 @@ def test_the_timonline_multi_answer_given_the_body_that_caused_it() -> None:
     assert report.by_field() == {
         "invoice[items]": ["Document should have at least one item"],
         "invoice[date]": ["Date is not valid"],
-        "invoice[tax_exemption]": ["Tax exemption should be one of: M09, M08, M07, M06, M05, M04, M03, M02, M01, M16, "
-             "M15, M14, M13, M12, M11, M10, M99"],
+        "invoice[tax_exemption]": [
+            "Tax exemption should be one of: M09, M08, M07, M06, M05, M04, M03, M02, M01, M16, "
+            "M15, M14, M13, M12, M11, M10, M99"
+        ],
     }  # fmt: skip
 
 
