@@ -381,3 +381,14 @@ def test_the_recorded_portuguese_of_the_due_date() -> None:
     assert [i[0] for i in issues(body, "invoices.create", locale="pt")] == [
         "Vencimento deve ser igual ou posterior à data do documento"
     ]
+
+
+def test_explain_says_where_the_message_comes_from_and_a_predicted_500() -> None:
+    from ixrules.cli.info import explain_text
+
+    text = explain_text(default_rules(), "tax.value.string")
+    assert "Severity: error\nPredicts: HTTP 500\n" in text
+    assert "Message from: the backend's Rails conventions" in text
+    nif = explain_text(default_rules(), "client.fiscal_id.nif")
+    assert "Message from: a recorded or documented API response" in nif
+    assert "Predicts" not in nif
