@@ -71,8 +71,9 @@ def resolve(
     return _infer(by_root[root], root, body[root]), root
 
 
-#: Root keys people write for another one: the API's names for estimates and guides.
-ALIASES = {"estimate": "quote", "guide": "shipping", "receipt_invoice": "invoice_receipt"}
+#: Root keys people write for another one: the API's families of estimates and guides, which
+#: its own paths and docs call estimates and guides.
+ALIASES = {"estimate": "quote", "guide": "shipping"}
 
 
 def _root_for(
@@ -110,8 +111,8 @@ def closest_root(key: Any, roots: tuple[str, ...]) -> str | None:
 
 
 def _wrap_in(keys: list[Any], candidates: list[EndpointSpec]) -> list[str]:
-    """The root keys of the endpoints whose bodies have the most of ``keys`` as fields (none
-    when no key is a field): the keys to wrap an unwrapped body in, best first."""
+    """The family root keys of the endpoints whose bodies have the most of ``keys`` as fields,
+    in rule-file order (none when no key is a field): what to wrap an unwrapped body in."""
     best, roots = 0, dict[str, None]()
     for endpoint in candidates:
         fields = endpoint.body.fields or {}
@@ -129,19 +130,18 @@ def _unwrapped(body: Mapping[str, Any], candidates: list[EndpointSpec]) -> str:
         key for e in candidates if e.roots and e.roots[0] in roots for key in e.body.fields or {}
     }
     keys = [repr(key) for key in body if isinstance(key, str) and key in fields][:5]
+    one = len(keys) == 1
     what = (
         f"{keys[0]} is a field, not a root key"
-        if len(keys) == 1
-        else (f"{', '.join(keys)} are fields, not root keys")
+        if one
+        else f"{', '.join(keys)} are fields, not root keys"
     )
-    where = (
-        ", ".join(map(repr, roots[:-1])) + f" or {roots[-1]!r}"
-        if len(roots) > 1
-        else (repr(roots[0]))
+    where = " or ".join(
+        [", ".join(map(repr, roots[:-1])), repr(roots[-1])] if roots[1:] else [repr(roots[0])]
     )
     return (
-        f"the body is not wrapped in its root key: {what}; wrap "
-        f'{"it" if len(keys) == 1 else "them"} in {where}, as in {{"{roots[0]}": {{...}}}}'
+        f"the body is not wrapped in its root key: {what}; wrap {'it' if one else 'them'} in "
+        f'{where}, as in {{"{roots[0]}": {{...}}}}'
     )
 
 

@@ -295,3 +295,27 @@ def test_a_line_price_past_float_range_is_not_a_number(value: Any) -> None:
         ("Invoice items is invalid", "/invoice/items", "document.items.invalid"),
         ("Unit price must be a number", "/invoice/items/0/unit_price", "item.unit_price.number"),
     ]
+
+
+# --- blank names in documents -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\t"])
+@pytest.mark.parametrize("endpoint", ["invoices.create", "quotes.create", "shippings.create"])
+def test_a_documents_client_and_lines_refuse_a_blank_name_on_create(
+    blank: str, endpoint: str
+) -> None:
+    root = endpoint.split(".")[0][:-1]
+    client = {root: {**DOCUMENT, "client": {"name": blank, "code": "A1"}}}
+    assert triples(ixrules.validate(client, endpoint)) == [
+        ("Client is invalid", f"/{root}/client", "document.client.invalid"),
+        ("Name is a required field", f"/{root}/client/name", "document.client.name.required"),
+    ]
+    line = {root: {**DOCUMENT, "items": [{"name": blank, "unit_price": "1", "quantity": "1"}]}}
+    assert triples(ixrules.validate(line, endpoint)) == [
+        ("Invoice items is invalid", f"/{root}/items", "document.items.invalid"),
+        ("Name is a required field", f"/{root}/items/0/name", "document.item.name.required"),
+    ]
+    update = endpoint.replace("create", "update")
+    assert triples(ixrules.validate(client, update)) == []
+    assert triples(ixrules.validate(line, update)) == []
