@@ -283,7 +283,8 @@ def context_not(value: Any, env: Env, *, key: str, values: Sequence[str]) -> boo
 
 @check("not_taken")
 def not_taken(value: Any, env: Env, *, key: str) -> bool:
-    """The value is not among the names the context lists at ``key`` (compared without case)."""
+    """The value is not among the names the context lists at ``key`` (compared without case);
+    a mapping lists its keys (``existing.taxes`` may give each name with its rate)."""
     names = env.context.get(key) or ()
     text = display(value).strip().casefold()
     return all(not (isinstance(name, str) and name.strip().casefold() == text) for name in names)
@@ -436,8 +437,8 @@ def pt_nif(value: Any, env: Env, *, field: str, country: str) -> bool:
     if not isinstance(value, Mapping) or not _nif_applies(value, country):
         return True
     number = value.get(field)
-    if _blank(number):
-        return True
+    if _blank(number) or isinstance(number, bool) or not isinstance(number, (str, int)):
+        return True  # none (a final consumer), or not text: the field's kind says so
     from .fiscal import is_valid_pt_nif
 
     return is_valid_pt_nif(number)
@@ -463,11 +464,18 @@ def max_length(value: Any, env: Env, *, maximum: int) -> bool:
     return len(display(value)) <= maximum
 
 
-def _zero_rate(line: Any) -> bool:
-    """A document line whose tax says 0 % (``tax: {value: 0}``, ``"0"``, ``"0.0"``)."""
+def _zero_rated(line: Any, rates: Mapping[str, Any]) -> bool:
+    """A document line whose tax the account rates at 0 % (``rates``: name -> rate, the
+    context's ``existing.taxes`` as a mapping; names compared without case)."""
     tax = line.get("tax") if isinstance(line, Mapping) else None
-    rate = as_number(tax.get("value")) if isinstance(tax, Mapping) else None
-    return rate == 0
+    name = tax.get("name") if isinstance(tax, Mapping) else None
+    if not isinstance(name, str) or not name.strip():
+        return False
+    wanted = name.strip().casefold()
+    return any(
+        isinstance(known, str) and known.strip().casefold() == wanted and as_number(rate) == 0
+        for known, rate in rates.items()
+    )
 
 
 @check("exemption_given")
@@ -475,11 +483,15 @@ def exemption_given(
     value: Any, env: Env, *, field: str, items: str, countries: Sequence[str]
 ) -> bool:
     """On a document of an account of ``countries`` (context ``account.country``): when a line
-    of ``items`` has a 0 % tax (its ``tax.value`` is 0), ``field`` is given. A line that only
-    names its tax does not say its rate, so it is not judged."""
-    if not isinstance(value, Mapping) or account_not_in(value, env, countries=countries):
+    of ``items`` names a tax the account rates at 0 % (context ``existing.taxes`` as a mapping
+    name -> rate), ``field`` is given. The API applies the account's tax of that name, so the
+    body alone cannot say a line is exempt: without the rates nothing is judged."""
+    rates = env.context.get("existing.taxes")
+    if not isinstance(value, Mapping) or not isinstance(rates, Mapping):
+        return True
+    if account_not_in(value, env, countries=countries):
         return True
     lines = value.get(items)
-    if not isinstance(lines, list) or not any(_zero_rate(line) for line in lines):
+    if not isinstance(lines, list) or not any(_zero_rated(line, rates) for line in lines):
         return True
     return not _blank(value.get(field))

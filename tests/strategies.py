@@ -361,16 +361,22 @@ def _fiscal_repair(obj: dict[str, Any], args: Args) -> dict[str, Any]:
 
 
 def _a_zero_rate_line_without_exemption(args: Args, value: Any) -> dict[str, Any] | None:
+    """A Portuguese account rating at 0 % the tax a line of the document names, when the
+    document gives no exemption."""
     if not isinstance(value, Mapping) or str(value.get(args["field"]) or "").strip():
         return None
     lines = value.get(args["items"])
-    zero = isinstance(lines, list) and any(
-        isinstance(line, Mapping)
+    names = [
+        line["tax"]["name"]
+        for line in (lines if isinstance(lines, list) else [])
+        if isinstance(line, Mapping)
         and isinstance(line.get("tax"), Mapping)
-        and str(line["tax"].get("value")).strip() in ("0", "0.0", "0.00")
-        for line in lines
-    )
-    return {"account.country": "Portugal"} if zero else None
+        and isinstance(line["tax"].get("name"), str)
+        and line["tax"]["name"].strip()
+    ]
+    if not names:
+        return None
+    return {"account.country": "Portugal", "existing.taxes": {names[0]: 0}}
 
 
 CHECK_STRATEGIES: dict[str, CheckStrategy] = {
@@ -529,9 +535,9 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
         ),
     ),
     "exemption_given": CheckStrategy(
-        context_pass=lambda args, value: {"account.country": "Atlantis"},
+        context_pass=lambda args, value: {"account.country": "Atlantis", "existing.taxes": {}},
         context_fail=_a_zero_rate_line_without_exemption,
-        reads=lambda args: ("account.country",),
+        reads=lambda args: ("account.country", "existing.taxes"),
     ),
     "json_content_type": CheckStrategy(
         context_pass=lambda args, value: {"request.content_type": "application/json"},

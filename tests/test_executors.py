@@ -43,6 +43,7 @@ CONTEXTS: list[dict[str, Any] | None] = [
         "documents_in_period": 0,
         "request": {"content_type": "text/plain"},
     },
+    {"account": {"country": "Portugal"}, "existing": {"taxes": {"IVA23": 0, "IVA6": "6"}}},
 ]
 
 

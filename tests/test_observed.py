@@ -14,7 +14,6 @@ import ixrules
 from ixrules.api import default_rules
 
 RULES = default_rules().ruleset.rules
-PT = {"account": {"country": "Portugal"}}
 
 
 def issues(
@@ -207,38 +206,56 @@ EXEMPTION = (
 )
 
 
+RATES = {"IVA0": 0, "IVA23": 23, "Isento": "0.0"}
+PT = {"account": {"country": "Portugal"}, "existing": {"taxes": RATES}}
+
+
 def zero_rated(**extra: Any) -> dict[str, Any]:
-    line = {"name": "Book", "unit_price": "10", "quantity": 1, "tax": {"name": "IVA0", "value": 0}}
+    line = {"name": "Book", "unit_price": "10", "quantity": 1, "tax": {"name": "IVA0"}}
     return {"invoice": {**INVOICE["invoice"], "items": [line], **extra}}
 
 
-@pytest.mark.parametrize("rate", [0, "0", "0.0", 0.0])
-def test_a_zero_rate_line_without_exemption_on_a_portuguese_account(rate: Any) -> None:
+@pytest.mark.parametrize("tax", ["IVA0", "iva0", " Isento "])
+def test_a_zero_rate_line_without_exemption_on_a_portuguese_account(tax: str) -> None:
     """observed.md §1: "Razão de isenção deve ter uma opção selecionada | a Portuguese account's
     document with a 0 % tax line and no document-level `tax_exemption` | proxy (SuesteCreative)"
     and "Tax exemption should be one of: M09, ... M99 | a document whose `tax_exemption` is
     missing (where needed) or not an accepted code | code (tim-online go-invoicexpress)"."""
-    body = changed(zero_rated(), "/invoice/items/0/tax/value", rate)
+    body = changed(zero_rated(), "/invoice/items/0/tax/name", tax)
     needed = (EXEMPTION, "/invoice/tax_exemption", "document.tax_exemption.needed", "error", 422)
     assert errors(body, "invoices.create", PT) == [needed]
-    assert errors(body, "invoices.create", {"account": {"country": "pt"}}) == [needed]
+    upper = {**PT, "account": {"country": "pt"}}
+    assert errors(body, "invoices.create", upper) == [needed]
     pt = [i[0] for i in issues(body, "invoices.create", PT, locale="pt")]
     assert pt == ["Razão de isenção deve ter uma opção selecionada"]
     # an exemption, another account, a taxed line, an update: nothing to say
     assert errors(zero_rated(tax_exemption="M07"), "invoices.create", PT) == []
-    assert errors(body, "invoices.create", {"account": {"country": "Spain"}}) == []
-    assert errors(changed(body, "/invoice/items/0/tax/value", "23"), "invoices.create", PT) == []
+    spain = {**PT, "account": {"country": "Spain"}}
+    assert errors(body, "invoices.create", spain) == []
+    assert errors(changed(body, "/invoice/items/0/tax/name", "IVA23"), "invoices.create", PT) == []
     assert errors(body, "invoices.update", PT) == []
 
 
-def test_the_exemption_needs_the_account_country() -> None:
+def test_the_exemption_needs_the_account_country_and_the_rates() -> None:
     report = ixrules.validate(zero_rated(), "invoices.create")
     assert report.ok and "document.tax_exemption.needed" in report.skipped
+    names = {"account": {"country": "Portugal"}, "existing": {"taxes": ["IVA0", "IVA23"]}}
+    report = ixrules.validate(zero_rated(), "invoices.create", context=names)
+    assert report.ok and report.skipped == []  # names without rates: nothing to judge
 
 
-def test_a_line_that_only_names_its_tax_is_not_judged() -> None:
-    body = changed(zero_rated(), "/invoice/items/0/tax", {"name": "IVA0"})
-    assert errors(body, "invoices.create", PT) == []
+def test_a_line_without_a_tax_name_is_not_judged() -> None:
+    for tax in ({}, {"name": ""}, {"value": 0}):
+        assert (
+            errors(changed(zero_rated(), "/invoice/items/0/tax", tax), "invoices.create", PT) == []
+        )
+
+
+def test_a_tax_name_is_still_compared_with_the_names_of_the_rates() -> None:
+    body = {"tax": {"name": "iva23", "value": "23", "region": "PT"}}
+    assert errors(body, "taxes.create", {"existing": {"taxes": RATES}}) == [
+        ("Name has already been taken", "/tax/name", "tax.name.taken", "error", 422)
+    ]
 
 
 @pytest.mark.parametrize("code", ["M50", "M17", "X01", "M1"])
@@ -392,3 +409,9 @@ def test_explain_says_where_the_message_comes_from_and_a_predicted_500() -> None
     nif = explain_text(default_rules(), "client.fiscal_id.nif")
     assert "Message from: a recorded or documented API response" in nif
     assert "Predicts" not in nif
+
+
+@pytest.mark.parametrize("number", [["123456780"], {"nif": "1"}, True, 1.5])
+def test_a_fiscal_id_that_is_no_text_is_left_to_its_kind(number: Any) -> None:
+    body = changed(INVOICE, "/invoice/client/fiscal_id", number)
+    assert [i for i in errors(body, "invoices.create") if i[2].startswith("client.fiscal")] == []
