@@ -415,3 +415,9 @@ def test_explain_says_where_the_message_comes_from_and_a_predicted_500() -> None
 def test_a_fiscal_id_that_is_no_text_is_left_to_its_kind(number: Any) -> None:
     body = changed(INVOICE, "/invoice/client/fiscal_id", number)
     assert [i for i in errors(body, "invoices.create") if i[2].startswith("client.fiscal")] == []
+
+
+@pytest.mark.parametrize("digits", [65, 5001, 70_000])
+def test_a_fiscal_id_of_thousands_of_digits_is_no_nif(digits: int) -> None:
+    body = changed(INVOICE, "/invoice/client/fiscal_id", 10 ** (digits - 1))
+    assert errors(body, "invoices.create") == [CLIENT_INVALID, FISCAL]
