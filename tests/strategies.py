@@ -440,6 +440,16 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
         },
         reads=_key,
     ),
+    "listed": CheckStrategy(
+        valid=lambda args: st.text(string.ascii_letters + " ", min_size=1, max_size=12).filter(
+            str.strip
+        ),
+        context_pass=lambda args, value: {
+            args["key"]: ["x", f" {value.upper() if isinstance(value, str) else value} "]
+        },
+        context_fail=lambda args, value: {args["key"]: ["ixrules test name 0"]},
+        reads=_key,
+    ),
     "email_list": CheckStrategy(valid=_email_lists, invalid=_bad_email_lists),
     "pattern": CheckStrategy(valid=_pattern(False), invalid=_pattern(True)),
     "field_given": CheckStrategy(
