@@ -564,3 +564,12 @@ def test_a_line_tax_the_account_lacks_is_named() -> None:
     listed = {"existing": {"taxes": [" iva24 "]}}
     assert ixrules.validate(body, "invoices.create", context=listed).issues == []
     assert "item.tax.default_applied" in ixrules.validate(body, "invoices.create").skipped
+
+
+def test_only_the_first_unknown_keys_of_an_object_get_a_hint() -> None:
+    from ixrules.engine import HINTED_KEYS
+
+    body = {"invoice": {f"due-date{'_' * i}": "01/12/2017" for i in range(HINTED_KEYS + 1)}}
+    hints = [issue.hint for issue in ixrules.validate(body, "invoices.update").warnings]
+    assert hints[0] == "did you mean 'due_date'?"
+    assert len(hints) == HINTED_KEYS + 1 and hints[-1] is None
