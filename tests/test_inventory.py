@@ -573,3 +573,19 @@ def test_only_the_first_unknown_keys_of_an_object_get_a_hint() -> None:
     hints = [issue.hint for issue in ixrules.validate(body, "invoices.update").warnings]
     assert hints[0] == "did you mean 'due_date'?"
     assert len(hints) == HINTED_KEYS + 1 and hints[-1] is None
+
+
+def test_a_client_name_the_account_lacks_creates_a_client() -> None:
+    line = {"name": "Pen", "unit_price": 1, "quantity": 1}
+    body = {"invoice": {"client": {"name": "Acme Lda"}, "items": [line]}}
+    context = {"existing": {"clients": ["Acme", "Globex"]}}
+    assert _issues(ixrules.validate(body, "invoices.create", context=context)) == [
+        (
+            "Client Acme Lda is not one of the account's clients, so the API creates a new one",
+            "/invoice/client/name",
+            "document.client.created",
+            "warning",
+        )
+    ]
+    known = {"existing": {"clients": ["ACME LDA "]}}
+    assert ixrules.validate(body, "invoices.create", context=known).issues == []
