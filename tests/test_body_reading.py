@@ -159,7 +159,8 @@ def test_a_document_body_without_its_root_is_not_taken_for_a_client() -> None:
         ixrules.validate(body)
     assert str(caught.value) == (
         "the body is not wrapped in its root key: 'date', 'client', 'items' are fields, not root "
-        "keys; wrap them in 'invoice', 'quote' or 'shipping', as in {\"invoice\": {...}}"
+        "keys; wrap them in 'invoice', 'quote', 'shipping' or 'purchase_order', as in "
+        '{"invoice": {...}}'
     )
 
 

@@ -236,7 +236,11 @@ def test_guide_loaded_at_must_be_in_the_future(endpoint: str) -> None:
         ("Loaded at must be later than now", "/shipping/loaded_at", "guide.loaded_at.future")
     ]
     assert validate(endpoint, body, early) == []
-    assert ixrules.validate(body, endpoint).skipped == ["guide.loaded_at.future"]
+    skipped = ixrules.validate(body, endpoint).skipped
+    # without existing.clients, whether a new document creates its client is not known either
+    assert [rule for rule in skipped if rule != "document.client.created"] == [
+        "guide.loaded_at.future"
+    ]
 
 
 MB = "Option to generate MB reference is set but no payment provider is configurated"
