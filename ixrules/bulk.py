@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import dask.bag
-import dask.dataframe
 import fsspec
 from dask.delayed import Delayed, delayed
 from fsspec.utils import read_block
@@ -39,6 +38,7 @@ from .cli.sources import Document, Failed, Item, Lines, describe_os_error, is_li
 from .cli.table import frame
 
 if TYPE_CHECKING:
+    import dask.dataframe
     from fsspec.core import OpenFile
 
 __all__ = ["BLOCKSIZE", "lint_bag"]
@@ -103,6 +103,8 @@ def lint_bag(
     snapshot, ``--rules``); ``config=None`` means the shipped rules. A failure (malformed line,
     unreadable file) is a row with ``failure`` true, its reason in ``message``.
     """
+    import dask.dataframe  # pandas and pyarrow: only for the table, not for ``ixrules lint``
+
     if config is not None:
         raise TypeError("config: only None (the shipped rules) is supported")
     settings = Settings(endpoint, context, rules_dir)

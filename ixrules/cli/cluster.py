@@ -89,7 +89,8 @@ def connect(address: str) -> Iterator[Client]:
                 n_workers=os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # the HTTP server runs even without a dashboard
+                scheduler_kwargs={"dashboard": False},
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,
