@@ -13,6 +13,7 @@ import pytest
 import ixrules
 
 HEAVY = ["cerberus", "yaml", "email_validator", "pycountry", "babel", "ixrules.api"]
+HEAVY += ["dask", "distributed", "pandas", "pyarrow", "fsspec"]  # the dask extra
 
 
 def modules_after(code: str) -> list[str]:
@@ -26,6 +27,14 @@ def modules_after(code: str) -> list[str]:
 def test_import_loads_nothing_heavy() -> None:
     loaded = modules_after("import ixrules; ixrules.__version__")
     assert [name for name in HEAVY if name in loaded] == []
+
+
+def test_the_local_lint_never_loads_the_dask_extra() -> None:
+    loaded = modules_after(
+        "from ixrules.cli.main import main; main(['lint', 'examples/invoice.json'])"
+    )
+    assert "ixrules.api" in loaded
+    assert [name for name in loaded if name.split(".")[0] in {"dask", "distributed"}] == []
 
 
 def test_validating_never_loads_cerberus() -> None:
