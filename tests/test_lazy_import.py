@@ -31,7 +31,9 @@ def test_import_loads_nothing_heavy() -> None:
 
 def test_the_local_lint_never_loads_the_dask_extra() -> None:
     loaded = modules_after(
-        "from ixrules.cli.main import main; main(['lint', 'examples/invoice.json'])"
+        "import contextlib, io\nfrom ixrules.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['lint', 'examples/invoice.json'])"
     )
     assert "ixrules.api" in loaded
     assert [name for name in loaded if name.split(".")[0] in {"dask", "distributed"}] == []
