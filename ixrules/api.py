@@ -115,7 +115,7 @@ class Rules:
             issues = run_cerberus(self._checked[key], value, where, call)
         return Report(
             endpoint=spec.name,
-            errors=issues,
+            issues=issues,
             skipped=list(call.skipped),
             success_status=spec.success_status,
             error_shape=spec.error_shape,

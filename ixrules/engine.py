@@ -45,7 +45,14 @@ class Call:
         self, rule: Rule, parts: tuple[Any, ...], value: Any, hint: str | None = None
     ) -> None:
         self.issues.append(
-            Issue(render(rule, value, self.locale), self.path(parts), rule.id, rule.status, hint)
+            Issue(
+                render(rule, value, self.locale),
+                self.path(parts),
+                rule.id,
+                rule.status,
+                hint,
+                rule.severity,
+            )
         )
 
 
@@ -152,8 +159,11 @@ def finish(call: Call) -> list[Issue]:
         below = prefix + "/"
         for index, issue in enumerate(out):
             if issue.path.startswith(below):
+                if issue.severity != "error" and rule.severity == "error":
+                    continue  # an umbrella error covers errors, never warnings alone
+                umbrella = render(rule, None, call.locale)
                 out.insert(
-                    index, Issue(render(rule, None, call.locale), prefix, rule.id, rule.status)
+                    index, Issue(umbrella, prefix, rule.id, rule.status, None, rule.severity)
                 )
                 break
     return out

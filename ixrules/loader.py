@@ -18,7 +18,7 @@ from typing import Any
 
 from .checks import CHECKS
 from .context import KEYS as CONTEXT_KEYS
-from .model import SOURCES, EndpointSpec, FieldSpec, Rule, RuleSet, singular
+from .model import SEVERITIES, SOURCES, EndpointSpec, FieldSpec, Rule, RuleSet, singular
 from .yamlsource import RuleFileError, YList, YMap, line_of, load_yaml
 
 __all__ = ["RuleFileError", "load_rule_dir", "load_rule_texts"]
@@ -45,6 +45,7 @@ _RULE_KEYS: dict[str, tuple[type, ...]] = {
     "source": (str,),
     "status": (int,),
     "stop": (bool,),
+    "severity": (str,),
     "doc": (str,),
     "example": (dict,),
 }
@@ -394,6 +395,13 @@ class _Builder:
         source = node.get("source", "seed")
         if source not in SOURCES:
             raise RuleFileError(file, line_of(node, "source"), f"source must be one of {SOURCES}")
+        severity = node.get("severity", "error")
+        if severity not in SEVERITIES:
+            raise RuleFileError(
+                file, line_of(node, "severity"), f"severity must be one of {SEVERITIES}"
+            )
+        if severity == "warning" and "source" not in node:
+            source = "ixrules"
         status = node.get("status", 422)
         if status not in (404, 406, 415, 422):
             raise RuleFileError(file, line_of(node, "status"), "status must be 406 or 422")
@@ -409,6 +417,7 @@ class _Builder:
             source=source,
             status=status,
             stop=node.get("stop", True),
+            severity=severity,
             doc=node.get("doc", ""),
             example=_plain(node["example"]) if "example" in node else None,
             origin=f"{Path(file).name}:{node.line}",

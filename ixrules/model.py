@@ -7,8 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: Where a message's wording comes from: the seed page, a recorded or documented response
-#: outside the seed, or the Rails conventions of the backend (the API's exact text unknown).
-SOURCES = ("seed", "observed", "inferred")
+#: outside the seed, the Rails conventions of the backend (the API's exact text unknown),
+#: ixrules itself (a warning: the API answers nothing), or a user's rule pack.
+SOURCES = ("seed", "observed", "inferred", "ixrules", "user")
+
+#: What a finding predicts: ``error``, the API refuses the request with the rule's message;
+#: ``warning``, the API accepts it but does not do what was sent (a dropped key, an ignored
+#: flag, a default applied instead).
+SEVERITIES = ("error", "warning")
 
 
 def singular(path: str) -> str:
@@ -37,6 +43,7 @@ class Rule:
     source: str = "seed"
     status: int = 422
     stop: bool = True
+    severity: str = "error"
     doc: str = ""
     example: Mapping[str, Any] | None = None
     origin: str = ""

@@ -207,8 +207,10 @@ def ran(
     for engine, extra in (("local", []), ("dask", ["--dask", address])):
         for fmt in FORMATS:
             # the text runs also write the table, and check a file of several blocks
-            more = ["--output", str(tmp / f"{engine}.parquet"), files[0]] if fmt == "text" else []
-            runs[f"{engine}-{fmt}"] = Run(["lint", *extra, "-f", fmt, *paths, *more])
+            text = fmt == "text"
+            output = ["--output", str(tmp / f"{engine}.parquet")] if text else []
+            more = [files[0]] if text else []
+            runs[f"{engine}-{fmt}"] = Run(["lint", *extra, "-f", fmt, *output, *paths, *more])
         runs[f"{engine}-stdin"] = Run(["lint", *extra, "--stdin-filename", "in.jsonl", "-"],
                                       stdin=(TOP / F / "export.jsonl").read_bytes())  # fmt: skip
         runs[f"{engine}-tty"] = Run(["lint", *extra, f"{F}/invoice.json"], tty=True)

@@ -138,11 +138,12 @@ def test_json_output(ran: dict[str, Result]) -> None:
     result = ran["json"]
     assert result.code == 1 and result.err == ""
     keys = ("line", "column", "message", "path", "rule", "hint")
-    common = {"file": INVOICE, "endpoint": "invoices.create", "status": 422}
+    common = {"file": INVOICE, "endpoint": "invoices.create", "status": 422, "severity": "error"}
     expected = [{**common, **dict(zip(keys, row, strict=True))} for row in INVOICE_PROBLEMS]
     assert json.loads(result.out) == {"version": 1, "problems": expected}
     assert list(json.loads(result.out)["problems"][0]) == [
-        "file", "line", "column", "message", "path", "rule", "endpoint", "status", "hint",
+        "file", "line", "column", "message", "path", "rule", "severity", "endpoint", "status",
+        "hint",
     ]  # fmt: skip
 
 

@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ixrules",
         description="Validate InvoiceXpress API payloads before they are sent, with the API's "
-        "own 422 messages. Exit status: 0 clean, 1 problems found, 2 could not run.",
+        "own 422 messages. Exit status: 0 clean (warnings alone are clean unless --strict), "
+        "1 problems found, 2 could not run.",
     )
     parser.add_argument("--version", action="version", version=f"ixrules {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -75,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument(
         "--output", metavar="FILE", help="also write the problem table to FILE.parquet"
+    )
+    lint.add_argument(
+        "--strict", action="store_true", help="warnings fail too (exit 1 for a warning alone)"
     )
     _rules_option(lint)
 
@@ -173,7 +177,10 @@ def _lint(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(reporters.REPORTERS[args.format](problems, options))
     sys.stdout.flush()
-    return COULD_NOT_RUN if failed else PROBLEMS if problems else CLEAN
+    if failed:
+        return COULD_NOT_RUN
+    failing = [p for p in problems if args.strict or p.severity == "error"]
+    return PROBLEMS if failing else CLEAN
 
 
 def _checked(

@@ -24,6 +24,7 @@ class Problem:
     endpoint: str
     status: int = 422
     hint: str | None = None
+    severity: str = "error"
 
     @property
     def location(self) -> str:
@@ -39,6 +40,7 @@ class Problem:
             "message": self.message,
             "path": self.path,
             "rule": self.rule,
+            "severity": self.severity,
             "endpoint": self.endpoint,
             "status": self.status,
             "hint": self.hint,

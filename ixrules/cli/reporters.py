@@ -20,11 +20,12 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """What SARIF registers about a rule: its id, message and what it checks."""
+    """What SARIF registers about a rule: its id, message, what it checks and its severity."""
 
     id: str
     message: str
     doc: str = ""
+    severity: str = "error"
 
 
 @dataclass(frozen=True)
@@ -40,30 +41,48 @@ Reporter = Callable[[Sequence[Problem], Options], str]
 
 
 def text(problems: Sequence[Problem], options: Options) -> str:
-    """One line per problem, ``file:line:col: message [rule]``, then a count.
+    """One line per problem, ``file:line:col: message [rule]`` (a warning says ``warning:``
+    before its message), then a count.
 
     >>> p = Problem("a.json", 5, 64, "Country Germani was not found", "/invoice/client/country",
     ...             "country.known", "invoices.create", hint="did you mean 'Germany'?")
     >>> print(text([p], Options()), end="")
     a.json:5:64: Country Germani was not found [country.known] (did you mean 'Germany'?)
     Found 1 problem in 1 file.
+    >>> w = Problem("a.json", 3, 5, "The API drops this key", "/invoice/due-date",
+    ...             "field.unknown", "invoices.create", hint="did you mean 'due_date'?",
+    ...             severity="warning")
+    >>> print(text([p, w], Options()), end="")
+    a.json:5:64: Country Germani was not found [country.known] (did you mean 'Germany'?)
+    a.json:3:5: warning: The API drops this key [field.unknown] (did you mean 'due_date'?)
+    Found 2 problems (1 error, 1 warning) in 1 file.
     >>> text([], Options())
     ''
     """
     if not problems:
         return ""
-    bold, dim, cyan, reset = (
-        ("\x1b[1m", "\x1b[2m", "\x1b[36m", "\x1b[0m") if options.color else 4 * ("",)
+    bold, dim, cyan, yellow, reset = (
+        ("\x1b[1m", "\x1b[2m", "\x1b[36m", "\x1b[33m", "\x1b[0m") if options.color else 5 * ("",)
     )
     lines = []
+    warnings = 0
     for problem in problems:
-        line = f"{bold}{problem.location}:{reset} {problem.message} {dim}[{problem.rule}]{reset}"
+        mark = ""
+        if problem.severity != "error":
+            warnings += 1
+            mark = f"{yellow}{problem.severity}:{reset} "
+        line = (
+            f"{bold}{problem.location}:{reset} {mark}{problem.message} {dim}[{problem.rule}]{reset}"
+        )
         if problem.hint:
             line += f" {cyan}({problem.hint}){reset}"
         lines.append(line)
     files = len({problem.file for problem in problems})
-    count = f"{_plural(len(problems), 'problem')} in {_plural(files, 'file')}"
-    lines.append(f"{bold}Found {count}.{reset}")
+    count = _plural(len(problems), "problem")
+    if warnings:
+        errors = len(problems) - warnings
+        count += f" ({_plural(errors, 'error')}, {_plural(warnings, 'warning')})"
+    lines.append(f"{bold}Found {count} in {_plural(files, 'file')}.{reset}")
     return "\n".join(lines) + "\n"
 
 
@@ -93,7 +112,8 @@ def github(problems: Sequence[Problem], options: Options) -> str:
         properties = (
             f"file={_property(p.file)},line={p.line},col={p.column},title={_property(p.rule)}"
         )
-        lines.append(f"::error {properties}::{_data(p.message)}")
+        command = "error" if p.severity == "error" else "warning"
+        lines.append(f"::{command} {properties}::{_data(p.message)}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -106,7 +126,7 @@ def sarif(problems: Sequence[Problem], options: Options) -> str:
         result: dict[str, object] = {"ruleId": p.rule}
         if p.rule in index:
             result["ruleIndex"] = index[p.rule]
-        result["level"] = "error"
+        result["level"] = "error" if p.severity == "error" else "warning"
         result["message"] = {"text": p.message}
         result["locations"] = [
             {
@@ -129,7 +149,9 @@ def sarif(problems: Sequence[Problem], options: Options) -> str:
                 "id": rule.id,
                 "shortDescription": {"text": rule.message},
                 "fullDescription": {"text": rule.doc.strip() or rule.message},
-                "defaultConfiguration": {"level": "error"},
+                "defaultConfiguration": {
+                    "level": "error" if rule.severity == "error" else "warning"
+                },
             }
             for rule in options.rules
         ],
@@ -149,7 +171,9 @@ REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json, "github": githu
 
 def rule_infos(rules: Mapping[str, Rule]) -> tuple[RuleInfo, ...]:
     """The catalogue SARIF registers, from a rule set's ``rules`` (id -> Rule)."""
-    return tuple(RuleInfo(rule.id, rule.message, rule.doc) for rule in rules.values())
+    return tuple(
+        RuleInfo(rule.id, rule.message, rule.doc, rule.severity) for rule in rules.values()
+    )
 
 
 def _plural(count: int, noun: str) -> str:

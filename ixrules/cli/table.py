@@ -67,7 +67,7 @@ def record(outcome: Outcome) -> dict[str, Any]:
         "endpoint": outcome.endpoint,
         "path": outcome.path,
         "rule": outcome.rule,
-        "severity": getattr(outcome, "severity", "error"),
+        "severity": outcome.severity,
         "message": outcome.message,
         "status": outcome.status,
         "hint": outcome.hint,
