@@ -53,21 +53,26 @@ _GLOB = re.compile(r"[*?[]")
 @dataclass(frozen=True)
 class Part:
     """What one task found: outcomes whose line numbers count from the part's first line of each
-    file, and how many lines of each file the part held (to number the parts after it)."""
+    file, and how many lines of each file the part held (to number the parts after it), by the
+    key of each file's line counter (``keys``: file name -> key; outcomes of files without one
+    are numbered already)."""
 
     outcomes: list[Outcome]
-    lines: dict[str, int]
+    lines: dict[str, int] = dataclasses.field(default_factory=dict)
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Block:
     """Bytes ``offset`` to ``offset + length`` of a JSON Lines file, widened to whole lines
-    (each line belongs to the block it starts in); ``length`` None: to the end."""
+    (each line belongs to the block it starts in); ``length`` None: to the end. ``key`` names
+    the file's line counter: one per file given, even if two are shown under the same name."""
 
     file: str
     source: OpenFile
     offset: int
     length: int | None
+    key: str
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,7 @@ def units(paths: Iterable[str], blocksize: int = BLOCKSIZE) -> Iterator[Unit]:
     """The units of work of ``paths`` (paths or URLs), in order. Local globs are expanded as
     ``ixrules lint`` does (sorted, names as matched), URL globs by fsspec; a pattern matching
     nothing is a failure in its place."""
-    for path in paths:
+    for index, path in enumerate(paths):
         if "://" not in path and _GLOB.search(path):
             found = [(name, fsspec.open(name, "rb")) for name in sorted(glob.glob(path))]
         else:
@@ -138,25 +143,28 @@ def units(paths: Iterable[str], blocksize: int = BLOCKSIZE) -> Iterator[Unit]:
             found = [(source.full_name if glob_url else path, source) for source in sources]
         if not found:
             yield (Failed(Failure(path, "no file matches this pattern")),)
-        for file, source in found:
+        for match, (file, source) in enumerate(found):
             if is_lines(file):
-                yield from blocks(file, source, blocksize)
+                yield from blocks(file, source, blocksize, key=f"{index}.{match}")
             else:
                 yield Whole(file, source)
 
 
-def blocks(file: str, source: OpenFile, blocksize: int = BLOCKSIZE) -> Iterator[Block]:
+def blocks(
+    file: str, source: OpenFile, blocksize: int = BLOCKSIZE, key: str | None = None
+) -> Iterator[Block]:
     """The blocks of one JSON Lines file (one for a file whose size is unknown or unreadable:
-    the worker then says why)."""
+    the worker then says why), counting lines under ``key`` (default: the file's name)."""
+    key = file if key is None else key
     try:
         size = source.fs.size(source.path)
     except OSError:
         size = None
     if size is None:
-        yield Block(file, source, 0, None)
+        yield Block(file, source, 0, None, key)
         return
     for offset in range(0, max(size, 1), blocksize):
-        yield Block(file, source, offset, min(blocksize, size - offset))
+        yield Block(file, source, offset, min(blocksize, size - offset), key)
 
 
 def plan(work: Sequence[Unit], settings: Settings) -> list[Delayed]:
@@ -184,9 +192,9 @@ def _check(unit: Unit, settings: Settings) -> Part:
             with unit.source as handle:
                 data = handle.read()
         except OSError as exc:
-            return Part([Failure(unit.file, describe_os_error(exc))], {})
-        return Part(check_batch((Document(unit.file, data=data),), settings).outcomes, {})
-    return Part(check_batch(unit, settings).outcomes, {})
+            return Part([Failure(unit.file, describe_os_error(exc))])
+        return Part(check_batch((Document(unit.file, data=data),), settings).outcomes)
+    return Part(check_batch(unit, settings).outcomes)
 
 
 def _check_block(block: Block, settings: Settings) -> Part:
@@ -195,12 +203,14 @@ def _check_block(block: Block, settings: Settings) -> Part:
             data = read_block(handle, block.offset, block.length, delimiter=b"\n")
     except OSError as exc:
         line = None if block.offset == 0 else 1
-        return Part([Failure(block.file, describe_os_error(exc), line)], {})
+        return Part(
+            [Failure(block.file, describe_os_error(exc), line)], {}, {block.file: block.key}
+        )
     lines = io.BytesIO(data).readlines()  # split at b"\n" only, as reading a file by lines does
     if block.offset == 0 and lines:
         lines[0] = lines[0].removeprefix(codecs.BOM_UTF8)
     checked = check_batch((Lines(block.file, 1, tuple(lines)),), settings)
-    return Part(checked.outcomes, {block.file: len(lines)})
+    return Part(checked.outcomes, {block.key: len(lines)}, {block.file: block.key})
 
 
 def _check_elements(elements: Iterable[Any], settings: Settings) -> Part:
@@ -220,20 +230,22 @@ def _check_elements(elements: Iterable[Any], settings: Settings) -> Part:
     if run:
         items.append(Lines(run_file, counts.get(run_file, 0) + 1, tuple(run)))
         counts[run_file] = counts.get(run_file, 0) + len(run)
-    return Part(check_batch(tuple(items), settings).outcomes, counts)
+    keys = {file: file for file in counts}
+    return Part(check_batch(tuple(items), settings).outcomes, counts, keys)
 
 
 def _shift(part: Part, start: Mapping[str, int]) -> list[Outcome]:
-    return [
-        dataclasses.replace(outcome, line=outcome.line + start[outcome.file])
-        if outcome.line is not None and start.get(outcome.file)
-        else outcome
-        for outcome in part.outcomes
-    ]
+    out = []
+    for outcome in part.outcomes:
+        before = start.get(part.keys.get(outcome.file, ""), 0)
+        if outcome.line is not None and before:
+            outcome = dataclasses.replace(outcome, line=outcome.line + before)
+        out.append(outcome)
+    return out
 
 
 def _advance(start: Mapping[str, int], part: Part) -> dict[str, int]:
     after = dict(start)
-    for file, count in part.lines.items():
-        after[file] = after.get(file, 0) + count
+    for key, count in part.lines.items():
+        after[key] = after.get(key, 0) + count
     return after

@@ -63,7 +63,7 @@ def units(found: Sequence[Source | Failure], stdin: BinaryIO) -> Iterator[Unit]:
 
     from ..bulk import Whole, blocks
 
-    for source in found:
+    for index, source in enumerate(found):
         if isinstance(source, Failure):
             yield (Failed(source),)
         elif source.path is None:
@@ -72,7 +72,7 @@ def units(found: Sequence[Source | Failure], stdin: BinaryIO) -> Iterator[Unit]:
         else:
             opened = fsspec.open(os.path.abspath(source.path), "rb")
             if source.lines:
-                yield from blocks(source.file, opened)
+                yield from blocks(source.file, opened, key=str(index))
             else:
                 yield Whole(source.file, opened)
 
