@@ -218,6 +218,7 @@ def ran(
         runs[f"{engine}-twice"] = Run(["lint", *extra, "--stdin-filename", f"{F}/export.jsonl",
                                        f"{F}/export.jsonl", "-"],
                                       stdin=(TOP / F / "export.jsonl").read_bytes())  # fmt: skip
+    runs["dask-tty-long"] = Run(["lint", "--dask", address, *files], tty=True)  # > 0.5 s
     runs["dask-local"] = Run(["lint", "--dask", "local", f"{F}/export.jsonl"])
     runs["local-small"] = Run(["lint", f"{F}/export.jsonl"])
     runs["no-progress"] = Run(["lint", "--dask", address, "--no-progress", f"{F}/invoice.json"],
@@ -266,9 +267,11 @@ def test_a_local_cluster_of_this_machine(ran: dict[str, Result]) -> None:
     assert (there.code, there.out, there.err) == (here.code, here.out, here.err)
 
 
-def test_dask_progress_bar_on_a_terminal_only(ran: dict[str, Result]) -> None:
-    assert "% Completed" in ran["dask-tty"].out and "\x1b[2K\r" in ran["dask-tty"].out
-    assert ran["dask-tty"].out.endswith(ran["local-tty"].out)
+def test_dask_progress_bar_on_a_terminal_after_half_a_second(ran: dict[str, Result]) -> None:
+    long = ran["dask-tty-long"].out
+    assert "% Completed" in long and "\x1b[2K\r" in long  # drawn, then erased
+    assert long.rstrip("\n").endswith(f"in {FILES} files.\x1b[0m")  # the report after it
+    assert ran["dask-tty"].out == ran["local-tty"].out  # a short run: no bar at all
     assert "Completed" not in ran["no-progress"].out
     assert "Completed" not in ran["dask-text"].err
 

@@ -4,7 +4,8 @@
 The sources are the ones ``ixrules lint`` finds; workers read the files themselves (by absolute
 path, so a remote cluster needs them on a shared file system), stdin is read here and sent. The
 outcomes come back in input order, so what is printed is exactly what the local run prints.
-Dask's own progress bar is drawn on stderr, only on a terminal, and erased when done.
+Dask's own progress bar is drawn on stderr, only on a terminal, only once the run has lasted half
+a second, and erased when done, as the local run's.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .checker import Settings
 from .problems import CommandError, Failure, Outcome
+from .progress import DELAY
 from .sources import Failed, Source, batches
 
 if TYPE_CHECKING:
@@ -45,10 +47,7 @@ def lint(
     with connect(address) as client:
         futures = client.compute(bulk.numbered(bulk.plan(work, settings)))
         if progress:
-            from distributed.diagnostics.progressbar import progress as bar
-
-            with contextlib.redirect_stdout(sys.stderr):  # it draws on stdout, the report's
-                bar(futures)
+            show_progress(futures)
         try:
             results = client.gather(futures)
         except Exception as exc:  # a task that failed for good (e.g. a worker lost 3 times)
@@ -75,6 +74,28 @@ def units(found: Sequence[Source | Failure], stdin: BinaryIO) -> Iterator[Unit]:
                 yield from blocks(source.file, opened, key=str(index))
             else:
                 yield Whole(source.file, opened)
+
+
+def show_progress(futures: list[Any]) -> None:
+    """Dask's text progress bar until the futures are done, drawn under the command's rules: on
+    stderr (Dask draws on stdout, the report's), only once the run has lasted ``DELAY``, and
+    erased at the end only if it was drawn."""
+    from distributed.diagnostics.progressbar import TextProgressBar
+
+    class Bar(TextProgressBar):
+        shown = False
+
+        def _draw_bar(self, remaining: Any, all: Any, **kwargs: Any) -> None:
+            if self.elapsed >= DELAY:
+                self.shown = True
+                super()._draw_bar(remaining, all, **kwargs)
+
+        def _draw_stop(self, **kwargs: Any) -> None:
+            if self.shown:
+                super()._draw_stop(**kwargs)
+
+    with contextlib.redirect_stdout(sys.stderr):
+        Bar(futures)  # blocks until done
 
 
 @contextlib.contextmanager
