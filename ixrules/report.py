@@ -29,7 +29,7 @@ class Issue:
 
     message: str
     path: str
-    rule: str
+    rule: str | None
     status: int = 422
     hint: str | None = None
     severity: str = "error"

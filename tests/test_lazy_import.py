@@ -12,8 +12,18 @@ import pytest
 
 import ixrules
 
-HEAVY = ["cerberus", "yaml", "email_validator", "pycountry", "babel", "ixrules.api"]
-HEAVY += ["dask", "distributed", "pandas", "pyarrow", "fsspec"]  # the dask extra
+HEAVY = [
+    "cerberus",
+    "yaml",
+    "email_validator",
+    "pycountry",
+    "babel",
+    "ixrules.api",
+    "httpx",
+    "requests",
+    "stdnum",
+    *["dask", "distributed", "pandas", "pyarrow", "fsspec"],  # the dask extra
+]
 
 
 def modules_after(code: str) -> list[str]:

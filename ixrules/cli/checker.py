@@ -129,7 +129,7 @@ def check_body(
                 column,
                 issue.message,
                 issue.path,
-                issue.rule,
+                issue.rule or "",  # always set by a validation
                 report.endpoint or "",
                 issue.status,
                 issue.hint,

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -98,12 +99,21 @@ def show_progress(futures: list[Any]) -> None:
         Bar(futures)  # blocks until done
 
 
+def _quiet() -> None:
+    """Keep stderr the lint's: Dask's own warnings (a slow garbage collection, an unresponsive
+    event loop on a busy machine) are logged at WARNING by loggers with levels of their own."""
+    for name in [*logging.root.manager.loggerDict, "distributed"]:
+        if name.split(".")[0] == "distributed":
+            logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module=r"distributed(\.|$)")
+
+
 @contextlib.contextmanager
 def connect(address: str) -> Iterator[Client]:
     """A client of the scheduler at ``address``, or of a new local cluster for ``local``."""
     from distributed import Client, LocalCluster
 
-    logging.getLogger("distributed").setLevel(logging.ERROR)  # stderr stays the lint's
+    _quiet()
     if address == LOCAL:
         with (
             LocalCluster(
