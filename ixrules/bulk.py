@@ -132,11 +132,14 @@ def lint_bag(
 
 def units(paths: Iterable[str], blocksize: int = BLOCKSIZE) -> Iterator[Unit]:
     """The units of work of ``paths`` (paths or URLs), in order. Local globs are expanded as
-    ``ixrules lint`` does (sorted, names as matched), URL globs by fsspec; a pattern matching
-    nothing is a failure in its place."""
+    ``ixrules lint`` does (sorted, ``**`` included, names as matched), URL globs by fsspec; a
+    pattern matching nothing is a failure in its place. Directories are not walked: name their
+    files, or a glob of them."""
     for index, path in enumerate(paths):
         if "://" not in path and _GLOB.search(path):
-            found = [(name, fsspec.open(name, "rb")) for name in sorted(glob.glob(path))]
+            found = [
+                (name, fsspec.open(name, "rb")) for name in sorted(glob.glob(path, recursive=True))
+            ]
         else:
             sources = fsspec.open_files(path, mode="rb")
             glob_url = _GLOB.search(path) is not None

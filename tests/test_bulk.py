@@ -37,7 +37,7 @@ EXAMPLES = [
     f"{F}/bom.json",
     f"{F}/nan.json",
     f"{F}/duplicate.json",
-    f"{F}/payloads/**/*.json",
+    f"{F}/payloads/**/*.json",  # recursive: payloads/ and payloads/nested/
     f"{F}/missing.jsonl",
     f"{F}/*.nothing",
 ]
