@@ -22,6 +22,7 @@ import codecs
 import dataclasses
 import glob
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -112,6 +113,7 @@ def lint_bag(
 
     if config is not None:
         raise TypeError("config: only None (the shipped rules) is supported")
+    rules_dir = None if rules_dir is None else os.path.abspath(rules_dir)  # read on the workers
     settings = Settings(endpoint, context, rules_dir)
     if endpoint is not None:
         settings.rules().endpoint(endpoint)  # an unknown name fails here, not in every task

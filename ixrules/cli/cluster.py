@@ -11,6 +11,7 @@ a second, and erased when done, as the local run's.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import sys
@@ -45,6 +46,8 @@ def lint(
         reason = f"--dask needs the dask extra: pip install 'ixrules[dask]' ({exc})"
         raise CommandError(reason) from None
     work = list(units(found, stdin))
+    if settings.rules_dir is not None:  # the workers' working directory may not be ours
+        settings = dataclasses.replace(settings, rules_dir=os.path.abspath(settings.rules_dir))
     with connect(address) as client:
         futures = client.compute(bulk.numbered(bulk.plan(work, settings)))
         if progress:
