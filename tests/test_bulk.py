@@ -219,6 +219,8 @@ def ran(
                                        f"{F}/export.jsonl", "-"],
                                       stdin=(TOP / F / "export.jsonl").read_bytes())  # fmt: skip
     runs["dask-tty-long"] = Run(["lint", "--dask", address, *files], tty=True)  # > 0.5 s
+    runs["dask-rules"] = Run(["lint", "--dask", address, "--rules", "rules", f"{F}/invoice.json"])
+    runs["local-rules"] = Run(["lint", "--rules", "rules", f"{F}/invoice.json"])
     runs["dask-local"] = Run(["lint", "--dask", "local", f"{F}/export.jsonl"])
     runs["local-small"] = Run(["lint", f"{F}/export.jsonl"])
     runs["no-progress"] = Run(["lint", "--dask", address, "--no-progress", f"{F}/invoice.json"],
@@ -259,6 +261,12 @@ def test_stdin_is_sent_to_the_cluster(ran: dict[str, Result]) -> None:
 def test_a_name_shown_twice_keeps_two_line_counts(ran: dict[str, Result]) -> None:
     here, there = ran["local-twice"], ran["dask-twice"]
     assert here.out.count(f"{F}/export.jsonl:4:20: Date is not valid") == 2
+    assert (there.code, there.out, there.err) == (here.code, here.out, here.err)
+
+
+def test_rule_files_of_a_directory_are_read_on_the_workers(ran: dict[str, Result]) -> None:
+    here, there = ran["local-rules"], ran["dask-rules"]
+    assert here.code == 1 and here.out.endswith("Found 5 problems in 1 file.\n")
     assert (there.code, there.out, there.err) == (here.code, here.out, here.err)
 
 
