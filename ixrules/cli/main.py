@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -65,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
     lint.add_argument("--no-progress", action="store_true", help="no progress bar")
+    lint.add_argument(
+        "--strict", action="store_true", help="warnings fail too (exit 1 for a warning alone)"
+    )
     _rules_option(lint)
 
     _rules_option(commands.add_parser("endpoints", help="list the endpoint names"))
@@ -118,37 +123,67 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     from . import parallel, reporters, sources
-    from .problems import Failure, Problem
+    from .problems import Failure
     from .progress import Progress
 
     settings = _settings(args)
     found = sources.expand(args.paths, args.stdin_filename)
     progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
-    problems: list[Problem] = []
-    failed = False
-    stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
-    batches = sources.batches(found, stdin)
-    jobs = parallel.workers(args.jobs)
-    try:
-        for checked in parallel.run(batches, settings, jobs, progress.advance):
-            for outcome in checked.outcomes:
-                if isinstance(outcome, Failure):
-                    failed = True
-                    progress.clear()
-                    print(outcome, file=sys.stderr, flush=True)
-                else:
-                    problems.append(outcome)
-    finally:
-        progress.finish()
     catalogue = settings.rules().ruleset.rules if args.format == "sarif" else {}
     options = reporters.Options(
         color=_color(args.no_color, sys.stdout),
         rules=reporters.rule_infos(catalogue),
         version=__version__,
     )
-    sys.stdout.write(reporters.REPORTERS[args.format](problems, options))
-    sys.stdout.flush()
-    return COULD_NOT_RUN if failed else PROBLEMS if problems else CLEAN
+    fmt = reporters.FORMATS[args.format]
+    out = _stdout(utf8=args.format in ("json", "sarif"))
+    summary = reporters.Summary(files=sum(isinstance(s, sources.Source) for s in found))
+    failing = False
+    stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
+    batches = sources.batches(found, stdin)
+    jobs = parallel.workers(args.jobs)
+    # Failures the format lists after the problems wait in ``held``, on disk past a megabyte.
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held:
+        out.write(fmt.start(options))
+        try:
+            for checked in parallel.run(batches, settings, jobs, progress.advance):
+                chunks = []
+                for outcome in checked.outcomes:
+                    if isinstance(outcome, Failure):
+                        progress.clear()
+                        print(outcome, file=sys.stderr, flush=True)
+                        chunk = fmt.failure(outcome, summary.failures, options)
+                        (held.write(chunk) if fmt.failures_last else chunks.append(chunk))
+                    else:
+                        chunks.append(fmt.problem(outcome, summary.problems, options))
+                        failing = failing or args.strict or outcome.severity == "error"
+                    summary.count(outcome)
+                if chunks:
+                    progress.clear()
+                    out.write("".join(chunks))
+                    out.flush()
+        finally:
+            progress.finish()
+        out.write(fmt.between(summary, options))
+        held.seek(0)
+        shutil.copyfileobj(held, out)
+    out.write(fmt.end(summary, options))
+    out.flush()
+    if summary.failures:
+        return COULD_NOT_RUN
+    return PROBLEMS if failing else CLEAN
+
+
+def _stdout(utf8: bool) -> TextIO:
+    """Standard output, never failing to encode: UTF-8 for the JSON formats, else the
+    terminal's encoding with what it cannot show escaped."""
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper):
+        if utf8:
+            out.reconfigure(encoding="utf-8", errors="strict")
+        else:
+            out.reconfigure(errors="backslashreplace")
+    return out
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -191,14 +226,16 @@ def _load(settings: Settings) -> Rules:
 def _info(args: argparse.Namespace) -> int:
     from . import info
     from .checker import Settings
+    from .safe import lines
 
     rules = _load(Settings(rules_dir=args.rules_dir))
     if args.command == "endpoints":
-        sys.stdout.write(info.endpoints_text(rules))
+        listing = info.endpoints_text(rules)
     elif args.command == "rules":
-        sys.stdout.write(info.rules_text(rules, args.endpoint))
+        listing = info.rules_text(rules, args.endpoint)
     else:
-        sys.stdout.write(info.explain_text(rules, args.rule))
+        listing = info.explain_text(rules, args.rule)
+    _stdout(utf8=False).write(lines(listing))  # a user's rule pack is text from anyone
     return CLEAN
 
 
@@ -208,7 +245,9 @@ def _color(disabled: bool, stream: TextIO) -> bool:
 
 
 def _fail(reason: str) -> None:
-    print(f"ixrules: error: {reason}", file=sys.stderr)
+    from .safe import visible
+
+    print(f"ixrules: error: {visible(reason)}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:

@@ -24,6 +24,7 @@ class Problem:
     endpoint: str
     status: int = 422
     hint: str | None = None
+    severity: str = "error"
 
     @property
     def location(self) -> str:
@@ -39,6 +40,7 @@ class Problem:
             "message": self.message,
             "path": self.path,
             "rule": self.rule,
+            "severity": self.severity,
             "endpoint": self.endpoint,
             "status": self.status,
             "hint": self.hint,
@@ -61,13 +63,20 @@ class Failure:
     line: int | None = None
     column: int | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The failure as the ``json`` format prints it (every key always present)."""
+        return {"file": self.file, "line": self.line, "column": self.column, "reason": self.reason}
+
     def __str__(self) -> str:
-        where = self.file
+        """The stderr line, with the name and reason made safe to print (see ``safe``)."""
+        from .safe import name, visible
+
+        where = name(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: error: {self.reason}"
+        return f"{where}: error: {visible(self.reason)}"
 
 
 Outcome = Problem | Failure
