@@ -10,6 +10,8 @@ messages with placeholders other than ``{value}``, and rule ids defined twice.
 from __future__ import annotations
 
 import inspect
+import os
+import stat
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -103,10 +105,27 @@ def load_rule_dir(directory: str | Path) -> RuleSet:
     texts = []
     for path in files:
         try:
-            texts.append((str(path), path.read_text(encoding="utf-8")))
+            texts.append((str(path), _read_rule_file(path)))
         except (OSError, UnicodeDecodeError) as exc:
             raise RuleFileError(str(path), 1, f"cannot read: {exc}") from None
     return load_rule_texts(texts)
+
+
+#: The largest rule file read (the shipped ones are a few dozen kilobytes).
+MAX_RULE_FILE_BYTES = 16 << 20
+
+
+def _read_rule_file(path: Path) -> str:
+    """A rule file's text: only a regular file is opened (a FIFO named ``*.yaml`` would block
+    forever), and only up to ``MAX_RULE_FILE_BYTES``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError("not a regular file")
+        data = handle.read(MAX_RULE_FILE_BYTES + 1)
+    if len(data) > MAX_RULE_FILE_BYTES:
+        raise OSError(f"larger than {MAX_RULE_FILE_BYTES:,} bytes")
+    return data.decode("utf-8")
 
 
 def load_rule_texts(texts: Iterable[tuple[str, str]]) -> RuleSet:

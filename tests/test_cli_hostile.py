@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from cli_runner import Result, Run, run_all
+from cli_runner import Result, Run, command, run_all
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="FIFOs, /dev/zero, raw names")
 
@@ -140,3 +142,101 @@ def test_file_names_are_shown_escaped_and_never_as_a_command(
                 "::error file=gone\\x1b.json,title=ixrules::could not check: no such file or "
                 "directory\n"
             )
+
+
+# --- reads that must not block, loop or exhaust memory --------------------------------------------
+
+INVOICE = Path(__file__).resolve().parent / "fixtures" / "cli" / "invoice.json"
+
+
+@pytest.fixture(scope="module")
+def reads(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Result]]:
+    tmp = tmp_path_factory.mktemp("reads")
+    loop = tmp / "d"
+    loop.mkdir()
+    (loop / "a").symlink_to(".")
+    (loop / "b").symlink_to(".")
+    (loop / "invoice.json").write_bytes(INVOICE.read_bytes())
+    os.mkfifo(loop / "fifo.json")
+    (loop / "dir.json").mkdir()
+    rules = tmp / "rules"
+    rules.mkdir()
+    os.mkfifo(rules / "fifo.yaml")
+    runs = {
+        "fifo_arg": Run(["lint", "d/fifo.json", "d/invoice.json"]),
+        "fifo_context": Run(["lint", "-c", "d/fifo.json", "d/invoice.json"]),
+        "fifo_in_directory": Run(["lint", "d"]),
+        "fifo_rules": Run(["lint", "--rules", "rules", "d/invoice.json"]),
+        "self_links_glob": Run(["lint", "d/**/*.json"]),
+        "zero_arg": Run(["lint", "/dev/zero", "d/invoice.json"]),
+        "zero_context": Run(["lint", "-c", "/dev/zero", "d/invoice.json"]),
+        "zero_stdin": Run(["lint", "-"], stdin=b"{" * 2000),
+        "max_bytes": Run(["lint", "--max-bytes", "100", "d/invoice.json"]),
+        "max_line": Run(["lint", "--max-bytes", "1K", "--stdin-filename", "x.jsonl", "-"],
+                        stdin=b'{"item": {}}\n' + b" " * 2000 + b"\n{}\n"),
+        "bad_size": Run(["lint", "--max-bytes", "lots", "d/invoice.json"]),
+    }  # fmt: skip
+    specs = {
+        key: Run(run.args, stdin=run.stdin, cwd=tmp, timeout=SECONDS) for key, run in runs.items()
+    }
+    yield run_all(specs)
+
+
+INVOICE_TAIL = "Found 5 problems in 1 file; "
+
+
+def test_a_fifo_is_a_problem_never_a_hang(reads: dict[str, Result]) -> None:
+    fifo = "d/fifo.json: error: not a regular file (a FIFO)\n"
+    result = reads["fifo_arg"]
+    assert (result.code, result.err) == (2, fifo)
+    assert result.out.endswith(INVOICE_TAIL + "1 file checked, 1 failure.\n")
+    assert reads["fifo_context"] == Result(
+        2, "", "ixrules: error: context d/fifo.json: error: not a regular file (a FIFO)\n"
+    )
+    walked = reads["fifo_in_directory"]
+    assert walked.code == 2 and walked.err == fifo
+    assert reads["fifo_rules"] == Result(
+        2,
+        "",
+        "ixrules: error: broken rule file: rules/fifo.yaml:1: cannot read: not a regular file\n",
+    )
+
+
+def test_globs_and_walks_enter_each_real_directory_once(reads: dict[str, Result]) -> None:
+    result = reads["self_links_glob"]
+    assert result.code == 2
+    assert result.err == (
+        "d/dir.json: error: not a regular file (a directory)\n"
+        "d/fifo.json: error: not a regular file (a FIFO)\n"
+    )
+    assert result.out.count("d/invoice.json:4:17: Due date") == 1
+
+
+def test_reads_are_bounded(reads: dict[str, Result]) -> None:
+    device = "/dev/zero: error: not a regular file (a device)\n"
+    assert reads["zero_arg"].code == 2 and reads["zero_arg"].err == device
+    assert reads["zero_context"] == Result(2, "", f"ixrules: error: context {device}")
+    assert reads["zero_stdin"].code == 2
+    assert reads["max_bytes"] == Result(
+        2,
+        "No problems found; 1 file checked, 1 failure.\n",
+        "d/invoice.json: error: larger than 100 bytes (see --max-bytes)\n",
+    )
+    line = reads["max_line"]
+    assert line.err == (
+        "x.jsonl:2: error: line longer than 1,024 bytes (see --max-bytes); the rest of the file "
+        "is not read\n"
+    )
+    assert line.out.startswith("x.jsonl:1:10: ")
+    assert reads["bad_size"].code == 2
+    assert "not a size: 'lots'" in reads["bad_size"].err
+
+
+def test_dev_zero_on_stdin_is_cut_at_the_limit() -> None:
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run(
+            [*command(), "lint", "--max-bytes", "1M", "-"], stdin=zero, capture_output=True,
+            timeout=SECONDS, check=False,
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == b"<stdin>: error: larger than 1,048,576 bytes (see --max-bytes)\n"

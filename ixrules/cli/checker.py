@@ -24,7 +24,7 @@ from ..context import ContextError
 from ..endpoints import BodyError, EndpointError
 from .positions import constant_offset, line_col, nearest, newline_offsets, value_offsets
 from .problems import Failure, Outcome, Problem
-from .sources import Document, Failed, Item, Lines, describe_os_error
+from .sources import MAX_BYTES, Document, Failed, Item, Lines, describe_os_error, read_file
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Settings:
     endpoint: str | None = None
     context: Mapping[str, Any] | None = None
     rules_dir: str | None = None
+    max_bytes: int = MAX_BYTES
 
     def rules(self) -> Rules:
         """The rule set: the shipped one, or the rule files of ``rules_dir``."""
@@ -80,8 +81,7 @@ def _check_document(document: Document, settings: Settings) -> list[Outcome]:
     data = document.data
     if data is None:
         try:
-            with open(document.path or "", "rb") as handle:
-                data = handle.read()
+            data = read_file(document.path or "", settings.max_bytes)
         except OSError as exc:
             return [Failure(document.file, describe_os_error(exc))]
     return check_body(document.file, data.removeprefix(codecs.BOM_UTF8), settings)
@@ -166,11 +166,10 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
     raise Unreadable(failure)
 
 
-def load_json_file(path: str) -> Any:
+def load_json_file(path: str, limit: int = MAX_BYTES) -> Any:
     """One JSON value from a file (the ``--context`` snapshot), read like a body."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file(path, limit)
     except OSError as exc:
         raise Unreadable(Failure(path, describe_os_error(exc))) from None
     return parse(path, data.removeprefix(codecs.BOM_UTF8))[1]

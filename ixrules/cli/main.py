@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "--stdin-filename", metavar="NAME", help="name stdin in output (NAME.jsonl: JSON Lines)"
     )
+    lint.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=None,
+        metavar="SIZE",
+        help="the most a file, stdin or a JSON Lines line may hold (default 64M; K, M, G)",
+    )
     lint.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
     lint.add_argument("--no-progress", action="store_true", help="no progress bar")
     lint.add_argument(
@@ -96,6 +103,18 @@ def _jobs(value: str) -> int:
     if jobs < 0:
         raise argparse.ArgumentTypeError("must be 0 (one a CPU) or more")
     return jobs
+
+
+def _size(value: str) -> int:
+    """A byte count: digits, optionally followed by K, M or G (powers of 1024)."""
+    text = value.strip().upper().removesuffix("B")
+    scale = 1
+    if text[-1:] in ("K", "M", "G"):
+        scale = 1 << (10 * ("KMG".index(text[-1]) + 1))
+        text = text[:-1]
+    if not text.isdigit() or len(text) > 15 or int(text) * scale < 1:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 1048576, 512K, 64M)")
+    return int(text) * scale
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,7 +159,7 @@ def _lint(args: argparse.Namespace) -> int:
     summary = reporters.Summary(files=sum(isinstance(s, sources.Source) for s in found))
     failing = False
     stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
-    batches = sources.batches(found, stdin)
+    batches = sources.batches(found, stdin, settings.max_bytes)
     jobs = parallel.workers(args.jobs)
     # Failures the format lists after the problems wait in ``held``, on disk past a megabyte.
     with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held:
@@ -191,17 +210,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     from ..context import Context, ContextError
     from .checker import Settings, Unreadable, load_json_file
     from .problems import CommandError
+    from .sources import MAX_BYTES
 
     context = None
+    max_bytes = args.max_bytes or MAX_BYTES
     if args.context is not None:
         try:
-            context = load_json_file(args.context)
+            context = load_json_file(args.context, max_bytes)
             Context(context)
         except Unreadable as exc:
             raise CommandError(f"context {exc.failure}") from None
         except ContextError as exc:
             raise CommandError(f"context {args.context}: {exc}") from None
-    settings = Settings(args.endpoint, context, args.rules_dir)
+    settings = Settings(args.endpoint, context, args.rules_dir, max_bytes)
     rules = _load(settings)
     if args.endpoint is not None:
         from .info import check_endpoint
