@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from .api import Rules, endpoints, validate
     from .context import ContextError
     from .endpoints import BodyError, EndpointError
+    from .http import PreflightError
     from .report import Issue, Report
     from .requests import check_request
+    from .responses import read_response
     from .yamlsource import RuleFileError
 
 #: Each lazily exported name and the module that defines it.
@@ -37,11 +39,13 @@ _EXPORTS = {
     "ContextError": "context",
     "EndpointError": "endpoints",
     "Issue": "report",
+    "PreflightError": "http",
     "Report": "report",
     "RuleFileError": "yamlsource",
     "Rules": "api",
     "check_request": "requests",
     "endpoints": "api",
+    "read_response": "responses",
     "validate": "api",
 }
 
@@ -50,12 +54,14 @@ __all__ = [
     "ContextError",
     "EndpointError",
     "Issue",
+    "PreflightError",
     "Report",
     "RuleFileError",
     "Rules",
     "__version__",
     "check_request",
     "endpoints",
+    "read_response",
     "validate",
 ]
 

@@ -13,7 +13,7 @@ from .context import Context
 from .endpoints import BodyError, resolve
 from .engine import Call, walk
 from .loader import load_rule_dir
-from .model import EndpointSpec, RuleSet
+from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Report
 
 #: How calls are run: ``fast`` walks the compiled tree; ``cerberus`` runs the same programs
@@ -45,11 +45,12 @@ class Rules:
             roots.setdefault(id(endpoint.body), {}).update(dict.fromkeys(endpoint.roots or ("",)))
         self._nodes: dict[int, Node] = {}
         self._schemas: dict[int, dict[str, Any]] = {}
+        unknown = ruleset.rules.get(UNKNOWN_KEY_RULE)
         for endpoint in ruleset.endpoints.values():
             key = id(endpoint.body)
             if key not in self._nodes:
                 self._nodes[key], self._schemas[key] = compile_body(
-                    endpoint.body, tuple(roots[key])
+                    endpoint.body, tuple(roots[key]), unknown
                 )
         if executor == "cerberus":
             self._checked  # noqa: B018 (check the schemas now: the executor needs them)
@@ -115,7 +116,7 @@ class Rules:
             issues = run_cerberus(self._checked[key], value, where, call)
         return Report(
             endpoint=spec.name,
-            errors=issues,
+            issues=issues,
             skipped=list(call.skipped),
             success_status=spec.success_status,
             error_shape=spec.error_shape,

@@ -14,6 +14,8 @@ _SOURCE_NOTES = {
     "seed": "the API's error-code page",
     "observed": "a recorded or documented API response outside the error-code page",
     "inferred": "the backend's Rails conventions; the API's exact wording is not documented",
+    "ixrules": "ixrules' own words, for a warning: the API accepts the body and says nothing",
+    "user": "a user's rule pack",
 }
 
 
@@ -38,7 +40,7 @@ def _row(rule: Rule, endpoints: tuple[str, ...]) -> str:
     message = rule.message.replace("|", "\\|")
     status = "" if rule.status == 422 else f" ({rule.status})"
     return (
-        f"| {message}{status} | `{rule.id}` | {rule.source} | {needs} | "
+        f"| {message}{status} | `{rule.id}` | {rule.severity} | {rule.source} | {needs} | "
         f"{endpoint_summary(endpoints)} |"
     )
 
@@ -49,7 +51,9 @@ def render_catalogue(ruleset: RuleSet) -> str:
         "# Message catalogue",
         "",
         "Generated from `rules/*.yaml` by `python -m ixrules.catalogue > docs/catalogue.md`;",
-        "do not edit by hand. *Source* says where the wording comes from:",
+        "do not edit by hand. *Severity* is `error` when the API refuses the request with the",
+        "message, `warning` when it accepts the request but does not do what was sent (a key it",
+        "drops, a flag it ignores). *Source* says where the wording comes from:",
         "",
         *(f"- **{name}**: {note}." for name, note in _SOURCE_NOTES.items()),
         "",
@@ -64,8 +68,8 @@ def render_catalogue(ruleset: RuleSet) -> str:
             "",
             f"## {file}",
             "",
-            "| message | rule id | source | needs context | endpoints |",
-            "|---|---|---|---|---|",
+            "| message | rule id | severity | source | needs context | endpoints |",
+            "|---|---|---|---|---|---|",
         ]
         for rule in sorted(by_file[file], key=lambda r: r.id):
             lines.append(_row(rule, ruleset.rule_endpoints.get(rule.id, ())))

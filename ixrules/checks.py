@@ -10,13 +10,13 @@ absent, and absence is the business of a field's ``required`` rule.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .context import Context
-from .data.countries import COUNTRY_NAMES, ISO_TO_COUNTRY, TAX_REGION_CODES
+from .countries import fold
+from .data.countries import COUNTRY_NAMES, TAX_REGION_CODES
 from .values import (
     MAX_SCALAR_TEXT,
     absent,
@@ -126,9 +126,47 @@ def number(
 
 
 @check("date")
-def date(value: Any, env: Env) -> bool:
+def date(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
     """A real calendar date written as the API reads dates (``dd/mm/yyyy``)."""
-    return as_date(value) is not None
+    return (allow_blank and _blank_text(value)) or as_date(value) is not None
+
+
+@check("datetime")
+def is_datetime(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
+    """A real moment written ``dd/mm/yyyy HH:mm:ss`` (the date alone means midnight)."""
+    return (allow_blank and _blank_text(value)) or as_datetime(value) is not None
+
+
+def _blank_text(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+# --- the kinds of field -------------------------------------------------------------------
+
+
+@check("text")
+def is_text(value: Any, env: Env) -> bool:
+    """A JSON string, or a number (the API stores ``1`` as ``"1"``, as recorded for ``serie``);
+    objects, arrays and ``true`` are not text."""
+    return isinstance(value, str) or (
+        isinstance(value, (int, float)) and not isinstance(value, bool)
+    )
+
+
+@check("integer")
+def is_integer(value: Any, env: Env) -> bool:
+    """A whole number, as a JSON integer or a string of digits (blank passes: not sent)."""
+    if isinstance(value, str):
+        text = value.strip()
+        return not text or (len(text) <= MAX_SCALAR_TEXT and text.isascii() and text.isdigit())
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@check("flag")
+def is_flag(value: Any, env: Env) -> bool:
+    """One of the strings ``"0"`` and ``"1"`` (or blank): the only values the API honours as a
+    flag (an integer ``1`` was recorded accepted and not applied)."""
+    return isinstance(value, str) and value.strip() in ("", "0", "1")
 
 
 @check("date_order")
@@ -161,24 +199,22 @@ def one_of(value: Any, env: Env, *, values: Sequence[str], ignore_case: bool = F
     return text in values
 
 
-def _fold(text: str) -> str:
-    """Compare country names the way the API's database does: case, accents and the apostrophe's
-    shape do not matter (MySQL's default collation)."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
-
-
-_FOLDED_COUNTRIES = frozenset(_fold(name) for name in COUNTRY_NAMES)
+_FOLDED_COUNTRIES = frozenset(fold(name) for name in COUNTRY_NAMES)
 
 
 def suggest_country(value: Any) -> str | None:
-    """A hint for an unknown country: the API's name for an ISO code, or the nearest name."""
+    """A hint for an unknown country: the API's name for whatever ``ixrules.countries`` can
+    place (an ISO code, a name in the main languages), else the nearest of the API's names.
+    A territory the API has no name for gets no guess: a neighbour's name would be wrong."""
+    from .countries import iso_code, to_api
+
     text = display(value).strip()
     if len(text) > 64:
         return None
-    name = ISO_TO_COUNTRY.get(text.upper())
-    if name is None and len(text) == 3:
-        name = _iso3_to_name(text.upper())
+    code = iso_code(text, everywhere=False)  # a linter's hint must not cost half a second
+    name = None if code is None else to_api(code)
+    if code is not None and name is None:
+        return f"the API has no country name for {code}"
     if name is None:
         import difflib
 
@@ -187,17 +223,10 @@ def suggest_country(value: Any) -> str | None:
     return f"did you mean {name!r}?" if name else None
 
 
-def _iso3_to_name(code: str) -> str | None:
-    import pycountry
-
-    found = pycountry.countries.get(alpha_3=code)
-    return ISO_TO_COUNTRY.get(found.alpha_2) if found else None
-
-
 @check("country", hint=suggest_country)
 def country(value: Any, env: Env) -> bool:
     """One of the API's own 251 country names (not an ISO code)."""
-    return isinstance(value, str) and len(value) <= 64 and _fold(value) in _FOLDED_COUNTRIES
+    return isinstance(value, str) and len(value) <= 64 and fold(value) in _FOLDED_COUNTRIES
 
 
 @check("tax_region")

@@ -34,12 +34,15 @@ class BoundRule:
 @dataclass(frozen=True, eq=False)
 class Program:
     """What runs at one node: the node's rules, its children's absence rules, the umbrella
-    rule reported when anything below fails, and the container it expects."""
+    rule reported when anything below fails, the container it expects, and for an object
+    that knows all its keys the rule its other keys are reported with (``unknown``)."""
 
     rules: tuple[BoundRule, ...]
     required: tuple[tuple[str, BoundRule], ...]
     invalid: Rule | None
     container: type | None
+    unknown: BoundRule | None = None
+    known: tuple[str, ...] = ()
 
     def __hash__(self) -> int:
         return id(self)
@@ -73,8 +76,9 @@ def bind(rule: Rule) -> BoundRule:
     )
 
 
-def compile_node(spec: FieldSpec) -> Node:
-    """The compiled node of one field spec (recursively)."""
+def compile_node(spec: FieldSpec, unknown: Rule | None = None) -> Node:
+    """The compiled node of one field spec (recursively); ``unknown`` is the rule that closed
+    objects report undeclared keys with (None: every object is open)."""
     required: list[tuple[str, BoundRule]] = []
     fields: dict[str, Node] | None = None
     each: Node | None = None
@@ -83,17 +87,20 @@ def compile_node(spec: FieldSpec) -> Node:
         container = Mapping
         fields = {}
         for name, child in spec.fields.items():
-            fields[name] = compile_node(child)
+            fields[name] = compile_node(child, unknown)
             if child.required is not None:
                 required.append((name, bind(child.required)))
     elif spec.each is not None:
         container = list
-        each = compile_node(spec.each)
+        each = compile_node(spec.each, unknown)
+    closed = fields is not None and not spec.open and unknown is not None
     program = Program(
         rules=tuple(bind(rule) for rule in spec.rules),
         required=tuple(required),
         invalid=spec.invalid,
         container=container,
+        unknown=bind(unknown) if closed and unknown is not None else None,
+        known=tuple(fields or ()) if closed else (),
     )
     return Node(program, fields, each)
 
@@ -109,9 +116,11 @@ def cerberus_rules(node: Node) -> dict[str, Any]:
     return out
 
 
-def compile_body(spec: FieldSpec, roots: tuple[str, ...]) -> tuple[Node, dict[str, Any]]:
+def compile_body(
+    spec: FieldSpec, roots: tuple[str, ...], unknown: Rule | None = None
+) -> tuple[Node, dict[str, Any]]:
     """A body spec's node, and its Cerberus schema: the node's rules under each root key (an
     unwrapped body is validated under the key ``""``)."""
-    node = compile_node(spec)
+    node = compile_node(spec, unknown)
     rules = cerberus_rules(node)
     return node, {root: rules for root in roots or ("",)}

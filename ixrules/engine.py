@@ -45,7 +45,14 @@ class Call:
         self, rule: Rule, parts: tuple[Any, ...], value: Any, hint: str | None = None
     ) -> None:
         self.issues.append(
-            Issue(render(rule, value, self.locale), self.path(parts), rule.id, rule.status, hint)
+            Issue(
+                render(rule, value, self.locale),
+                self.path(parts),
+                rule.id,
+                rule.status,
+                hint,
+                rule.severity,
+            )
         )
 
 
@@ -81,6 +88,8 @@ def walk(node: Node, value: Any, root: str, call: Call) -> list[Issue]:
                 umbrellas.append((parts, program.invalid))
             if requires and program.required:
                 require(program, value, parts, call, mode)
+            if program.unknown is not None:
+                report_unknown(program, value, parts, call)
             below = [
                 (child, item, (*parts, key))
                 for key, item in value.items()
@@ -135,6 +144,40 @@ def require(
             _report(bound, child, (*parts, name), call)
 
 
+def report_unknown(
+    program: Program, value: Mapping[str, Any], parts: tuple[Any, ...], call: Call
+) -> None:
+    """Report each key of ``value`` the object's spec does not declare (the API drops it),
+    with the closest declared key as the hint."""
+    bound = program.unknown
+    if bound is None:
+        return
+    known = program.known
+    for key in value:
+        if key not in known:
+            hint = closest_key(key, known)
+            call.report(bound.rule, (*parts, key), key, f"did you mean {hint!r}?" if hint else None)
+
+
+def closest_key(key: Any, known: tuple[str, ...]) -> str | None:
+    """The declared key ``key`` was probably meant to be: the same once case, ``-`` and blanks
+    are set aside (``due-date``, ``Due_Date``), else the nearest spelling (``unitprice``)."""
+    if not isinstance(key, str) or len(key) > 64:
+        return None
+    folded = _fold_key(key)
+    for name in known:
+        if _fold_key(name) == folded:
+            return name
+    import difflib
+
+    close = difflib.get_close_matches(folded, known, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _fold_key(key: str) -> str:
+    return key.strip().casefold().replace("-", "_").replace(" ", "_")
+
+
 def _report(bound: BoundRule, value: Any, parts: tuple[Any, ...], call: Call) -> None:
     check = bound.check
     hint = check.hint(value) if check is not None and check.hint is not None else None
@@ -152,8 +195,11 @@ def finish(call: Call) -> list[Issue]:
         below = prefix + "/"
         for index, issue in enumerate(out):
             if issue.path.startswith(below):
+                if issue.severity != "error" and rule.severity == "error":
+                    continue  # an umbrella error covers errors, never warnings alone
+                umbrella = render(rule, None, call.locale)
                 out.insert(
-                    index, Issue(render(rule, None, call.locale), prefix, rule.id, rule.status)
+                    index, Issue(umbrella, prefix, rule.id, rule.status, None, rule.severity)
                 )
                 break
     return out

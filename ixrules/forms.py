@@ -23,19 +23,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .model import ANY_INDEX, field_specs  # ANY_INDEX: "any row" in number_fields' paths
 from .values import MAX_SCALAR_TEXT
 
 if TYPE_CHECKING:
     from babel import Locale
 
     from .api import Rules
-    from .model import FieldSpec
 
 #: Checks whose fields hold numbers: their values are read in the form's locale.
 NUMBER_CHECKS = frozenset({"number"})
-
-#: Stands for "any index of this list" in :func:`number_fields`.
-ANY_INDEX = "*"
 
 #: Longer indices are no row of any form (and would be slow to read as numbers).
 _MAX_INDEX_DIGITS = 18
@@ -114,7 +111,7 @@ def number_fields(endpoint: str, *, rules: Rules | None = None) -> list[str]:
 
     >>> number_fields("invoices.create")
     ['invoice.items.*.discount', 'invoice.items.*.quantity', 'invoice.items.*.unit_price',
-     'invoice.retention']
+     'invoice.rate', 'invoice.retention']
     """
     return sorted(".".join(path) for path in _endpoint_numbers(_rules(rules), endpoint))
 
@@ -273,25 +270,12 @@ def _endpoint_numbers(rules: Rules, endpoint: str) -> frozenset[tuple[str, ...]]
     """The number fields of ``endpoint`` as paths, ``*`` for any row of a list (computed once
     per rule set and endpoint: the rule sets are immutable)."""
     spec = rules.endpoint(endpoint)
-    out: set[tuple[str, ...]] = set()
-    for root in spec.roots or (None,):
-        _collect(spec.body, () if root is None else (root,), out, set())
-    return frozenset(out)
-
-
-def _collect(
-    spec: FieldSpec, prefix: tuple[str, ...], out: set[tuple[str, ...]], active: set[int]
-) -> None:
-    if id(spec) in active:  # a fragment that contains itself
-        return
-    if any(rule.check in NUMBER_CHECKS for rule in spec.rules):
-        out.add(prefix)
-    active.add(id(spec))
-    for name, child in (spec.fields or {}).items():
-        _collect(child, (*prefix, name), out, active)
-    if spec.each is not None:
-        _collect(spec.each, (*prefix, ANY_INDEX), out, active)
-    active.discard(id(spec))
+    return frozenset(
+        path
+        for root in spec.roots or (None,)
+        for path, node in field_specs(spec.body, () if root is None else (root,))
+        if any(rule.check in NUMBER_CHECKS for rule in node.rules)
+    )
 
 
 def _with_numbers(

@@ -24,7 +24,17 @@ from typing import Any
 
 from .checks import CHECKS
 from .context import KEYS as CONTEXT_KEYS
-from .model import SOURCES, EndpointSpec, FieldSpec, Rule, RuleSet, singular
+from .model import (
+    KINDS,
+    SEVERITIES,
+    SOURCES,
+    UNKNOWN_KEY_RULE,
+    EndpointSpec,
+    FieldSpec,
+    Rule,
+    RuleSet,
+    singular,
+)
 from .patterns import UnsafePattern, check_pattern
 from .yamlsource import RuleFileError, YList, YMap, line_of, load_yaml
 
@@ -38,6 +48,8 @@ _FIELD_KEYS: dict[str, tuple[type, ...]] = {
     "fields": (dict,),
     "each": (dict,),
     "invalid": (dict,),
+    "kind": (str,),
+    "open": (bool,),
     "doc": (str,),
 }
 _RULE_KEYS: dict[str, tuple[type, ...]] = {
@@ -52,6 +64,7 @@ _RULE_KEYS: dict[str, tuple[type, ...]] = {
     "source": (str,),
     "status": (int,),
     "stop": (bool,),
+    "severity": (str,),
     "doc": (str,),
     "example": (dict,),
 }
@@ -74,6 +87,7 @@ _ACTION_KEYS: dict[str, tuple[type, ...]] = {
     "doc": (str,),
 }
 _FILE_KEYS: dict[str, tuple[type, ...]] = {
+    "rules": (list,),
     "fragments": (dict,),
     "endpoints": (list,),
     "doc": (str,),
@@ -195,8 +209,17 @@ class _Builder:
         self.resolving: list[str] = []
         self.pending_refs: list[tuple[str, int, str]] = []
         self.depth = 0
+        self.compact: list[YMap] = []
 
     def build(self) -> RuleSet:
+        for source in self.sources:  # rules of no field first: kinds and fields name them
+            shared = source.data.get("rules", YList())
+            for index in range(len(shared)):
+                if not isinstance(shared[index], YMap):
+                    raise RuleFileError(
+                        source.name, line_of(shared, index), "a shared rule must be a mapping"
+                    )
+                self._rule(source.name, shared, index)
         for source in self.sources:
             fragments = source.data.get("fragments", YMap())
             for name, spec in fragments.items():
@@ -224,6 +247,8 @@ class _Builder:
                     for rule in _rules_of(endpoint.body):
                         if rule.applies_in(endpoint.mode):
                             rule_endpoints.setdefault(rule.id, []).append(endpoint.name)
+                    if UNKNOWN_KEY_RULE in self.rules and _has_closed(endpoint.body):
+                        rule_endpoints.setdefault(UNKNOWN_KEY_RULE, []).append(endpoint.name)
         return RuleSet(
             endpoints=endpoints,
             rules=dict(self.rules),
@@ -354,17 +379,73 @@ class _Builder:
         if "fields" in node:
             fields = fields or {}
             for name, child in node["fields"].items():
+                if isinstance(child, str):  # the compact form: `due_date: date`
+                    child = self._compact(child, line_of(node["fields"], name))
                 if not isinstance(child, YMap):
                     raise RuleFileError(
-                        file, line_of(node["fields"], name), f"field {name!r} must be a mapping"
+                        file,
+                        line_of(node["fields"], name),
+                        f"field {name!r} must be a mapping or a kind ({', '.join(KINDS)})",
                     )
                 fields[name] = self._field(file, child)
         each = base.each
         if "each" in node:
             each = self._field(file, node["each"])
-        spec = FieldSpec(rules=rules, required=required, fields=fields, each=each, invalid=invalid)
+        kind, rules = self._kind(file, node, base, rules, fields, each)
+        spec = FieldSpec(
+            rules=rules,
+            required=required,
+            fields=fields,
+            each=each,
+            invalid=invalid,
+            kind=kind,
+            open=node.get("open", base.open),
+        )
         self.built[id(node)] = spec
         return spec
+
+    def _compact(self, kind: str, line: int) -> YMap:
+        """``name: date`` read as ``name: {kind: date}``; kept alive, since ``built`` is keyed
+        by the node's id."""
+        node = YMap(kind=kind)
+        node.line, node.key_lines = line, {"kind": line}
+        self.compact.append(node)
+        return node
+
+    def _kind(
+        self,
+        file: str,
+        node: YMap,
+        base: FieldSpec,
+        rules: tuple[Rule, ...],
+        fields: Mapping[str, FieldSpec] | None,
+        each: FieldSpec | None,
+    ) -> tuple[str | None, tuple[Rule, ...]]:
+        """The field's kind and its rules with the kind's rule last. An explicit ``kind`` needs
+        its rule ``kind.<name>``; an object (``fields``) or array (``each``) is of kind object
+        or list when the rule set defines that kind's rule."""
+        if "kind" in node:
+            kind = node["kind"]
+            if kind not in KINDS:
+                raise RuleFileError(
+                    file,
+                    line_of(node, "kind"),
+                    f"unknown kind {kind!r} (known: {', '.join(KINDS)})",
+                )
+            if f"kind.{kind}" not in self.rules:
+                raise RuleFileError(
+                    file, line_of(node, "kind"), f"kind {kind!r} needs a rule 'kind.{kind}'"
+                )
+        elif base.kind is not None:
+            return base.kind, rules  # the fragment's rules already end with it
+        elif fields is not None and "kind.object" in self.rules:
+            kind = "object"
+        elif each is not None and "kind.list" in self.rules:
+            kind = "list"
+        else:
+            return None, rules
+        own = [rule for rule in rules if not rule.id.startswith("kind.")]
+        return kind, (*own, self.rules[f"kind.{kind}"])
 
     def _rule_or_ref(self, file: str, node: YMap, key: str, local: tuple[Rule, ...]) -> Rule:
         value = node[key]
@@ -435,6 +516,13 @@ class _Builder:
         source = node.get("source", "seed")
         if source not in SOURCES:
             raise RuleFileError(file, line_of(node, "source"), f"source must be one of {SOURCES}")
+        severity = node.get("severity", "error")
+        if severity not in SEVERITIES:
+            raise RuleFileError(
+                file, line_of(node, "severity"), f"severity must be one of {SEVERITIES}"
+            )
+        if severity == "warning" and "source" not in node:
+            source = "ixrules"
         status = node.get("status", 422)
         if status not in (404, 406, 415, 422):
             raise RuleFileError(file, line_of(node, "status"), "status must be 406 or 422")
@@ -450,6 +538,7 @@ class _Builder:
             source=source,
             status=status,
             stop=node.get("stop", True),
+            severity=severity,
             doc=node.get("doc", ""),
             example=_plain(node["example"]) if "example" in node else None,
             origin=f"{Path(file).name}:{node.line}",
@@ -590,6 +679,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(item) for item in value]
     return value
+
+
+def _has_closed(spec: FieldSpec, seen: set[int] | None = None) -> bool:
+    """True when an object spec in ``spec``'s tree knows all its keys."""
+    seen = set() if seen is None else seen
+    if id(spec) in seen:
+        return False
+    seen.add(id(spec))
+    if spec.fields is not None and not spec.open:
+        return True
+    below = [*(spec.fields or {}).values(), *([spec.each] if spec.each is not None else [])]
+    return any(_has_closed(child, seen) for child in below)
 
 
 def _rules_of(spec: FieldSpec, seen: set[int] | None = None) -> list[Rule]:

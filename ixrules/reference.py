@@ -14,7 +14,7 @@ from cerberus import Validator
 from cerberus.schema import DefinitionSchema
 
 from .compiler import Program
-from .engine import Call, finish, require, run_rule
+from .engine import Call, finish, report_unknown, require, run_rule
 from .report import Issue
 from .values import absent
 
@@ -43,6 +43,8 @@ class IxValidator(Validator):  # type: ignore[misc]
             call.umbrellas.append((parts, program.invalid))
         if program.required and mode != "update" and isinstance(value, Mapping):
             require(program, value, parts, call, mode)
+        if program.unknown is not None and isinstance(value, Mapping):
+            report_unknown(program, value, parts, call)
 
 
 def run_cerberus(schema: DefinitionSchema, value: Any, root: str, call: Call) -> list[Issue]:

@@ -18,18 +18,21 @@ STATUS_PRECEDENCE = (401, 404, 406, 422)
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem: the API's message, where it is in the body, and the rule that found it.
+    """One problem: the message, where it is in the body, the rule that found it, and its
+    severity: an ``error`` is a refusal the API answers with ``message``; a ``warning`` is
+    something the API accepts but does not do as sent (ixrules' own words).
 
     >>> Issue("Unit price must be a number", "/invoice/items/0/price", "item.unit_price.number")
     Issue(message='Unit price must be a number', path='/invoice/items/0/price',
-          rule='item.unit_price.number', status=422, hint=None)
+          rule='item.unit_price.number', status=422, hint=None, severity='error')
     """
 
     message: str
     path: str
-    rule: str
+    rule: str | None
     status: int = 422
     hint: str | None = None
+    severity: str = "error"
 
     def to_dict(self) -> dict[str, Any]:
         """The issue as plain JSON-compatible data (``hint`` only when there is one)."""
@@ -37,6 +40,7 @@ class Issue:
             "message": self.message,
             "path": self.path,
             "rule": self.rule,
+            "severity": self.severity,
             "status": self.status,
         }
         if self.hint is not None:
@@ -48,29 +52,49 @@ class Issue:
 class Report:
     """The result of validating one body against one endpoint.
 
+    ``issues`` holds every finding in order; ``errors`` and ``warnings`` split them by
+    severity. Only errors decide: ``ok``, ``status``, ``messages`` and ``to_api()`` never look
+    at warnings, since the API answers nothing about them.
     ``status`` is what the API would answer: the endpoint's success status when clean,
     422 for validation errors, or an earlier status (401, 404, 406) when one applies.
     ``skipped`` lists the ids of rules that needed context the caller did not give.
     ``endpoint`` is None only for a request to a route the API does not have.
+
+    >>> dropped = Issue("Unknown key 'due-date': the API drops it", "/invoice/due-date",
+    ...                 "field.unknown", severity="warning")
+    >>> report = Report("invoices.create", [dropped])
+    >>> report.ok, report.status, report.errors, [w.rule for w in report.warnings]
+    (True, 200, [], ['field.unknown'])
     """
 
     endpoint: str | None
-    errors: list[Issue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     success_status: int = 200
     error_shape: str = "errors"
 
     @property
+    def errors(self) -> list[Issue]:
+        """The findings the API refuses the request for, in order."""
+        return [issue for issue in self.issues if issue.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """What the API accepts but will not do as sent, in order."""
+        return [issue for issue in self.issues if issue.severity != "error"]
+
+    @property
     def ok(self) -> bool:
-        """True when the API would accept the body."""
-        return not self.errors
+        """True when the API would accept the body (warnings or not)."""
+        return all(issue.severity != "error" for issue in self.issues)
 
     @property
     def status(self) -> int:
         """The HTTP status the API would answer with."""
-        if not self.errors:
+        errors = self.errors
+        if not errors:
             return self.success_status
-        present = {issue.status for issue in self.errors}
+        present = {issue.status for issue in errors}
         for status in STATUS_PRECEDENCE:
             if status in present:
                 return status
@@ -101,8 +125,11 @@ class Report:
             return {"message": messages[0]} if messages else {}
         return {"errors": [{"error": message} for message in messages]}
 
-    def by_field(self, style: FieldStyle = "brackets") -> dict[str, list[str]]:
-        """Every message grouped by the form field it belongs to, for showing next to the field.
+    def by_field(
+        self, style: FieldStyle = "brackets", *, warnings: bool = False
+    ) -> dict[str, list[str]]:
+        """Every error message grouped by the form field it belongs to, for showing next to the
+        field (``warnings=True`` adds the warnings' messages after them).
 
         Fields are named in ``style`` (see :data:`FIELD_STYLES`); the default, ``brackets``, is
         what an HTML form posts and :func:`ixrules.forms.body_from_form` reads, so the keys are
@@ -126,7 +153,7 @@ class Report:
         if style not in FIELD_STYLES:
             raise ValueError(f"unknown field style {style!r}; expected one of {FIELD_STYLES}")
         out: dict[str, dict[str, None]] = {}
-        for issue in self.errors:
+        for issue in self.issues if warnings else self.errors:
             out.setdefault(field_name(issue.path, style), {}).setdefault(issue.message, None)
         return {name: list(messages) for name, messages in out.items()}
 
@@ -137,6 +164,7 @@ class Report:
             "ok": self.ok,
             "status": self.status,
             "errors": [issue.to_dict() for issue in self.errors],
+            "warnings": [issue.to_dict() for issue in self.warnings],
             "skipped": list(self.skipped),
         }
 

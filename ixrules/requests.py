@@ -127,7 +127,7 @@ def _check(
     spec = find_route(routes, method.strip().upper(), path)
     if spec is None:
         issues.append(Issue(NOT_FOUND_MESSAGE, "", "request.route", 404))
-        return Report(endpoint=None, errors=issues)
+        return Report(endpoint=None, issues=issues)
     content_type = _header(headers, "content-type")
     if body is not None and not is_json_content_type(content_type):
         rule = rules.ruleset.rules[CONTENT_TYPE_RULE]
@@ -144,7 +144,7 @@ def _check(
     if body is not None and (context is None or isinstance(context, Mapping)):
         context = _with_content_type(context, content_type)
     report = rules.validate(payload, spec.name, context=context)
-    return _report(spec, issues + report.errors, report.skipped)
+    return _report(spec, issues + report.issues, report.skipped)
 
 
 def _split(url: str) -> tuple[str, dict[str, str]]:
@@ -198,7 +198,7 @@ def _with_content_type(context: Mapping[str, Any] | None, content_type: str | No
 def _report(spec: EndpointSpec, issues: list[Issue], skipped: list[str]) -> Report:
     report = Report(
         endpoint=spec.name,
-        errors=issues,
+        issues=issues,
         skipped=skipped,
         success_status=spec.success_status,
         error_shape=spec.error_shape,

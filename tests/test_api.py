@@ -147,6 +147,7 @@ def test_the_report() -> None:
         "message": "Unit kg is not included in the list of accepted units",
         "path": "/invoice/items/0/unit",
         "rule": "item.unit.accepted",
+        "severity": "error",
         "status": 422,
     }
     assert report.to_dict()["errors"][2] == issue.to_dict()

@@ -82,7 +82,11 @@ def test_rules(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert [line.split()[0] for line in lines] == list(rules.rules)
     width = max(map(len, rules.rules)) + 2
-    assert lines == [f"{rule.id:<{width}}{rule.message}" for rule in rules.rules.values()]
+    marks = {"error": "", "warning": "warning: "}
+    assert lines == [
+        f"{rule.id:<{width}}{marks[rule.severity]}{rule.message}" for rule in rules.rules.values()
+    ]
+    assert f"{'field.unknown':<{width}}warning: Unknown key {{value}}, which the API drops" in lines
     code, out, _ = call(capsys, "rules", "shippings.update")
     wanted = [rid for rid in rules.rules if "shippings.update" in rules.rule_endpoints[rid]]
     assert [line.split()[0] for line in out.splitlines()] == wanted

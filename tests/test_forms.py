@@ -398,6 +398,7 @@ def test_number_fields_come_from_the_rules() -> None:
         "invoice.items.*.discount",
         "invoice.items.*.quantity",
         "invoice.items.*.unit_price",
+        "invoice.rate",
         "invoice.retention",
     ]
     assert number_fields("shippings.update")[0] == "shipping.items.*.discount"

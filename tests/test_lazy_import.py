@@ -12,7 +12,17 @@ import pytest
 
 import ixrules
 
-HEAVY = ["cerberus", "yaml", "email_validator", "pycountry", "babel", "ixrules.api"]
+HEAVY = [
+    "cerberus",
+    "yaml",
+    "email_validator",
+    "pycountry",
+    "babel",
+    "ixrules.api",
+    "httpx",
+    "requests",
+    "stdnum",
+]
 
 
 def modules_after(code: str) -> list[str]:

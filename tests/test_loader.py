@@ -63,7 +63,7 @@ def test_a_good_file_loads() -> None:
             "            check: number\n            colour: red\n",
             9,
             "unknown key 'colour' in rule (known: args, at, check, doc, example, id, message, "
-            "modes, needs, source, status, stop, when)",
+            "modes, needs, severity, source, status, stop, when)",
         ),
         (
             "            message: Name is too long\n",

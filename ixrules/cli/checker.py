@@ -115,11 +115,11 @@ def check_body(
     except Exception as exc:  # a bug in a rule or check: one line, never a traceback
         reason = f"internal error while validating: {type(exc).__name__}: {exc}"
         return [Failure(file, reason, *place(place.start))]
-    if not report.errors:
+    if not report.issues:
         return []
     offsets = value_offsets(text)
     problems: list[Outcome] = []
-    for issue in report.errors:
+    for issue in report.issues:
         pointer = nearest(body, offsets, issue.path)
         row, column = place(offsets.get(pointer, place.start))
         problems.append(
@@ -129,10 +129,11 @@ def check_body(
                 column,
                 issue.message,
                 issue.path,
-                issue.rule,
+                issue.rule or "",  # always set by a validation
                 report.endpoint or "",
                 issue.status,
                 issue.hint,
+                issue.severity,
             )
         )
     return problems

@@ -18,6 +18,8 @@ SOURCES = {
     "seed": "the API's error-code page",
     "observed": "a recorded or documented API response",
     "inferred": "the backend's Rails conventions (the API's exact text is not known)",
+    "ixrules": "ixrules (a warning: the API accepts the request and answers nothing)",
+    "user": "a user's rule pack",
 }
 WIDTH = 100
 
@@ -44,7 +46,12 @@ def rules_text(rules: Rules, endpoint: str | None = None) -> str:
         served = rules.ruleset.rule_endpoints
         chosen = [rule for rule in chosen if endpoint in served.get(rule.id, ())]
     width = max((len(rule.id) for rule in chosen), default=0) + 2
-    return "".join(f"{rule.id:<{width}}{rule.message}\n" for rule in chosen)
+    return "".join(f"{rule.id:<{width}}{_marked(rule.severity)}{rule.message}\n" for rule in chosen)
+
+
+def _marked(severity: str) -> str:
+    """Errors print bare (the API's message); anything else says what it is."""
+    return "" if severity == "error" else f"{severity}: "
 
 
 def explain_text(rules: Rules, rule_id: str) -> str:
@@ -56,10 +63,11 @@ def explain_text(rules: Rules, rule_id: str) -> str:
         close = difflib.get_close_matches(rule_id, list(known), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see 'ixrules rules'"
         raise CommandError(f"unknown rule {rule_id!r}{hint}")
-    out = [rule.id, f"  {rule.message}", ""]
+    out = [rule.id, f"  {_marked(rule.severity)}{rule.message}", ""]
     out += [textwrap.fill(part, WIDTH) for part in rule.doc.strip().split("\n\n") if part]
     out.append("")
     source = SOURCES.get(rule.source, rule.source)
+    out.append(f"Severity: {rule.severity}")
     out.append(f"Message from: {source}" + (f" ({rule.origin})" if rule.origin else ""))
     served = rules.ruleset.rule_endpoints.get(rule.id, ())
     if served:
@@ -83,5 +91,8 @@ def _example(rules: Rules, example: Mapping[str, Any]) -> list[str]:
     except ValueError as exc:
         return [*out, f"(the example cannot be validated: {exc})"]
     out.append("ixrules answers:")
-    out += [f"  {issue.path}: {issue.message} [{issue.rule}]" for issue in report.errors]
+    out += [
+        f"  {issue.path}: {_marked(issue.severity)}{issue.message} [{issue.rule}]"
+        for issue in report.issues
+    ]
     return out

@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ixrules",
         description="Validate InvoiceXpress API payloads before they are sent, with the API's "
-        "own 422 messages. Exit status: 0 clean, 1 problems found, 2 could not run.",
+        "own 422 messages. Exit status: 0 clean (warnings alone are clean unless --strict), "
+        "1 problems found, 2 could not run.",
     )
     parser.add_argument("--version", action="version", version=f"ixrules {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -161,6 +161,13 @@ def text(problems: Sequence[Problem], options: Options) -> str:
     >>> print(text([p], Options()), end="")
     a.json:5:64: Country Germani was not found [country.known] (did you mean 'Germany'?)
     Found 1 problem in 1 file; 1 file checked.
+    >>> w = Problem("a.json", 3, 5, "The API drops this key", "/invoice/due-date",
+    ...             "field.unknown", "invoices.create", hint="did you mean 'due_date'?",
+    ...             severity="warning")
+    >>> print(text([p, w], Options()), end="")
+    a.json:5:64: Country Germani was not found [country.known] (did you mean 'Germany'?)
+    a.json:3:5: warning: The API drops this key [field.unknown] (did you mean 'due_date'?)
+    Found 2 problems (1 error, 1 warning) in 1 file; 1 file checked.
     >>> text([], Options())
     'No problems found; 0 files checked.\\n'
     """

@@ -1,0 +1,65 @@
+"""Fiscal numbers as the API checks them: a Portuguese NIF's check digit, and which EU country a
+VAT number belongs to. Public so that an app can check a number as it is typed, with the same
+answer the rules give; the arithmetic is python-stdnum's (``stdnum.pt.nif``, ``stdnum.eu.vat``).
+
+>>> is_valid_pt_nif("PT 999 999 990"), is_valid_pt_nif("999999991"), is_valid_pt_nif("")
+(True, False, False)
+>>> vat_country("FR40303265045"), vat_country("EL094259216"), vat_country("FR00000000000")
+('FR', 'GR', None)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Longer text is not a fiscal number (and never handed to the checksum code).
+_MAX_LENGTH = 64
+
+#: VAT prefixes that are not the country's ISO 3166-1 code: Greece writes EL, Northern Ireland
+#: (part of the United Kingdom) XI.
+_PREFIX_TO_ISO = {"EL": "GR", "XI": "GB"}
+
+
+def _text(value: Any) -> str | None:
+    """The number as text with every blank removed, or None for what cannot be one."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = "".join(str(value).split())
+    return text if 0 < len(text) <= _MAX_LENGTH else None
+
+
+def is_valid_pt_nif(value: Any) -> bool:
+    """True when ``value`` is a Portuguese NIF with a right check digit, written with or without
+    the ``PT`` prefix and blanks. An empty value is not a NIF (whether blank is allowed is the
+    caller's decision: the API takes an empty ``fiscal_id`` as a final consumer).
+
+    >>> is_valid_pt_nif("123456789"), is_valid_pt_nif("pt123456789"), is_valid_pt_nif(123456789)
+    (True, True, True)
+    >>> is_valid_pt_nif("12345678"), is_valid_pt_nif("FR40303265045"), is_valid_pt_nif(None)
+    (False, False, False)
+    """
+    text = _text(value)
+    if text is None:
+        return False
+    from stdnum.pt import nif
+
+    return bool(nif.is_valid(text))
+
+
+def vat_country(value: Any) -> str | None:
+    """The ISO 3166-1 alpha-2 code of the EU member state whose VAT number ``value`` is (by its
+    prefix: ``FR``, ``DE``, ``EL`` for Greece, ...), or None when it is not a valid VAT number of
+    the country its prefix names (no prefix, an unknown one, a wrong check digit).
+
+    >>> vat_country("DE 136 695 976"), vat_country("PT999999990"), vat_country("999999990")
+    ('DE', 'PT', None)
+    """
+    text = _text(value)
+    if text is None or len(text) < 3 or not text[:2].isalpha():
+        return None
+    from stdnum.eu import vat
+
+    prefix = text[:2].upper()
+    country = _PREFIX_TO_ISO.get(prefix, prefix)
+    known = prefix.lower() in vat.MEMBER_STATES or country.lower() in vat.MEMBER_STATES
+    return country if known and vat.is_valid(text) else None
