@@ -240,3 +240,87 @@ def test_dev_zero_on_stdin_is_cut_at_the_limit() -> None:
         )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr == b"<stdin>: error: larger than 1,048,576 bytes (see --max-bytes)\n"
+
+
+# --- --jobs: the same output as --jobs 1, settings sent once, workers ended with the run ------
+
+
+def nested_context(levels: int) -> str:
+    return '{"account": {"trial": true}, "n": ' + '{"n": ' * levels + "{}" + "}" * levels + "}"
+
+
+@pytest.fixture(scope="module")
+def jobs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Result]]:
+    tmp = tmp_path_factory.mktemp("jobs")
+    (tmp / "context.json").write_text(nested_context(500), encoding="utf-8")
+    names = []
+    for depth in (400, 511, 512, 513, 975, 980, 984, 3000):
+        name = f"deep{depth}.json"
+        inner = depth - 2  # nested in two objects: {"invoice": {"x": [[...]]}}
+        (tmp / name).write_text(
+            '{"invoice": {"x": ' + "[" * inner + "]" * inner + "}}", encoding="utf-8"
+        )
+        names.append(name)
+    lines = [f'{{"quote": {{"x": {"[" * depth}{"]" * depth}}}}}' for depth in (100, 600, 990)]
+    (tmp / "deep.jsonl").write_text("\n".join(lines * 200) + "\n", encoding="utf-8")
+    names.append("deep.jsonl")
+    runs = {
+        f"jobs{n}": Run(["lint", "-j", str(n), "-c", "context.json", *names], cwd=tmp,
+                        timeout=SECONDS)
+        for n in (1, 2)
+    }  # fmt: skip
+    yield run_all(runs)
+
+
+def test_jobs_2_is_byte_identical_for_deep_bodies_and_a_deep_context(
+    jobs: dict[str, Result],
+) -> None:
+    one, two = jobs["jobs1"], jobs["jobs2"]
+    assert one == two
+    assert one.code == 2
+    assert "deep512.json:1:13: Client can't be blank" in one.out
+    assert "deep513.json:1:529: error: cannot read: nested deeper than 512 levels\n" in one.err
+    assert "deep980.json:1:529: error: cannot read: nested deeper than 512 levels\n" in one.err
+    assert one.err.count("deep.jsonl:") == 400
+
+
+def children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as listing:
+        return [int(word) for word in listing.read().split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129), ("SIGINT", 130)])
+def test_a_signal_to_the_main_process_ends_the_workers(
+    tmp_path: Path, name: str, code: int
+) -> None:
+    import signal
+    import time
+
+    line = '{"invoice": {"items": [{"unit": "kg", "quantity": 0}], "date": "x"}}\n'
+    (tmp_path / "big.jsonl").write_text(line * 200_000, encoding="utf-8")
+    process = subprocess.Popen(
+        [*command(), "lint", "-j", "2", "big.jsonl"], cwd=tmp_path,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + SECONDS
+        while len(workers := children(process.pid)) < 2:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.3)  # the workers are checking
+        process.send_signal(getattr(signal, name))
+        assert process.wait(timeout=SECONDS) == code
+        assert process.stderr is not None and process.stderr.read() == b""
+        time.sleep(0.2)
+        assert not [pid for pid in workers if alive(pid)]
+    finally:
+        process.kill()
+        process.wait()

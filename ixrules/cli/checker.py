@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -35,10 +36,37 @@ class Settings:
     context: Mapping[str, Any] | None = None
     rules_dir: str | None = None
     max_bytes: int = MAX_BYTES
+    #: The context file's bytes, when it came from one: what is sent to worker processes in
+    #: place of the parsed context (pickling a deeply nested dict recurses; parsing it again
+    #: gives the same value).
+    context_text: bytes | None = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        context = None if self.context_text is not None else self.context
+        return _settings, (
+            self.endpoint,
+            context,
+            self.rules_dir,
+            self.max_bytes,
+            self.context_text,
+        )
 
     def rules(self) -> Rules:
         """The rule set: the shipped one, or the rule files of ``rules_dir``."""
         return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
+
+
+def _settings(
+    endpoint: str | None,
+    context: Mapping[str, Any] | None,
+    rules_dir: str | None,
+    max_bytes: int,
+    context_text: bytes | None,
+) -> Settings:
+    """Settings unpickled: the context parsed again from its file's bytes when it had one."""
+    if context_text is not None:
+        context = parse("<context>", context_text)[1]
+    return Settings(endpoint, context, rules_dir, max_bytes, context_text)
 
 
 @lru_cache(maxsize=4)
@@ -153,6 +181,10 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
     place = _Placer(text, line)
     if not text.strip(" \t\r\n"):
         raise Unreadable(Failure(file, "empty: expected a JSON object", *place(0)))
+    deep = too_deep(text)
+    if deep is not None:
+        reason = f"cannot read: nested deeper than {MAX_NESTING} levels"
+        raise Unreadable(Failure(file, reason, *place(deep)))
     try:
         return text, json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -167,13 +199,42 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
     raise Unreadable(failure)
 
 
-def load_json_file(path: str, limit: int = MAX_BYTES) -> Any:
-    """One JSON value from a file (the ``--context`` snapshot), read like a body."""
+#: The deepest nesting read. Python's parser recurses once per level and stops where the stack
+#: does, which depends on how deep the caller already is (a worker process is not the main one):
+#: a fixed bound below that makes every run, with any ``--jobs``, read the same bodies.
+MAX_NESTING = 512
+_BRACKETS = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*"')
+
+
+def too_deep(text: str, limit: int = MAX_NESTING) -> int | None:
+    """The offset of the first bracket nested deeper than ``limit``, or None (strings skipped;
+    text with fewer brackets than that is never scanned).
+
+    >>> too_deep("[" * 3 + "]" * 3, 2), too_deep('["[[[["]', 2)
+    (2, None)
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def load_json_file(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
+    """One JSON value from a file (the ``--context`` snapshot), read like a body, and the
+    file's bytes (BOM removed)."""
     try:
-        data = read_file(path, limit)
+        data = read_file(path, limit).removeprefix(codecs.BOM_UTF8)
     except OSError as exc:
         raise Unreadable(Failure(path, describe_os_error(exc))) from None
-    return parse(path, data.removeprefix(codecs.BOM_UTF8))[1]
+    return parse(path, data)[1], data
 
 
 class _Constant(ValueError):

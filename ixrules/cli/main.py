@@ -8,12 +8,13 @@ modules of this package load when a command needs them, so ``ixrules --version``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ..__about__ import __version__
@@ -120,7 +121,7 @@ def _size(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status (never raises for bad input)."""
-    from .problems import CommandError
+    from .problems import CommandError, Terminated
 
     try:
         try:
@@ -130,15 +131,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             raise _UsageError("missing command: lint, endpoints, rules or explain (see --help)")
         if args.command == "lint":
-            return _lint(args)
+            with _terminated_by_signals():
+                return _lint(args)
         return _info(args)
     except (_UsageError, CommandError) as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         return INTERRUPTED
+    except Terminated as exc:
+        return 128 + exc.signum
     except BrokenPipeError:  # e.g. piped into head: stop quietly
         _silence_stdout()
     return COULD_NOT_RUN
+
+
+@contextlib.contextmanager
+def _terminated_by_signals() -> Iterator[None]:
+    """While linting, SIGTERM and SIGHUP raise ``Terminated`` (their default would end this
+    process at once and leave the workers of ``--jobs`` running; while workers run,
+    ``parallel`` handles them itself)."""
+    import signal
+    import threading
+
+    from .problems import Terminated
+
+    def handle(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {name: signal.signal(getattr(signal, name), handle) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -213,17 +242,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     from .problems import CommandError
     from .sources import MAX_BYTES
 
-    context = None
+    context = text = None
     max_bytes = args.max_bytes or MAX_BYTES
     if args.context is not None:
         try:
-            context = load_json_file(args.context, max_bytes)
+            context, text = load_json_file(args.context, max_bytes)
             Context(context)
         except Unreadable as exc:
             raise CommandError(f"context {exc.failure}") from None
         except ContextError as exc:
             raise CommandError(f"context {args.context}: {exc}") from None
-    settings = Settings(args.endpoint, context, args.rules_dir, max_bytes)
+    settings = Settings(args.endpoint, context, args.rules_dir, max_bytes, context_text=text)
     rules = _load(settings)
     if args.endpoint is not None:
         from .info import check_endpoint
