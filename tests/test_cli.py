@@ -253,7 +253,9 @@ def test_byte_order_mark_nan_and_duplicate_keys(ran: dict[str, Result]) -> None:
 def test_deeply_nested_json_is_a_one_line_error(ran: dict[str, Result]) -> None:
     result = ran["deep"]
     assert (result.code, result.out) == (2, "No problems found; 1 file checked, 1 failure.\n")
-    assert result.err.endswith("deep.json:1:524: error: cannot read: nested deeper than 512 levels\n")
+    assert result.err.endswith(
+        "deep.json:1:524: error: cannot read: nested deeper than 512 levels\n"
+    )
 
 
 def test_context_file(ran: dict[str, Result]) -> None:
