@@ -55,6 +55,19 @@ class Rules:
         if executor == "cerberus":
             self._checked  # noqa: B018 (check the schemas now: the executor needs them)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle (and copy) the plain rule set and the executor, and compile again on load:
+        the compiled trees are keyed by the identity of the rule set's specs, which a copy
+        does not keep (a custom rule set sent to a spawned or Dask worker would otherwise
+        answer ``KeyError`` on every call).
+
+        >>> import copy, pickle
+        >>> rules = pickle.loads(pickle.dumps(Rules.load()))
+        >>> copy.deepcopy(rules).validate({"quote": {"retention": 200}}, "quotes.update").messages
+        ['Retention must be a number between 0 and 99.99']
+        """
+        return _rebuild, (self.ruleset, self.executor)
+
     @cached_property
     def _checked(self) -> dict[int, Mapping[str, Any]]:
         """The compiled schemas, checked by Cerberus' own schema validation (once)."""
@@ -121,6 +134,10 @@ class Rules:
             success_status=spec.success_status,
             error_shape=spec.error_shape,
         )
+
+
+def _rebuild(ruleset: RuleSet, executor: Executor) -> Rules:
+    return Rules(ruleset, executor=executor)
 
 
 def rules_dir() -> Path:
