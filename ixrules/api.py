@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 from .checks import Env
 from .compiler import Node, compile_body
-from .context import Context
+from .context import Context, ContextError
 from .endpoints import BodyError, resolve
 from .engine import Call, walk
 from .loader import load_rule_dir
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Report
+from .values import Unreadable, plain
 
 #: How calls are run: ``fast`` walks the compiled tree; ``cerberus`` runs the same programs
 #: through Cerberus (the reference executor, slower, kept to hold the fast one to it).
@@ -114,6 +115,7 @@ class Rules:
     ) -> Report:
         """Validate ``body`` for ``endpoint`` (inferred from the root key when None), with the
         messages in ``locale``'s language (``"pt"``, ``"es_ES"``, ...; English when None)."""
+        body, context, endpoint, locale = _plain_arguments(body, context, endpoint, locale)
         spec, root = resolve(self.ruleset.endpoints, body, endpoint)
         value = body[root] if root is not None else body
         if not isinstance(value, Mapping):
@@ -134,6 +136,25 @@ class Rules:
             success_status=spec.success_status,
             error_shape=spec.error_shape,
         )
+
+
+def _plain_arguments(
+    body: Any, context: Any, endpoint: Any, locale: Any
+) -> tuple[Any, Any, str | None, str | None]:
+    """The arguments as plain data (see ``values.plain``): nothing of the caller's runs while
+    validating, and what raises when read is a documented error."""
+    try:
+        body = plain(body)
+    except Unreadable as exc:
+        raise BodyError(f"the body {exc}") from None
+    try:
+        context = plain(context)
+    except Unreadable as exc:
+        raise ContextError(f"the context {exc}") from None
+    if isinstance(endpoint, str):
+        endpoint = str.__str__(endpoint)
+    locale = str.__str__(locale) if isinstance(locale, str) else None
+    return body, context, endpoint, locale
 
 
 def _rebuild(ruleset: RuleSet, executor: Executor) -> Rules:

@@ -181,19 +181,19 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
     place = _Placer(text, line)
     if not text.strip(" \t\r\n"):
         raise Unreadable(Failure(file, "empty: expected a JSON object", *place(0)))
-    deep = too_deep(text)
-    if deep is not None:
-        reason = f"cannot read: nested deeper than {MAX_NESTING} levels"
-        raise Unreadable(Failure(file, reason, *place(deep)))
+    deep = f"cannot read: nested deeper than {MAX_NESTING} levels"
     try:
-        return text, json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant)
+        if _may_be_deep(text) and _depth(value) > MAX_NESTING:
+            raise Unreadable(Failure(file, deep, *place(too_deep(text) or place.start)))
+        return text, value
     except json.JSONDecodeError as exc:
         failure = Failure(file, f"not valid JSON: {exc.msg}", *place(exc.pos))
     except _Constant:
         offset, spelling = constant_offset(text) or (place.start, "NaN")
         failure = Failure(file, f"not valid JSON: {spelling} is not a JSON value", *place(offset))
-    except RecursionError:
-        failure = Failure(file, "cannot read: nested too deeply", *place(place.start))
+    except RecursionError:  # what the parser read was JSON, deeper than MAX_NESTING
+        failure = Failure(file, deep, *place(too_deep(text) or place.start))
     except ValueError as exc:  # e.g. an integer longer than Python converts
         failure = Failure(file, f"cannot read: {exc}", *place(place.start))
     raise Unreadable(failure)
@@ -206,15 +206,32 @@ MAX_NESTING = 512
 _BRACKETS = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*"')
 
 
+def _may_be_deep(text: str) -> bool:
+    return text.count("[") + text.count("{") > MAX_NESTING
+
+
+def _depth(value: Any) -> int:
+    """How deeply a parsed value nests (iteratively: it may be deeper than the stack)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)))
+    return deepest
+
+
 def too_deep(text: str, limit: int = MAX_NESTING) -> int | None:
-    """The offset of the first bracket nested deeper than ``limit``, or None (strings skipped;
-    text with fewer brackets than that is never scanned).
+    """The offset of the first bracket nested deeper than ``limit`` in JSON text, or None
+    (strings skipped). Only called on text the parser read (or read that far): its strings
+    are closed, so the scan is linear.
 
     >>> too_deep("[" * 3 + "]" * 3, 2), too_deep('["[[[["]', 2)
     (2, None)
     """
-    if text.count("[") + text.count("{") <= limit:
-        return None
     depth = 0
     for match in _BRACKETS.finditer(text):
         char = match.group()
