@@ -645,3 +645,64 @@ def test_a_lying_context_is_read_plain_or_is_a_context_error() -> None:
     assert outcome(body, "invoices.update", {"account": BadMapping()}) == "ContextError"
     lying_endpoint = liar(str)("invoices.update")
     assert outcome(body, lying_endpoint, context) == expected
+
+
+# --- check_request and body_from_form: only their documented errors -----------------------------
+
+REQUEST_ERRORS = (ixrules.BodyError, ixrules.EndpointError, ixrules.ContextError)
+BASE = "https://acme.app.invoicexpress.com"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "headers", "body"),
+    [
+        ("POST", BASE + "/clients.json?api_key=k", {"Content-Type": "application/json"},
+         '{"client": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        ("POST", "http://[::1/clients.json", None, None),
+        ("POST", "clients.json", None, None),
+        (7, BASE + "/clients.json", None, None),
+        ("POST", BASE + "/clients.json?api_key=k", ["Content-Type", "application/json"], "{}"),
+        ("POST", BASE + "/clients.json?api_key=k", BadMapping(), "{}"),
+        ("POST", BASE + "/clients.json?api_key=k", liar(dict)({"Content-Type": "x"}), "{}"),
+        ("POST", BASE + "/clients.json?api_key=k", {"Content-Type": "application/json"},
+         liar(bytes)(b'{"client": {}}')),
+        (liar(str)("POST"), liar(str)(BASE + "/clients.json?api_key=k"),
+         {liar(str)("Content-Type"): liar(str)("application/json")}, lying_copy({"client": {}})),
+    ],
+    ids=lambda value: type(value).__name__,
+)  # fmt: skip
+def test_check_request_raises_only_documented_errors(
+    method: Any, url: Any, headers: Any, body: Any
+) -> None:
+    def run() -> str:
+        try:
+            return str(ixrules.check_request(method, url, headers=headers, body=body).status)
+        except REQUEST_ERRORS as exc:
+            return type(exc).__name__
+
+    said = bounded(run, seconds=30)
+    assert said in ("BodyError", "EndpointError", "ContextError") or said.isdigit(), said
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"invoice" + "[a]" * 500: "x"},  # a 1,507-byte field name
+        {"invoice" + "[a]" * 100_000: "x"},
+        BadMapping(),
+        [(liar(str)("invoice[date]"), liar(str)(" 01/12/2017 "))],
+        liar(dict)({"invoice[date]": "01/12/2017"}),
+    ],
+    ids=lambda form: type(form).__name__,
+)
+def test_body_from_form_raises_only_form_errors(form: Any) -> None:
+    from ixrules.forms import FormError, body_from_form
+
+    def run() -> str:
+        try:
+            return repr(body_from_form(form, locale="pt_PT", drop_blank=True))[:60]
+        except FormError as exc:
+            return f"FormError: {exc}"[:120]
+
+    said = bounded(run, seconds=30)
+    assert said.startswith(("FormError", "{")), said
