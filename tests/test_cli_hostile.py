@@ -324,3 +324,41 @@ def test_a_signal_to_the_main_process_ends_the_workers(
     finally:
         process.kill()
         process.wait()
+
+
+# --- what a new user is told: skipped rules, files checked -------------------------------------
+
+MB = "tests/fixtures/cli/mb-reference.json"
+SKIPPED = [
+    ("document.not_settled", "document.status"),
+    ("document.mb_reference.provider", "account.mb_payment_provider"),
+]
+
+
+def test_show_skipped_lists_the_rules_skipped_for_want_of_context() -> None:
+    runs = {
+        fmt: Run(["lint", "--show-skipped", "-e", "invoices.update", "-f", fmt, MB],
+                 timeout=SECONDS)
+        for fmt in FORMATS
+    }  # fmt: skip
+    runs["quiet"] = Run(["lint", "-e", "invoices.update", MB], timeout=SECONDS)
+    ran = run_all(runs)
+    notes = "".join(
+        f"{MB}:1:1: note: Skipped: the context does not say {key} [{rule}]\n"
+        for rule, key in SKIPPED
+    )
+    assert ran["text"] == Result(
+        0, notes + "No problems found; 1 file checked, 2 skipped rules.\n", ""
+    )
+    assert ran["quiet"] == Result(0, "No problems found; 1 file checked.\n", "")
+    assert ran["github"].out == "".join(
+        f"::notice file={MB},line=1,col=1,title={rule}::Skipped: the context does not say {key}\n"
+        for rule, key in SKIPPED
+    )
+    document = json.loads(ran["json"].out)
+    assert [(p["rule"], p["severity"]) for p in document["problems"]] == [
+        (rule, "note") for rule, _ in SKIPPED
+    ]
+    assert document["summary"]["skipped"] == 2 and ran["json"].code == 0
+    (run,) = json.loads(ran["sarif"].out)["runs"]
+    assert [r["level"] for r in run["results"]] == ["note", "note"]

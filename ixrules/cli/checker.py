@@ -40,6 +40,8 @@ class Settings:
     #: place of the parsed context (pickling a deeply nested dict recurses; parsing it again
     #: gives the same value).
     context_text: bytes | None = field(default=None, compare=False, repr=False)
+    #: Report each rule skipped for want of context, as a note (``--show-skipped``).
+    show_skipped: bool = False
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         context = None if self.context_text is not None else self.context
@@ -49,6 +51,7 @@ class Settings:
             self.rules_dir,
             self.max_bytes,
             self.context_text,
+            self.show_skipped,
         )
 
     def rules(self) -> Rules:
@@ -62,11 +65,12 @@ def _settings(
     rules_dir: str | None,
     max_bytes: int,
     context_text: bytes | None,
+    show_skipped: bool,
 ) -> Settings:
     """Settings unpickled: the context parsed again from its file's bytes when it had one."""
     if context_text is not None:
         context = parse("<context>", context_text)[1]
-    return Settings(endpoint, context, rules_dir, max_bytes, context_text)
+    return Settings(endpoint, context, rules_dir, max_bytes, context_text, show_skipped)
 
 
 @lru_cache(maxsize=4)
@@ -143,8 +147,9 @@ def check_body(
     except Exception as exc:  # a bug in a rule or check: one line, never a traceback
         reason = f"internal error while validating: {type(exc).__name__}: {exc}"
         return [Failure(file, reason, *place(place.start))]
+    skipped = _skipped(file, report.skipped, report.endpoint or "", settings, place)
     if not report.issues:
-        return []
+        return skipped
     offsets = value_offsets(text)
     problems: list[Outcome] = []
     for issue in report.issues:
@@ -164,7 +169,25 @@ def check_body(
                 issue.severity,
             )
         )
-    return problems
+    return problems + skipped
+
+
+def _skipped(
+    file: str, rules: list[str], endpoint: str, settings: Settings, place: _Placer
+) -> list[Outcome]:
+    """With ``show_skipped``, a note for each rule skipped for want of context, at the body's
+    start, saying which context keys it needs."""
+    if not settings.show_skipped or not rules:
+        return []
+    catalogue = settings.rules().ruleset.rules
+    row, column = place(place.start)
+    out: list[Outcome] = []
+    for rule_id in rules:
+        rule = catalogue.get(rule_id)
+        needs = ", ".join(rule.needs) if rule is not None else "context"
+        message = f"Skipped: the context does not say {needs}"
+        out.append(Problem(file, row, column, message, "", rule_id, endpoint, 0, None, "note"))
+    return out
 
 
 def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:

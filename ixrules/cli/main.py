@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
     lint.add_argument("--no-progress", action="store_true", help="no progress bar")
     lint.add_argument(
+        "--show-skipped",
+        action="store_true",
+        help="note each rule skipped for want of context (and the keys it needs)",
+    )
+    lint.add_argument(
         "--strict", action="store_true", help="warnings fail too (exit 1 for a warning alone)"
     )
     _rules_option(lint)
@@ -204,8 +209,12 @@ def _lint(args: argparse.Namespace) -> int:
                         chunk = fmt.failure(outcome, summary.failures, options)
                         (held.write(chunk) if fmt.failures_last else chunks.append(chunk))
                     else:
-                        chunks.append(fmt.problem(outcome, summary.problems, options))
-                        failing = failing or args.strict or outcome.severity == "error"
+                        chunks.append(fmt.problem(outcome, summary.entries, options))
+                        failing = (
+                            failing
+                            or outcome.severity == "error"
+                            or (args.strict and outcome.severity == "warning")
+                        )
                     summary.count(outcome)
                 if chunks:
                     progress.clear()
@@ -252,7 +261,14 @@ def _settings(args: argparse.Namespace) -> Settings:
             raise CommandError(f"context {exc.failure}") from None
         except ContextError as exc:
             raise CommandError(f"context {args.context}: {exc}") from None
-    settings = Settings(args.endpoint, context, args.rules_dir, max_bytes, context_text=text)
+    settings = Settings(
+        args.endpoint,
+        context,
+        args.rules_dir,
+        max_bytes,
+        context_text=text,
+        show_skipped=args.show_skipped,
+    )
     rules = _load(settings)
     if args.endpoint is not None:
         from .info import check_endpoint

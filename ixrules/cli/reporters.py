@@ -60,12 +60,21 @@ class Summary:
     warnings: int = 0
     problem_files: int = 0
     failures: int = 0
+    notes: int = 0
     _last: str | None = field(default=None, repr=False)
+
+    @property
+    def entries(self) -> int:
+        """Problems and notes written so far (the index of the next one)."""
+        return self.problems + self.notes
 
     def count(self, outcome: Outcome) -> None:
         """Count one outcome (outcomes come in input order: a file's problems are together)."""
         if isinstance(outcome, Failure):
             self.failures += 1
+            return
+        if outcome.severity == "note":
+            self.notes += 1
             return
         self.problems += 1
         if outcome.severity != "error":
@@ -104,7 +113,7 @@ def report(
             chunk = fmt.failure(outcome, summary.failures, options)
             (held if fmt.failures_last else head).append(chunk)
         else:
-            head.append(fmt.problem(outcome, summary.problems, options))
+            head.append(fmt.problem(outcome, summary.entries, options))
         summary.count(outcome)
     summary.files = len(names) if files is None else files
     return "".join([*head, fmt.between(summary, options), *held, fmt.end(summary, options)])
@@ -135,6 +144,8 @@ def _text_end(summary: Summary, options: Options) -> str:
     checked = f"{_plural(summary.files, 'file')} checked"
     if summary.failures:
         checked += f", {_plural(summary.failures, 'failure')}"
+    if summary.notes:
+        checked += f", {summary.notes} skipped {'rule' if summary.notes == 1 else 'rules'}"
     if not summary.problems:
         return f"{bold}No problems found; {checked}.{reset}\n"
     count = _plural(summary.problems, "problem")
@@ -195,7 +206,7 @@ JSON = Format(
     start=lambda options: f'{{\n  "version": {JSON_VERSION},\n  "problems": [',
     problem=lambda problem, index, options: _item(problem.to_dict(), index, 2),
     failure=lambda failure, index, options: _item(failure.to_dict(), index, 2),
-    between=lambda summary, options: _close(summary.problems, 1) + ',\n  "failures": [',
+    between=lambda summary, options: _close(summary.entries, 1) + ',\n  "failures": [',
     end=lambda summary, options: (
         _close(summary.failures, 1)
         + ',\n  "summary": '
@@ -205,6 +216,7 @@ JSON = Format(
                 "problems": summary.problems,
                 "files_with_problems": summary.problem_files,
                 "failures": summary.failures,
+                **({"skipped": summary.notes} if summary.notes else {}),
             }
         )
         + "\n}\n"
@@ -233,7 +245,7 @@ def as_json(problems: Sequence[Problem], options: Options) -> str:
 
 def _github_problem(p: Problem, index: int, options: Options) -> str:
     properties = f"file={_property(p.file)},line={p.line},col={p.column},title={_property(p.rule)}"
-    command = "error" if p.severity == "error" else "warning"
+    command = {"error": "error", "note": "notice"}.get(p.severity, "warning")
     message = p.message + (f" ({p.hint})" if p.hint else "")
     return f"::{command} {properties}::{_data(message)}\n"
 
@@ -298,7 +310,7 @@ def _sarif_problem(p: Problem, index: int, options: Options) -> str:
     result: dict[str, object] = {"ruleId": p.rule}
     if p.rule in options.index:
         result["ruleIndex"] = options.index[p.rule]
-    result["level"] = "error" if p.severity == "error" else "warning"
+    result["level"] = {"error": "error", "note": "note"}.get(p.severity, "warning")
     result["message"] = {"text": p.message}
     result["locations"] = [
         {
@@ -333,7 +345,7 @@ def _sarif_failure(f: Failure, index: int, options: Options) -> str:
 def _sarif_between(summary: Summary, options: Options) -> str:
     ok = "false" if summary.failures else "true"
     return (
-        _close(summary.problems, 3)
+        _close(summary.entries, 3)
         + ',\n      "invocations": [\n        {\n          "executionSuccessful": '
         + ok
         + ',\n          "toolExecutionNotifications": ['
