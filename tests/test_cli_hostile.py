@@ -362,3 +362,29 @@ def test_show_skipped_lists_the_rules_skipped_for_want_of_context() -> None:
     assert document["summary"]["skipped"] == 2 and ran["json"].code == 0
     (run,) = json.loads(ran["sarif"].out)["runs"]
     assert [r["level"] for r in run["results"]] == ["note", "note"]
+
+
+# --- memory does not grow with the number of problems --------------------------------------------
+
+
+def max_rss_kb(args: list[str], cwd: Path) -> int:
+    """The peak resident memory of one run of the command (its own, from ``wait4``)."""
+    process = subprocess.Popen(
+        [*command(), *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 1
+    return int(usage.ru_maxrss)
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif"])
+def test_memory_stays_flat_however_many_problems(tmp_path: Path, fmt: str) -> None:
+    line = '{"quote": {"items": [' + ",".join(['{"unit":1}'] * 1000) + "]}}\n"
+    (tmp_path / "few.jsonl").write_text(line * 5, encoding="utf-8")  # 5,005 problems
+    (tmp_path / "many.jsonl").write_text(line * 40, encoding="utf-8")  # 40,040 problems
+    few, many = (
+        max_rss_kb(["lint", "-e", "quotes.update", "-f", fmt, f"{name}.jsonl"], tmp_path)
+        for name in ("few", "many")
+    )
+    assert many - few < 8 * 1024, (few, many)  # kilobytes: it grew by 35,000 problems' worth before

@@ -201,24 +201,24 @@ def _lint(args: argparse.Namespace) -> int:
         out.write(fmt.start(options))
         try:
             for checked in parallel.run(batches, settings, jobs, progress.advance):
-                chunks = []
+                shown = False
                 for outcome in checked.outcomes:
-                    if isinstance(outcome, Failure):
+                    if not shown:
                         progress.clear()
+                        shown = True
+                    if isinstance(outcome, Failure):
                         print(outcome, file=sys.stderr, flush=True)
                         chunk = fmt.failure(outcome, summary.failures, options)
-                        (held.write(chunk) if fmt.failures_last else chunks.append(chunk))
+                        (held if fmt.failures_last else out).write(chunk)
                     else:
-                        chunks.append(fmt.problem(outcome, summary.entries, options))
+                        out.write(fmt.problem(outcome, summary.entries, options))
                         failing = (
                             failing
                             or outcome.severity == "error"
                             or (args.strict and outcome.severity == "warning")
                         )
                     summary.count(outcome)
-                if chunks:
-                    progress.clear()
-                    out.write("".join(chunks))
+                if shown:
                     out.flush()
         finally:
             progress.finish()

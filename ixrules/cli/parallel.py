@@ -20,7 +20,7 @@ from typing import NoReturn
 
 from .checker import Checked, Settings, check_batch
 from .problems import CommandError, Terminated
-from .sources import Batch, Item
+from .sources import Batch, Item, Lines
 
 #: What a worker process checks with: set once, when it starts (each worker is a process of
 #: its own; nothing is shared, and the main process never sets it).
@@ -67,11 +67,14 @@ def run(
 ) -> Iterator[Checked]:
     """Check ``batches`` with ``jobs`` processes (1: in this process); ``done(size, bodies)`` is
     called as each batch's result is handed on."""
-    if jobs <= 1:
+    if jobs <= 1:  # item by item: what is held at once is one body's problems, at most
         for items, size in batches:
-            checked = check_batch(items, settings)
-            done(size, checked.bodies)
-            yield checked
+            for item in items:
+                for body in _bodies(item):
+                    checked = check_batch((body,), settings)
+                    done(0, checked.bodies)
+                    yield checked
+            done(size, 0)
         return
     settings.rules()  # load once here: forked workers inherit the compiled rules
     pending: deque[tuple[Future[Checked], int]] = deque()
@@ -143,6 +146,15 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join()
+
+
+def _bodies(item: Item) -> Iterator[Item]:
+    """An item split into one item per body (a JSON Lines chunk into its lines)."""
+    if isinstance(item, Lines):
+        for number, raw in enumerate(item.lines, item.first):
+            yield Lines(item.file, number, (raw,))
+    else:
+        yield item
 
 
 def _next(
