@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -104,19 +105,28 @@ def run(
 
 @contextlib.contextmanager
 def _stopping_workers(pool: ProcessPoolExecutor, stopped: list[int]) -> Iterator[None]:
-    """While the pool runs, SIGINT, SIGTERM and SIGHUP kill its workers and are noted in
-    ``stopped``; the main thread then meets a broken pool and raises the signal's exception
-    there (raising from the handler could leave the pool's queues and locks half-updated, and
-    the run hanging at exit)."""
+    """While the pool runs, SIGINT, SIGTERM and SIGHUP kill its workers, and end this process
+    at once with the status the signal calls for (130, 143, 129) once what was written is
+    flushed. Unwinding the main thread instead (raising from the handler, or through the
+    broken pool) could stop it inside the pool's own locks and queues, and the process then
+    sometimes hung at exit, waiting for the pool's threads."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handle(signum: int, frame: object) -> None:
         stopped.append(signum)
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            with contextlib.suppress(OSError, ValueError, AttributeError):
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        for process in workers:
+            with contextlib.suppress(Exception):
                 process.kill()
+        for process in workers:
+            with contextlib.suppress(Exception):
+                process.join(timeout=5)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(128 + signum)
 
     names = [name for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
     previous = {name: signal.signal(getattr(signal, name), handle) for name in names}
@@ -125,8 +135,6 @@ def _stopping_workers(pool: ProcessPoolExecutor, stopped: list[int]) -> Iterator
     finally:
         for name, handler in previous.items():
             signal.signal(getattr(signal, name), handler)
-    if stopped:
-        _raise_for(stopped[0])
 
 
 def _raise_for(signum: int) -> NoReturn:
