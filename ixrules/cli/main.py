@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ..__about__ import __version__
@@ -22,6 +22,9 @@ from ..__about__ import __version__
 if TYPE_CHECKING:
     from ..api import Rules
     from .checker import Settings
+    from .problems import Outcome
+    from .progress import Progress
+    from .sources import Batch
 
 CLEAN, PROBLEMS, COULD_NOT_RUN = 0, 1, 2
 INTERRUPTED = 130
@@ -80,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-skipped",
         action="store_true",
         help="note each rule skipped for want of context (and the keys it needs)",
+    )
+    lint.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="check on a Dask cluster: a scheduler address, or 'local' (needs ixrules[dask])",
+    )
+    lint.add_argument(
+        "--output", metavar="FILE", help="also write the problem table to FILE.parquet"
     )
     lint.add_argument(
         "--strict", action="store_true", help="warnings fail too (exit 1 for a warning alone)"
@@ -176,13 +187,27 @@ def _terminated_by_signals() -> Iterator[None]:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from . import parallel, reporters, sources
+    from . import reporters, sources
     from .problems import Failure
     from .progress import Progress
 
+    if args.dask is not None and args.jobs != 1:
+        raise _UsageError("--jobs and --dask exclude each other")
+    if args.output is not None:
+        _check_output(args.output)
     settings = _settings(args)
     found = sources.expand(args.paths, args.stdin_filename)
-    progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
+    stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
+    if args.dask is not None:
+        from . import cluster
+
+        bar = not args.no_progress and sys.stderr.isatty()
+        outcomes: Iterable[Outcome] = cluster.lint(args.dask, found, settings, stdin, bar)
+        progress = Progress(None, None)  # Dask draws its own
+    else:
+        progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
+        batches = sources.batches(found, stdin, settings.max_bytes)
+        outcomes = _checked(batches, settings, args.jobs, progress)
     catalogue = settings.rules().ruleset.rules if args.format == "sarif" else {}
     options = reporters.Options(
         color=_color(args.no_color, sys.stdout),
@@ -193,32 +218,28 @@ def _lint(args: argparse.Namespace) -> int:
     out = _stdout(utf8=args.format in ("json", "sarif"))
     summary = reporters.Summary(files=sum(isinstance(s, sources.Source) for s in found))
     failing = False
-    stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
-    batches = sources.batches(found, stdin, settings.max_bytes)
-    jobs = parallel.workers(args.jobs)
+    table: list[Outcome] = []  # only with --output: the Parquet table is written at the end
     # Failures the format lists after the problems wait in ``held``, on disk past a megabyte.
     with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held:
         out.write(fmt.start(options))
         try:
-            for checked in parallel.run(batches, settings, jobs, progress.advance):
-                shown = False
-                for outcome in checked.outcomes:
-                    if not shown:
-                        progress.clear()
-                        shown = True
-                    if isinstance(outcome, Failure):
-                        print(outcome, file=sys.stderr, flush=True)
-                        chunk = fmt.failure(outcome, summary.failures, options)
-                        (held if fmt.failures_last else out).write(chunk)
-                    else:
-                        out.write(fmt.problem(outcome, summary.entries, options))
-                        failing = (
-                            failing
-                            or outcome.severity == "error"
-                            or (args.strict and outcome.severity == "warning")
-                        )
-                    summary.count(outcome)
-                if shown:
+            for count, outcome in enumerate(outcomes, 1):
+                progress.clear()
+                if args.output is not None:
+                    table.append(outcome)
+                if isinstance(outcome, Failure):
+                    print(outcome, file=sys.stderr, flush=True)
+                    chunk = fmt.failure(outcome, summary.failures, options)
+                    (held if fmt.failures_last else out).write(chunk)
+                else:
+                    out.write(fmt.problem(outcome, summary.entries, options))
+                    failing = (
+                        failing
+                        or outcome.severity == "error"
+                        or (args.strict and outcome.severity == "warning")
+                    )
+                summary.count(outcome)
+                if count % 256 == 0:
                     out.flush()
         finally:
             progress.finish()
@@ -227,6 +248,8 @@ def _lint(args: argparse.Namespace) -> int:
         shutil.copyfileobj(held, out)
     out.write(fmt.end(summary, options))
     out.flush()
+    if args.output is not None:
+        _write_table(table, args.output)
     if summary.failures:
         return COULD_NOT_RUN
     return PROBLEMS if failing else CLEAN
@@ -242,6 +265,37 @@ def _stdout(utf8: bool) -> TextIO:
         else:
             out.reconfigure(errors="backslashreplace")
     return out
+
+
+def _checked(
+    batches: Iterable[Batch], settings: Settings, jobs: int, progress: Progress
+) -> Iterator[Outcome]:
+    """The outcomes of the local engine (``--jobs``), in input order, as they are found."""
+    from . import parallel
+
+    for checked in parallel.run(batches, settings, parallel.workers(jobs), progress.advance):
+        yield from checked.outcomes
+
+
+def _check_output(path: str) -> None:
+    """Refuse an ``--output`` that cannot be written, before any body is checked."""
+    if not path.lower().endswith(".parquet"):
+        raise _UsageError(f"--output: only Parquet is written (FILE.parquet), not {path!r}")
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise _UsageError("--output needs pyarrow: pip install 'ixrules[dask]'") from None
+
+
+def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
+    from .problems import CommandError
+    from .sources import describe_os_error
+    from .table import write_parquet
+
+    try:
+        write_parquet(outcomes, path)
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {describe_os_error(exc)}") from None
 
 
 def _settings(args: argparse.Namespace) -> Settings:
