@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 from .checks import Env
 from .compiler import Node, cerberus_rules, compile_body, compile_node
-from .context import Context
+from .context import Context, ContextError
 from .endpoints import BodyError, resolve
 from .engine import Call, walk
 from .loader import load_rule_dir
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Report
+from .values import Unreadable, plain
 
 #: How calls are run: ``fast`` walks the compiled tree; ``cerberus`` runs the same programs
 #: through Cerberus (the reference executor, slower, kept to hold the fast one to it).
@@ -61,6 +62,19 @@ class Rules:
         if executor == "cerberus":
             self._checked  # noqa: B018 (check the schemas now: the executor needs them)
             self._checked_siblings  # noqa: B018
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle (and copy) the plain rule set and the executor, and compile again on load:
+        the compiled trees are keyed by the identity of the rule set's specs, which a copy
+        does not keep (a custom rule set sent to a spawned or Dask worker would otherwise
+        answer ``KeyError`` on every call).
+
+        >>> import copy, pickle
+        >>> rules = pickle.loads(pickle.dumps(Rules.load()))
+        >>> copy.deepcopy(rules).validate({"quote": {"retention": 200}}, "quotes.update").messages
+        ['Retention must be a number between 0 and 99.99']
+        """
+        return _rebuild, (self.ruleset, self.executor)
 
     @cached_property
     def _checked(self) -> dict[int, Mapping[str, Any]]:
@@ -121,6 +135,7 @@ class Rules:
     ) -> Report:
         """Validate ``body`` for ``endpoint`` (inferred from the root key when None), with the
         messages in ``locale``'s language (``"pt"``, ``"es_ES"``, ...; English when None)."""
+        body, context, endpoint, locale = _plain_arguments(body, context, endpoint, locale)
         spec, root = resolve(self.ruleset.endpoints, body, endpoint)
         value = body[root] if root is not None else body
         if not isinstance(value, Mapping):
@@ -145,6 +160,29 @@ class Rules:
             success_status=spec.success_status,
             error_shape=spec.error_shape,
         )
+
+
+def _plain_arguments(
+    body: Any, context: Any, endpoint: Any, locale: Any
+) -> tuple[Any, Any, str | None, str | None]:
+    """The arguments as plain data (see ``values.plain``): nothing of the caller's runs while
+    validating, and what raises when read is a documented error."""
+    try:
+        body = plain(body)
+    except Unreadable as exc:
+        raise BodyError(f"the body {exc}") from None
+    try:
+        context = plain(context)
+    except Unreadable as exc:
+        raise ContextError(f"the context {exc}") from None
+    if isinstance(endpoint, str):
+        endpoint = str.__str__(endpoint)
+    locale = str.__str__(locale) if isinstance(locale, str) else None
+    return body, context, endpoint, locale
+
+
+def _rebuild(ruleset: RuleSet, executor: Executor) -> Rules:
+    return Rules(ruleset, executor=executor)
 
 
 def rules_dir() -> Path:

@@ -349,7 +349,8 @@ def given_when(value: Any, env: Env, *, field: str, key: str, equals: str) -> bo
 @check("pattern")
 def pattern(value: Any, env: Env, *, regex: str, negate: bool = False) -> bool:
     """The string (blanks around it ignored) matches ``regex`` whole; ``negate`` inverts it
-    (for a guard). Patterns in the rule files are simple and linear-time."""
+    (for a guard). Rule files are loaded only with patterns ``ixrules.patterns`` finds
+    linear-time, and texts longer than ``MAX_SCALAR_TEXT`` never reach them."""
     text = display(value).strip()
     matched = len(text) <= MAX_SCALAR_TEXT and re.fullmatch(regex, text) is not None
     return matched != negate

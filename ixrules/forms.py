@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .model import ANY_INDEX, field_specs  # ANY_INDEX: "any row" in number_fields' paths
-from .values import MAX_SCALAR_TEXT
+from .values import MAX_SCALAR_TEXT, display
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -36,6 +36,9 @@ NUMBER_CHECKS = frozenset({"number"})
 
 #: Longer indices are no row of any form (and would be slow to read as numbers).
 _MAX_INDEX_DIGITS = 18
+#: The most brackets a field name may have: deeper is no body the API takes (and building the
+#: body recurses once per level).
+MAX_DEPTH = 64
 _NAME = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 #: Group separators that people type as a plain space or a dot (pt_PT, fr_FR, ...).
@@ -133,31 +136,44 @@ def local_number(text: str, locale: str) -> str | None:
 
 
 def _pairs(form: Any) -> Iterator[tuple[str, Any]]:
-    """The submitted (name, value) pairs, repeats included, whatever holds them."""
+    """The submitted (name, value) pairs, repeats included, whatever holds them; what a
+    caller's form object raises while being read is a FormError."""
     if isinstance(form, (str, bytes)):
         raise TypeError("form data must be a multidict, a mapping or (name, value) pairs")
+    try:
+        for pair in _raw_pairs(form):
+            if not isinstance(pair, (tuple, list)):
+                raise TypeError(f"form data must be (name, value) pairs, got {display(pair)}")
+            items = list(tuple.__iter__(pair) if isinstance(pair, tuple) else list.__iter__(pair))
+            if len(items) != 2:
+                raise TypeError(f"form data must be (name, value) pairs, got {display(pair)}")
+            name, value = items
+            if not isinstance(name, str):
+                raise FormError(display(name), "field names are strings")
+            if isinstance(value, str):
+                value = str.__str__(value)  # a caller's subclass: its characters, no methods
+            yield str.__str__(name), value
+    except (FormError, TypeError):
+        raise
+    except Exception as exc:
+        raise FormError("", f"the form data could not be read ({type(exc).__name__})") from None
+
+
+def _raw_pairs(form: Any) -> Iterable[Any]:
     multi_items = getattr(form, "multi_items", None)
     getlist = getattr(form, "getlist", None)
-    pairs: Iterable[Any]
     if callable(multi_items):
-        pairs = multi_items()
-    elif callable(getlist) and hasattr(form, "keys"):
-        pairs = [(name, value) for name in list(form.keys()) for value in getlist(name)]
-    elif isinstance(form, Mapping):
-        pairs = [
+        return multi_items()  # type: ignore[no-any-return]
+    if callable(getlist) and hasattr(form, "keys"):
+        return [(name, value) for name in list(form.keys()) for value in getlist(name)]
+    if isinstance(form, Mapping):
+        items = dict.items(form) if isinstance(form, dict) else form.items()
+        return [
             (name, item)
-            for name, value in form.items()
+            for name, value in items
             for item in (value if isinstance(value, (list, tuple)) else (value,))
         ]
-    else:
-        pairs = form
-    for pair in pairs:
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise TypeError(f"form data must be (name, value) pairs, got {pair!r}")
-        name, value = pair
-        if not isinstance(name, str):
-            raise FormError(str(name), "field names are strings")
-        yield name, value
+    return form  # type: ignore[no-any-return]
 
 
 def _path(name: str, occurrence: int) -> list[str | int | tuple[int]]:
@@ -172,7 +188,10 @@ def _path(name: str, occurrence: int) -> list[str | int | tuple[int]]:
         raise FormError(name, problem)
     path: list[str | int | tuple[int]] = [match[1]]
     appended = False
-    for segment in _SEGMENT.findall(match[2]):
+    segments = _SEGMENT.findall(match[2])
+    if len(segments) > MAX_DEPTH:
+        raise FormError(_shown(name), f"is nested deeper than {MAX_DEPTH} levels")
+    for segment in segments:
         if segment == "":
             if appended:
                 raise FormError(name, "has more than one []")
@@ -226,6 +245,11 @@ class _Node:
 
 _SHAPES = "{!r} is a value in one field and holds fields in another"
 _KINDS = {"object": "an object", "list": "a numbered list", "[]": "a [] list"}
+
+
+def _shown(name: str) -> str:
+    """A field name short enough to quote in a message."""
+    return name if len(name) <= 200 else name[:200] + "..."
 
 
 def _name_of(path: list[str | int | tuple[int]]) -> str:

@@ -10,9 +10,15 @@ messages with placeholders other than ``{value}``, and rule ids defined twice.
 from __future__ import annotations
 
 import inspect
+import math
+import os
+import stat
 import string
-from collections.abc import Iterable, Mapping
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +35,7 @@ from .model import (
     RuleSet,
     singular,
 )
+from .patterns import UnsafePattern, check_pattern
 from .yamlsource import RuleFileError, YList, YMap, line_of, load_yaml
 
 __all__ = ["RuleFileError", "load_rule_dir", "load_rule_texts"]
@@ -90,6 +97,9 @@ _MODES = ("create", "update", "action")
 #: The statuses a rule may predict: 422 (validation), 404, 406 and 415 (routes, states, media
 #: types), and 500 for a value the API is recorded to fail on without a message.
 RULE_STATUSES = (422, 404, 406, 415, 500)
+#: How deep field specs may nest, counting each ``use`` of a fragment: deeper is no body the API
+#: takes, and building (and walking) the specs recurses once per level.
+MAX_FIELD_DEPTH = 100
 _ERROR_SHAPES = ("errors", "message")
 _PLACEHOLDERS = frozenset({"value"})
 
@@ -121,10 +131,27 @@ def load_rule_dir(directory: str | Path) -> RuleSet:
     texts = []
     for path in files:
         try:
-            texts.append((str(path), path.read_text(encoding="utf-8")))
+            texts.append((str(path), _read_rule_file(path)))
         except (OSError, UnicodeDecodeError) as exc:
             raise RuleFileError(str(path), 1, f"cannot read: {exc}") from None
     return load_rule_texts(texts)
+
+
+#: The largest rule file read (the shipped ones are a few dozen kilobytes).
+MAX_RULE_FILE_BYTES = 16 << 20
+
+
+def _read_rule_file(path: Path) -> str:
+    """A rule file's text: only a regular file is opened (a FIFO named ``*.yaml`` would block
+    forever), and only up to ``MAX_RULE_FILE_BYTES``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError("not a regular file")
+        data = handle.read(MAX_RULE_FILE_BYTES + 1)
+    if len(data) > MAX_RULE_FILE_BYTES:
+        raise OSError(f"larger than {MAX_RULE_FILE_BYTES:,} bytes")
+    return data.decode("utf-8")
 
 
 def load_rule_texts(texts: Iterable[tuple[str, str]]) -> RuleSet:
@@ -185,6 +212,7 @@ class _Builder:
         self.built: dict[int, FieldSpec] = {}
         self.resolving: list[str] = []
         self.pending_refs: list[tuple[str, int, str]] = []
+        self.depth = 0
         self.compact: list[YMap] = []
 
     def build(self) -> RuleSet:
@@ -346,6 +374,19 @@ class _Builder:
         cached = self.built.get(id(node))
         if cached is not None:
             return cached
+        self.depth += 1
+        try:
+            if self.depth > MAX_FIELD_DEPTH:
+                raise RuleFileError(
+                    file,
+                    node.line,
+                    f"fields nested deeper than {MAX_FIELD_DEPTH} levels (through 'use')",
+                )
+            return self._build_field(file, node)
+        finally:
+            self.depth -= 1
+
+    def _build_field(self, file: str, node: YMap) -> FieldSpec:
         _check_keys(file, node, _FIELD_KEYS, "field")
         base = FieldSpec()
         if "use" in node:
@@ -544,9 +585,22 @@ def _check_message(file: str, node: YMap) -> None:
     if not message:
         raise RuleFileError(file, line, "message must not be empty")
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(message) if name is not None}
+        fields = [field for field in string.Formatter().parse(message) if field[1] is not None]
     except ValueError as exc:
         raise RuleFileError(file, line, f"message is not a valid template: {exc}") from None
+    names = {name for _, name, _, _ in fields if name is not None}
+    for _, name, spec, conversion in fields:
+        if name in _PLACEHOLDERS and (spec or conversion):
+            shown = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            raise RuleFileError(
+                file, line, f"message placeholder {shown} takes no format: write {{{name}}}"
+            )
     unknown = names - _PLACEHOLDERS
     if unknown:
         raise RuleFileError(
@@ -578,6 +632,68 @@ def _check_call(file: str, line: int, name: str, args: dict[str, Any]) -> None:
     ]
     if missing:
         raise RuleFileError(file, line, f"check {name!r} needs argument(s) {missing}")
+    hints = _arg_types(name)
+    for key, value in args.items():
+        want = hints.get(key)
+        if want is not None and not _conforms(value, want):
+            raise RuleFileError(
+                file, line, f"check {name!r} argument {key!r} must be {_describe(want)}"
+            )
+    if name == "pattern":
+        try:
+            check_pattern(args["regex"])
+        except UnsafePattern as exc:
+            raise RuleFileError(file, line, f"regex {args['regex']!r} is refused: {exc}") from None
+
+
+@cache
+def _arg_types(name: str) -> dict[str, Any]:
+    """The annotated types of a check's keyword arguments."""
+    hints = typing.get_type_hints(CHECKS[name].fn)
+    return {key: value for key, value in hints.items() if key not in ("value", "env", "return")}
+
+
+def _conforms(value: Any, want: Any) -> bool:
+    """Whether a rule file value has the annotated type (as plain YAML data: a float argument
+    takes a finite integer or float, never a boolean)."""
+    origin, params = typing.get_origin(want), typing.get_args(want)
+    if origin in (types.UnionType, typing.Union):
+        return any(_conforms(value, param) for param in params)
+    if want is type(None):
+        return value is None
+    if want is Any:
+        return True
+    if want is bool:
+        return isinstance(value, bool)
+    if want is float:
+        return (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        )
+    if want is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if want is str:
+        return isinstance(value, str)
+    if origin is not None and issubclass(origin, Mapping):
+        keys, items = params
+        return isinstance(value, Mapping) and all(
+            _conforms(k, keys) and _conforms(v, items) for k, v in value.items()
+        )
+    if origin is not None and issubclass(origin, Sequence):
+        (item,) = params
+        return isinstance(value, list) and all(_conforms(v, item) for v in value)
+    return False
+
+
+def _describe(want: Any) -> str:
+    origin, params = typing.get_origin(want), typing.get_args(want)
+    if origin in (types.UnionType, typing.Union):
+        return " or ".join(_describe(param) for param in params)
+    if origin is not None and issubclass(origin, Mapping):
+        return f"a mapping of {_describe(params[1])}"
+    if origin is not None and issubclass(origin, Sequence):
+        return f"a list of {_describe(params[0]).removeprefix('a ').removeprefix('an ')}s"
+    names = {bool: "a boolean", float: "a number", int: "an integer", str: "a string"}
+    return names.get(want, "null" if want is type(None) else str(want))
 
 
 def _valid_id(rule_id: str) -> bool:

@@ -127,10 +127,11 @@ class Report:
         return {"errors": [{"error": message} for message in messages]}
 
     def by_field(
-        self, style: FieldStyle = "brackets", *, warnings: bool = False
+        self, style: FieldStyle = "brackets", *, warnings: bool = False, hints: bool = False
     ) -> dict[str, list[str]]:
         """Every error message grouped by the form field it belongs to, for showing next to the
-        field (``warnings=True`` adds the warnings' messages after them).
+        field (``warnings=True`` adds the warnings' messages after them; ``hints=True`` writes
+        an issue's hint after its message, in parentheses, as the command line does).
 
         Fields are named in ``style`` (see :data:`FIELD_STYLES`); the default, ``brackets``, is
         what an HTML form posts and :func:`ixrules.forms.body_from_form` reads, so the keys are
@@ -150,12 +151,19 @@ class Report:
         ['invoice.items', 'invoice.items.0.quantity']
         >>> list(report.by_field("pointer"))
         ['/invoice/items', '/invoice/items/0/quantity']
+        >>> Report("clients.create", [Issue("Country Germani was not found",
+        ...     "/client/country", "country.known", hint="did you mean 'Germany'?")]
+        ... ).by_field(hints=True)
+        {'client[country]': ["Country Germani was not found (did you mean 'Germany'?)"]}
         """
         if style not in FIELD_STYLES:
             raise ValueError(f"unknown field style {style!r}; expected one of {FIELD_STYLES}")
         out: dict[str, dict[str, None]] = {}
         for issue in self.issues if warnings else self.errors:
-            out.setdefault(field_name(issue.path, style), {}).setdefault(issue.message, None)
+            message = issue.message
+            if hints and issue.hint:
+                message += f" ({issue.hint})"
+            out.setdefault(field_name(issue.path, style), {}).setdefault(message, None)
         return {name: list(messages) for name, messages in out.items()}
 
     def to_dict(self) -> dict[str, Any]:

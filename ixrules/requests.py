@@ -27,9 +27,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .api import Rules, default_rules
 from .checks import is_json_content_type
-from .endpoints import BodyError
+from .context import ContextError
+from .endpoints import BodyError, EndpointError
 from .model import EndpointSpec, RuleSet
 from .report import Issue, Report
+from .values import Unreadable, plain
 
 #: The API's answer to a missing or wrong key (a recorded 401 body).
 API_KEY_MESSAGE = "Invalid API key"
@@ -119,7 +121,12 @@ def _check(
     context: Mapping[str, Any] | None,
 ) -> Report:
     if not isinstance(method, str) or not isinstance(url, str):
-        raise ValueError("method and url must be strings")
+        raise EndpointError("method and url must be strings")
+    method, url = str.__str__(method), str.__str__(url)  # a caller's subclass: its characters
+    try:
+        context = plain(context)
+    except Unreadable as exc:
+        raise ContextError(f"the context {exc}") from None
     path, query = _split(url)
     issues: list[Issue] = []
     if not query.get("api_key", "").strip():
@@ -150,10 +157,14 @@ def _check(
 def _split(url: str) -> tuple[str, dict[str, str]]:
     """The decoded path and the query parameters (the last of a repeated one wins, as in
     Rails) of a full URL or of a path."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket in the host
+        raise EndpointError(f"not a URL: {exc}") from None
     if not parts.path.startswith("/"):
-        raise ValueError(f"not a URL or a path starting with '/': {url!r}")
-    return unquote(parts.path), dict(parse_qsl(parts.query, keep_blank_values=True))
+        raise EndpointError(f"not a URL or a path starting with '/': {url[:200]!r}")
+    return unquote(parts.path), query
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
@@ -161,8 +172,12 @@ def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
     if headers is None:
         return None
     if not isinstance(headers, Mapping):
-        raise ValueError("headers must be a mapping of names to values")
-    for key, value in headers.items():
+        raise BodyError("the request's headers must be a mapping of names to values")
+    try:
+        pairs = list(plain(headers).items())
+    except Unreadable as exc:
+        raise BodyError(f"the request's headers {exc}") from None
+    for key, value in pairs:
         if isinstance(key, str) and key.strip().casefold() == name:
             return value if isinstance(value, str) else None
     return None
@@ -172,15 +187,20 @@ def _parse(body: Any) -> Any:
     """A body given as JSON text, parsed; a parsed body as it is."""
     if isinstance(body, (bytes, bytearray)):
         try:
-            body = body.decode("utf-8")
+            body = bytes(memoryview(body)).decode("utf-8")  # no method of a subclass runs
         except UnicodeDecodeError as exc:
             raise BodyError(f"the body is not UTF-8: {exc}") from None
     if isinstance(body, str):
         try:
-            return json.loads(body)
+            return json.loads(str.__str__(body))
+        except RecursionError:
+            raise BodyError("the body is nested too deeply to read") from None
         except ValueError as exc:
             raise BodyError(f"the body is not valid JSON: {exc}") from None
-    return body
+    try:
+        return plain(body)
+    except Unreadable as exc:
+        raise BodyError(f"the body {exc}") from None
 
 
 def _with_content_type(context: Mapping[str, Any] | None, content_type: str | None) -> Any:

@@ -13,6 +13,7 @@ import datetime as _dt
 import decimal
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 _DIGITS = r"\d(?:_?\d)*"
@@ -179,3 +180,144 @@ def pointer_parts(path: str) -> list[str]:
     (['a/b', 'c~d', '0'], [])
     """
     return [raw.replace("~1", "/").replace("~0", "~") for raw in path.split("/")[1:]]
+
+
+# --- values as their plain JSON types ---------------------------------------------------------
+
+_SCALARS = (str, int, float, bool, type(None))
+#: Built-in types whose own methods are trusted (a caller's subclass of them is not).
+_TRUSTED = frozenset({str, int, float, bool, type(None), tuple, set, frozenset, bytes, complex})
+
+
+class Unreadable(Exception):
+    """A caller's object that could not be read as plain data (its method raised)."""
+
+    def __init__(self, where: str, exc: BaseException) -> None:
+        super().__init__(f"the value at {where or '/'} could not be read ({type(exc).__name__})")
+
+
+class Opaque:
+    """What stands for a caller's object of a type of its own: it is no JSON type, and shows
+    as the object's ``str()`` (taken once, safely) in messages."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = __str__
+
+
+def plain(value: Any) -> Any:
+    """``value`` read as plain JSON data: ``dict``, ``list``, ``str``, ``int``, ``float``,
+    ``bool`` and ``None`` exactly, so no caller's method runs during validation. Subclasses of
+    those are read through the base type's own methods (a ``str`` subclass whose ``__str__``
+    raises is still its characters), other mappings through their ``items()``; tuples, sets
+    and the like stay as they are, and any other object becomes an ``Opaque`` stand-in. Keys
+    of a caller's own type become ``Opaque`` too (JSON has no such keys). Iterative, so no depth
+    is too deep; shared and cyclic containers are read once each. Returns ``value`` itself
+    when it is plain already. Raises ``Unreadable`` when a caller's object raises.
+
+    >>> class S(str):
+    ...     def __str__(self): raise RuntimeError("no")
+    >>> plain({"a": [S("kg"), 1.5]}), type(plain(S("kg")))
+    ({'a': ['kg', 1.5]}, <class 'str'>)
+    """
+    if _is_plain(value):
+        return value
+    return _convert(value)
+
+
+def _is_plain(value: Any) -> bool:
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            for key in item:
+                if type(key) not in _SCALARS:
+                    return False
+            stack.extend(item.values())
+        elif kind is list:
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            stack.extend(item)
+        elif kind not in _TRUSTED:
+            return False
+        elif kind is tuple or kind is set or kind is frozenset:
+            return False  # their items may be anything: converted below (kept as they are)
+    return True
+
+
+def _convert(value: Any) -> Any:
+    done: dict[int, Any] = {}
+    root: list[Any] = [None]
+    # (object, where, container to fill, key or index in it)
+    stack: list[tuple[Any, str, Any, Any]] = [(value, "", root, 0)]
+    keep: list[Any] = []  # the originals stay alive while their ids are memo keys
+    while stack:
+        item, where, into, slot = stack.pop()
+        kind = type(item)
+        if kind in _TRUSTED and kind not in (tuple, set, frozenset):
+            into[slot] = item
+            continue
+        if id(item) in done:
+            into[slot] = done[id(item)]
+            continue
+        try:
+            if isinstance(item, dict):
+                pairs: Any = list(dict.items(item))
+            elif isinstance(item, list):
+                items = list(list.__iter__(item))
+                out: list[Any] = [None] * len(items)
+                done[id(item)] = out
+                keep.append(item)
+                into[slot] = out
+                stack.extend(
+                    (child, f"{where}/{index}", out, index) for index, child in enumerate(items)
+                )
+                continue
+            elif isinstance(item, str):
+                into[slot] = str.__str__(item)
+                continue
+            elif isinstance(item, int):
+                into[slot] = int.__int__(item)
+                continue
+            elif isinstance(item, float):
+                into[slot] = float.__float__(item)
+                continue
+            elif kind in (tuple, set, frozenset):
+                into[slot] = item  # not JSON: shown by ``display``, which never raises
+                continue
+            elif isinstance(item, Mapping):
+                pairs = list(item.items())
+            else:
+                into[slot] = Opaque(display(item))
+                continue
+        except Exception as exc:
+            raise Unreadable(where, exc) from None
+        mapping: dict[Any, Any] = {}
+        done[id(item)] = mapping
+        keep.append(item)
+        into[slot] = mapping
+        for key, child in pairs:
+            try:
+                if type(key) in _TRUSTED:
+                    name = key
+                elif isinstance(key, str):
+                    name = str.__str__(key)
+                else:
+                    name = Opaque(display(key))
+                mapping[name] = None
+            except Exception as exc:
+                raise Unreadable(where, exc) from None
+            stack.append((child, f"{where}/{pointer_token(display(name))}", mapping, name))
+    return root[0]

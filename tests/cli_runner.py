@@ -30,6 +30,8 @@ class Run:
     env: Mapping[str, str] = field(default_factory=dict)
     tty: bool = False
     program: Sequence[str] | None = None
+    timeout: float = 60
+    cwd: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,13 @@ def run(spec: Run) -> Result:
     if spec.tty:
         return _run_on_tty(argv, env, spec.stdin)
     done = subprocess.run(
-        argv, input=spec.stdin, capture_output=True, cwd=TOP, env=env, timeout=60, check=False
+        argv,
+        input=spec.stdin,
+        capture_output=True,
+        cwd=spec.cwd or TOP,
+        env=env,
+        timeout=spec.timeout,
+        check=False,
     )
     return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
 

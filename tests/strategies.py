@@ -1089,3 +1089,38 @@ def snapshot(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return (type(value).__name__, id(value), len(value))
     return ("object", id(value))
+
+
+# --- a caller's subclasses whose every method raises ------------------------------------------
+
+_LYING_METHODS = (
+    "__str__", "__repr__", "__format__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+    "__ge__", "__len__", "__iter__", "__getitem__", "__contains__", "__bool__", "__int__",
+    "__float__", "__index__", "strip", "lower", "casefold", "split", "replace", "startswith",
+    "items", "keys", "values", "get", "copy", "is_integer",
+)  # fmt: skip
+_LIARS: dict[type, type] = {}
+
+
+def liar(base: type) -> type:
+    """A subclass of ``base`` whose every method but ``__hash__`` raises."""
+    if base not in _LIARS:
+
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("lied")
+
+        methods: dict[str, Any] = {name: fail for name in _LYING_METHODS if hasattr(base, name)}
+        methods["__hash__"] = base.__hash__
+        _LIARS[base] = type(f"Lying{base.__name__.title()}", (base,), methods)
+    return _LIARS[base]
+
+
+def lying_copy(value: Any) -> Any:
+    """``value`` (plain JSON data) rebuilt from lying subclasses at every level."""
+    if isinstance(value, dict):
+        return liar(dict)({liar(str)(k): lying_copy(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return liar(list)(lying_copy(v) for v in value)
+    if isinstance(value, bool) or value is None:
+        return value
+    return liar(type(value))(value)

@@ -28,7 +28,7 @@ INVOICE_TEXT = f"""\
 {INVOICE}:5:65: Country Germani was not found [country.known] (did you mean 'Germany'?)
 {INVOICE}:6:14: Invoice items is invalid [document.items.invalid]
 {INVOICE}:7:69: Unit kg is not included in the list of accepted units [item.unit.accepted]
-Found 5 problems in 1 file.
+Found 5 problems in 1 file; 1 file checked.
 """
 
 # (line, column, message, path, rule, hint) of each problem of tests/fixtures/cli/invoice.json
@@ -47,7 +47,7 @@ EXPORT_PROBLEMS = f"""\
 {EXPORT}:4:20: Date is not valid [document.date.valid]
 {EXPORT}:4:71: Invoice items is invalid [document.items.invalid]
 {EXPORT}:4:102: Unit price must be a number [item.unit_price.number]
-Found 3 problems in 1 file.
+Found 3 problems in 1 file; 1 file checked, 2 failures.
 """
 EXPORT_FAILURES = f"""\
 {EXPORT}:3:35: error: not valid JSON: Expecting property name enclosed in double quotes
@@ -60,7 +60,7 @@ QUOTE_TEXT = f"""\
 {QUOTE}:3:15: Name is a required field [document.client.name.required]
 {QUOTE}:4:14: Invoice items is invalid [document.items.invalid]
 {QUOTE}:4:60: Quantity must be a number greater than 0 [item.quantity.positive]
-Found 4 problems in 1 file.
+Found 4 problems in 1 file; 2 files checked.
 """
 
 
@@ -140,7 +140,10 @@ def test_json_output(ran: dict[str, Result]) -> None:
     keys = ("line", "column", "message", "path", "rule", "hint")
     common = {"file": INVOICE, "endpoint": "invoices.create", "status": 422, "severity": "error"}
     expected = [{**common, **dict(zip(keys, row, strict=True))} for row in INVOICE_PROBLEMS]
-    assert json.loads(result.out) == {"version": 1, "problems": expected}
+    summary = {"files": 1, "problems": 5, "files_with_problems": 1, "failures": 0}
+    assert json.loads(result.out) == {
+        "version": 1, "problems": expected, "failures": [], "summary": summary,
+    }  # fmt: skip
     assert list(json.loads(result.out)["problems"][0]) == [
         "file", "line", "column", "message", "path", "rule", "severity", "endpoint", "status",
         "hint",
@@ -149,8 +152,10 @@ def test_json_output(ran: dict[str, Result]) -> None:
 
 def test_github_output(ran: dict[str, Result]) -> None:
     expected = "".join(
-        f"::error file={INVOICE},line={line},col={column},title={rule}::{message}\n"
-        for line, column, message, _, rule, _ in INVOICE_PROBLEMS
+        f"::error file={INVOICE},line={line},col={column},title={rule}::{message}"
+        + (f" ({hint})" if hint else "")
+        + "\n"
+        for line, column, message, _, rule, hint in INVOICE_PROBLEMS
     )
     assert ran["github"] == Result(1, expected, "")
 
@@ -213,7 +218,8 @@ def test_directory_is_walked_for_json_files(ran: dict[str, Result]) -> None:
 
 
 def test_glob(ran: dict[str, Result]) -> None:
-    expected = Result(2, QUOTE_TEXT, f"{F}/*.nothing: error: no file matches this pattern\n")
+    out = QUOTE_TEXT.replace("checked.", "checked, 1 failure.")
+    expected = Result(2, out, f"{F}/*.nothing: error: no file matches this pattern\n")
     assert ran["glob"] == expected
 
 
@@ -224,7 +230,8 @@ def test_json_lines_with_a_malformed_line(ran: dict[str, Result]) -> None:
 
 
 def test_missing_file_does_not_stop_the_others(ran: dict[str, Result]) -> None:
-    expected = Result(2, INVOICE_TEXT, f"{F}/missing.json: error: no such file or directory\n")
+    out = INVOICE_TEXT.replace("checked.", "checked, 1 failure.")
+    expected = Result(2, out, f"{F}/missing.json: error: no such file or directory\n")
     assert ran["missing"] == expected
 
 
@@ -245,8 +252,10 @@ def test_byte_order_mark_nan_and_duplicate_keys(ran: dict[str, Result]) -> None:
 
 def test_deeply_nested_json_is_a_one_line_error(ran: dict[str, Result]) -> None:
     result = ran["deep"]
-    assert (result.code, result.out) == (2, "")
-    assert result.err.endswith("deep.json:1:1: error: cannot read: nested too deeply\n")
+    assert (result.code, result.out) == (2, "No problems found; 1 file checked, 1 failure.\n")
+    assert result.err.endswith(
+        "deep.json:1:524: error: cannot read: nested deeper than 512 levels\n"
+    )
 
 
 def test_context_file(ran: dict[str, Result]) -> None:
@@ -254,11 +263,12 @@ def test_context_file(ran: dict[str, Result]) -> None:
     assert ran["context"] == Result(
         1,
         f"{mb}:1:30: Option to generate MB reference is set but no payment provider is "
-        "configurated [document.mb_reference.provider]\nFound 1 problem in 1 file.\n",
+        "configurated [document.mb_reference.provider]\n"
+        "Found 1 problem in 1 file; 1 file checked.\n",
         "",
     )
-    # without the context the rule is skipped, never guessed: the body is clean, exit 0, silent
-    assert ran["no_context"] == Result(0, "", "")
+    # without the context the rule is skipped, never guessed: the body is clean, exit 0
+    assert ran["no_context"] == Result(0, "No problems found; 1 file checked.\n", "")
 
 
 @pytest.mark.parametrize(

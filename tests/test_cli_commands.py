@@ -147,7 +147,8 @@ PROBLEM = Problem(
 def test_text_in_colour() -> None:
     assert text([PROBLEM], Options(color=True)) == (
         "\x1b[1ma b.json:2:3:\x1b[0m Unit kg, 50% off: no \x1b[2m[item.unit.accepted]\x1b[0m"
-        " \x1b[36m(did you mean 'unit'?)\x1b[0m\n\x1b[1mFound 1 problem in 1 file.\x1b[0m\n"
+        " \x1b[36m(did you mean 'unit'?)\x1b[0m\n"
+        "\x1b[1mFound 1 problem in 1 file; 1 file checked.\x1b[0m\n"
     )
 
 
@@ -156,7 +157,8 @@ def test_github_escapes_workflow_command_syntax() -> None:
     assert (
         line
         == 2
-        * "::error file=a b.json,line=2,col=3,title=item.unit.accepted::Unit kg, 50%25 off: no\n"
+        * "::error file=a b.json,line=2,col=3,title=item.unit.accepted::Unit kg, 50%25 off: no"
+        " (did you mean 'unit'?)\n"
     )
 
 
@@ -164,8 +166,9 @@ def test_every_reporter_takes_no_problems() -> None:
     assert {
         name: report([], Options()) for name, report in REPORTERS.items() if name != "sarif"
     } == {
-        "text": "",
-        "json": '{\n  "version": 1,\n  "problems": []\n}\n',
+        "text": "No problems found; 0 files checked.\n",
+        "json": '{\n  "version": 1,\n  "problems": [],\n  "failures": [],\n  "summary": '
+        '{"files": 0, "problems": 0, "files_with_problems": 0, "failures": 0}\n}\n',
         "github": "",
     }
 
@@ -201,4 +204,5 @@ def test_an_empty_directory_is_not_a_clean_run(
 ) -> None:
     (tmp_path / "notes.txt").write_text("{}", encoding="utf-8")
     reason = "no *.json, *.jsonl or *.ndjson file in this directory"
-    assert call(capsys, "lint", str(tmp_path)) == (2, "", f"{tmp_path}: error: {reason}\n")
+    out = "No problems found; 0 files checked, 1 failure.\n"
+    assert call(capsys, "lint", str(tmp_path)) == (2, out, f"{tmp_path}: error: {reason}\n")

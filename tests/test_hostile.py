@@ -11,7 +11,7 @@ import multiprocessing
 import re
 import resource
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -497,7 +497,9 @@ def test_every_pattern_is_linear_on_long_input(name: str) -> None:
     package only calls them anchored.)"""
     pattern = compiled_patterns()[name]
     methods = methods_used(name.rsplit(".", 1)[1]) | {"fullmatch", "match"}
-    assert methods <= {"fullmatch", "match", "search", "split", "sub", "findall"}, methods
+    assert methods <= {"fullmatch", "match", "search", "split", "sub", "findall", "finditer"}, (
+        methods
+    )
 
     def run() -> int:
         found = 0
@@ -505,6 +507,8 @@ def test_every_pattern_is_linear_on_long_input(name: str) -> None:
             for method in methods:
                 if method == "sub":
                     found += len(pattern.sub("", text))
+                elif method == "finditer":
+                    found += sum(1 for _ in pattern.finditer(text))
                 else:
                     found += bool(getattr(pattern, method)(text))
         return found
@@ -550,3 +554,155 @@ def test_every_route_pattern_is_linear_on_long_paths() -> None:
         return sum(bool(r.pattern.fullmatch(path)) for r in routes for path in paths)
 
     bounded(run, seconds=30)
+
+
+# --- a caller's subclasses whose methods raise or lie -------------------------------------------
+
+_METHODS = (
+    "__str__", "__repr__", "__format__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+    "__ge__", "__len__", "__iter__", "__getitem__", "__contains__", "__bool__", "__int__",
+    "__float__", "__index__", "__add__", "__mul__", "__mod__", "__reversed__", "strip", "lower",
+    "upper", "casefold", "split", "replace", "startswith", "endswith", "encode", "isdigit",
+    "items", "keys", "values", "get", "copy", "count", "index", "is_integer",
+)  # fmt: skip
+
+
+def liar(base: type) -> type:
+    """A subclass of ``base`` whose every method (but ``__hash__``) raises."""
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("lied")
+
+    methods: dict[str, Any] = {name: fail for name in _METHODS if hasattr(base, name)}
+    methods["__hash__"] = base.__hash__  # still usable as a key
+    return type(f"Lying{base.__name__.title()}", (base,), methods)
+
+
+class BadMapping(Mapping):  # type: ignore[type-arg]
+    """A mapping that cannot be read at all."""
+
+    def __getitem__(self, key: Any) -> Any:
+        raise RuntimeError("no")
+
+    def __iter__(self) -> Iterator[Any]:
+        raise RuntimeError("no")
+
+    def __len__(self) -> int:
+        raise RuntimeError("no")
+
+
+class LyingClass:
+    """An object that claims to be a dict."""
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return dict
+
+
+PLAIN_VALUES: dict[str, Any] = {
+    "str": "kg",
+    "int": 5,
+    "float": 1.5,
+    "dict": {"name": "Pen", "unit": "kg"},
+    "list": [{"name": "Pen", "unit_price": "x"}],
+}
+
+
+def lying_copy(value: Any) -> Any:
+    """``value`` rebuilt from lying subclasses at every level."""
+    if isinstance(value, dict):
+        return liar(dict)({liar(str)(k): lying_copy(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return liar(list)(lying_copy(v) for v in value)
+    if isinstance(value, bool) or value is None:
+        return value  # neither can be subclassed
+    return liar(type(value))(value)
+
+
+@pytest.mark.parametrize("kind", PLAIN_VALUES)
+def test_subclasses_whose_methods_raise_are_read_as_their_plain_values(kind: str) -> None:
+    value = PLAIN_VALUES[kind]
+    plain_run = everywhere(lambda: value)
+    lying_run = everywhere(lambda: lying_copy(value))
+    assert bounded(lying_run, seconds=120) == bounded(plain_run, seconds=120)
+
+
+@pytest.mark.parametrize("value", [BadMapping(), [BadMapping()], LyingClass(), {"a": LyingClass()}])
+def test_a_caller_object_that_cannot_be_read_is_a_body_error(value: Any) -> None:
+    def run() -> list[Any]:
+        return [outcome({"quote": {"items": value}}, "quotes.update"),
+                outcome({"quote": {"x_unknown": value}}, "quotes.update")]  # fmt: skip
+
+    for result in bounded(run):
+        assert result == "BodyError" or isinstance(result, list), result
+
+
+def test_a_lying_context_is_read_plain_or_is_a_context_error() -> None:
+    body = {"invoice": {"mb_reference": "1"}}
+    context = {"account": {"mb_payment_provider": False}}
+    expected = outcome(body, "invoices.update", context)
+    assert outcome(body, "invoices.update", lying_copy(context)) == expected
+    assert outcome(body, "invoices.update", {"account": BadMapping()}) == "ContextError"
+    lying_endpoint = liar(str)("invoices.update")
+    assert outcome(body, lying_endpoint, context) == expected
+
+
+# --- check_request and body_from_form: only their documented errors -----------------------------
+
+REQUEST_ERRORS = (ixrules.BodyError, ixrules.EndpointError, ixrules.ContextError)
+BASE = "https://acme.app.invoicexpress.com"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "headers", "body"),
+    [
+        ("POST", BASE + "/clients.json?api_key=k", {"Content-Type": "application/json"},
+         '{"client": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        ("POST", "http://[::1/clients.json", None, None),
+        ("POST", "clients.json", None, None),
+        (7, BASE + "/clients.json", None, None),
+        ("POST", BASE + "/clients.json?api_key=k", ["Content-Type", "application/json"], "{}"),
+        ("POST", BASE + "/clients.json?api_key=k", BadMapping(), "{}"),
+        ("POST", BASE + "/clients.json?api_key=k", liar(dict)({"Content-Type": "x"}), "{}"),
+        ("POST", BASE + "/clients.json?api_key=k", {"Content-Type": "application/json"},
+         liar(bytes)(b'{"client": {}}')),
+        (liar(str)("POST"), liar(str)(BASE + "/clients.json?api_key=k"),
+         {liar(str)("Content-Type"): liar(str)("application/json")}, lying_copy({"client": {}})),
+    ],
+    ids=lambda value: type(value).__name__,
+)  # fmt: skip
+def test_check_request_raises_only_documented_errors(
+    method: Any, url: Any, headers: Any, body: Any
+) -> None:
+    def run() -> str:
+        try:
+            return str(ixrules.check_request(method, url, headers=headers, body=body).status)
+        except REQUEST_ERRORS as exc:
+            return type(exc).__name__
+
+    said = bounded(run, seconds=30)
+    assert said in ("BodyError", "EndpointError", "ContextError") or said.isdigit(), said
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"invoice" + "[a]" * 500: "x"},  # a 1,507-byte field name
+        {"invoice" + "[a]" * 100_000: "x"},
+        BadMapping(),
+        [(liar(str)("invoice[date]"), liar(str)(" 01/12/2017 "))],
+        liar(dict)({"invoice[date]": "01/12/2017"}),
+    ],
+    ids=lambda form: type(form).__name__,
+)
+def test_body_from_form_raises_only_form_errors(form: Any) -> None:
+    from ixrules.forms import FormError, body_from_form
+
+    def run() -> str:
+        try:
+            return repr(body_from_form(form, locale="pt_PT", drop_blank=True))[:60]
+        except FormError as exc:
+            return f"FormError: {exc}"[:120]
+
+    said = bounded(run, seconds=30)
+    assert said.startswith(("FormError", "{")), said

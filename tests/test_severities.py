@@ -125,7 +125,7 @@ def test_the_command_line_prints_warnings_and_exits_0_unless_strict(tmp_path: ob
     assert (plain.code, plain.err) == (0, "")
     assert plain.out == (
         "a.json:1:58: warning: Unknown key zip, which the API drops [field.unknown]\n"
-        "Found 1 problem (0 errors, 1 warning) in 1 file.\n"
+        "Found 1 problem (0 errors, 1 warning) in 1 file; 1 file checked.\n"
     )
     strict = run(Run(["lint", "--strict", "-e", "shippings.update", "-"], body))
     assert strict.code == 1

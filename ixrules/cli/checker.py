@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +25,7 @@ from ..context import ContextError
 from ..endpoints import BodyError, EndpointError
 from .positions import constant_offset, line_col, nearest, newline_offsets, value_offsets
 from .problems import Failure, Outcome, Problem
-from .sources import Document, Failed, Item, Lines, describe_os_error
+from .sources import MAX_BYTES, Document, Failed, Item, Lines, describe_os_error, read_file
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,42 @@ class Settings:
     endpoint: str | None = None
     context: Mapping[str, Any] | None = None
     rules_dir: str | None = None
+    max_bytes: int = MAX_BYTES
+    #: The context file's bytes, when it came from one: what is sent to worker processes in
+    #: place of the parsed context (pickling a deeply nested dict recurses; parsing it again
+    #: gives the same value).
+    context_text: bytes | None = field(default=None, compare=False, repr=False)
+    #: Report each rule skipped for want of context, as a note (``--show-skipped``).
+    show_skipped: bool = False
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        context = None if self.context_text is not None else self.context
+        return _settings, (
+            self.endpoint,
+            context,
+            self.rules_dir,
+            self.max_bytes,
+            self.context_text,
+            self.show_skipped,
+        )
 
     def rules(self) -> Rules:
         """The rule set: the shipped one, or the rule files of ``rules_dir``."""
         return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
+
+
+def _settings(
+    endpoint: str | None,
+    context: Mapping[str, Any] | None,
+    rules_dir: str | None,
+    max_bytes: int,
+    context_text: bytes | None,
+    show_skipped: bool,
+) -> Settings:
+    """Settings unpickled: the context parsed again from its file's bytes when it had one."""
+    if context_text is not None:
+        context = parse("<context>", context_text)[1]
+    return Settings(endpoint, context, rules_dir, max_bytes, context_text, show_skipped)
 
 
 @lru_cache(maxsize=4)
@@ -80,8 +113,7 @@ def _check_document(document: Document, settings: Settings) -> list[Outcome]:
     data = document.data
     if data is None:
         try:
-            with open(document.path or "", "rb") as handle:
-                data = handle.read()
+            data = read_file(document.path or "", settings.max_bytes)
         except OSError as exc:
             return [Failure(document.file, describe_os_error(exc))]
     return check_body(document.file, data.removeprefix(codecs.BOM_UTF8), settings)
@@ -115,8 +147,9 @@ def check_body(
     except Exception as exc:  # a bug in a rule or check: one line, never a traceback
         reason = f"internal error while validating: {type(exc).__name__}: {exc}"
         return [Failure(file, reason, *place(place.start))]
+    skipped = _skipped(file, report.skipped, report.endpoint or "", settings, place)
     if not report.issues:
-        return []
+        return skipped
     offsets = value_offsets(text)
     problems: list[Outcome] = []
     for issue in report.issues:
@@ -136,7 +169,25 @@ def check_body(
                 issue.severity,
             )
         )
-    return problems
+    return problems + skipped
+
+
+def _skipped(
+    file: str, rules: list[str], endpoint: str, settings: Settings, place: _Placer
+) -> list[Outcome]:
+    """With ``show_skipped``, a note for each rule skipped for want of context, at the body's
+    start, saying which context keys it needs."""
+    if not settings.show_skipped or not rules:
+        return []
+    catalogue = settings.rules().ruleset.rules
+    row, column = place(place.start)
+    out: list[Outcome] = []
+    for rule_id in rules:
+        rule = catalogue.get(rule_id)
+        needs = ", ".join(rule.needs) if rule is not None else "context"
+        message = f"Skipped: the context does not say {needs}"
+        out.append(Problem(file, row, column, message, "", rule_id, endpoint, 0, None, "note"))
+    return out
 
 
 def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
@@ -153,28 +204,77 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
     place = _Placer(text, line)
     if not text.strip(" \t\r\n"):
         raise Unreadable(Failure(file, "empty: expected a JSON object", *place(0)))
+    deep = f"cannot read: nested deeper than {MAX_NESTING} levels"
     try:
-        return text, json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant)
+        if _may_be_deep(text) and _depth(value) > MAX_NESTING:
+            raise Unreadable(Failure(file, deep, *place(too_deep(text) or place.start)))
+        return text, value
     except json.JSONDecodeError as exc:
         failure = Failure(file, f"not valid JSON: {exc.msg}", *place(exc.pos))
     except _Constant:
         offset, spelling = constant_offset(text) or (place.start, "NaN")
         failure = Failure(file, f"not valid JSON: {spelling} is not a JSON value", *place(offset))
-    except RecursionError:
-        failure = Failure(file, "cannot read: nested too deeply", *place(place.start))
+    except RecursionError:  # what the parser read was JSON, deeper than MAX_NESTING
+        failure = Failure(file, deep, *place(too_deep(text) or place.start))
     except ValueError as exc:  # e.g. an integer longer than Python converts
         failure = Failure(file, f"cannot read: {exc}", *place(place.start))
     raise Unreadable(failure)
 
 
-def load_json_file(path: str) -> Any:
-    """One JSON value from a file (the ``--context`` snapshot), read like a body."""
+#: The deepest nesting read. Python's parser recurses once per level and stops where the stack
+#: does, which depends on how deep the caller already is (a worker process is not the main one):
+#: a fixed bound below that makes every run, with any ``--jobs``, read the same bodies.
+MAX_NESTING = 512
+_BRACKETS = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*"')
+
+
+def _may_be_deep(text: str) -> bool:
+    return text.count("[") + text.count("{") > MAX_NESTING
+
+
+def _depth(value: Any) -> int:
+    """How deeply a parsed value nests (iteratively: it may be deeper than the stack)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)))
+    return deepest
+
+
+def too_deep(text: str, limit: int = MAX_NESTING) -> int | None:
+    """The offset of the first bracket nested deeper than ``limit`` in JSON text, or None
+    (strings skipped). Only called on text the parser read (or read that far): its strings
+    are closed, so the scan is linear.
+
+    >>> too_deep("[" * 3 + "]" * 3, 2), too_deep('["[[[["]', 2)
+    (2, None)
+    """
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def load_json_file(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
+    """One JSON value from a file (the ``--context`` snapshot), read like a body, and the
+    file's bytes (BOM removed)."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file(path, limit).removeprefix(codecs.BOM_UTF8)
     except OSError as exc:
         raise Unreadable(Failure(path, describe_os_error(exc))) from None
-    return parse(path, data.removeprefix(codecs.BOM_UTF8))[1]
+    return parse(path, data)[1], data
 
 
 class _Constant(ValueError):

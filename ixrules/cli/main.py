@@ -8,9 +8,12 @@ modules of this package load when a command needs them, so ``ixrules --version``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -67,8 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "--stdin-filename", metavar="NAME", help="name stdin in output (NAME.jsonl: JSON Lines)"
     )
+    lint.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=None,
+        metavar="SIZE",
+        help="the most a file, stdin or a JSON Lines line may hold (default 64M; K, M, G)",
+    )
     lint.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
     lint.add_argument("--no-progress", action="store_true", help="no progress bar")
+    lint.add_argument(
+        "--show-skipped",
+        action="store_true",
+        help="note each rule skipped for want of context (and the keys it needs)",
+    )
     lint.add_argument(
         "--dask",
         metavar="ADDRESS",
@@ -108,9 +123,21 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _size(value: str) -> int:
+    """A byte count: digits, optionally followed by K, M or G (powers of 1024)."""
+    text = value.strip().upper().removesuffix("B")
+    scale = 1
+    if text[-1:] in ("K", "M", "G"):
+        scale = 1 << (10 * ("KMG".index(text[-1]) + 1))
+        text = text[:-1]
+    if not text.isdigit() or len(text) > 15 or int(text) * scale < 1:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 1048576, 512K, 64M)")
+    return int(text) * scale
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status (never raises for bad input)."""
-    from .problems import CommandError
+    from .problems import CommandError, Terminated
 
     try:
         try:
@@ -120,20 +147,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             raise _UsageError("missing command: lint, endpoints, rules or explain (see --help)")
         if args.command == "lint":
-            return _lint(args)
+            with _terminated_by_signals():
+                return _lint(args)
         return _info(args)
     except (_UsageError, CommandError) as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         return INTERRUPTED
+    except Terminated as exc:
+        return 128 + exc.signum
     except BrokenPipeError:  # e.g. piped into head: stop quietly
         _silence_stdout()
     return COULD_NOT_RUN
 
 
+@contextlib.contextmanager
+def _terminated_by_signals() -> Iterator[None]:
+    """While linting, SIGTERM and SIGHUP raise ``Terminated`` (their default would end this
+    process at once and leave the workers of ``--jobs`` running; while workers run,
+    ``parallel`` handles them itself)."""
+    import signal
+    import threading
+
+    from .problems import Terminated
+
+    def handle(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {name: signal.signal(getattr(signal, name), handle) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
 def _lint(args: argparse.Namespace) -> int:
     from . import reporters, sources
-    from .problems import Failure, Problem
+    from .problems import Failure
     from .progress import Progress
 
     if args.dask is not None and args.jobs != 1:
@@ -151,36 +206,65 @@ def _lint(args: argparse.Namespace) -> int:
         progress = Progress(None, None)  # Dask draws its own
     else:
         progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
-        outcomes = _checked(sources.batches(found, stdin), settings, args.jobs, progress)
-    problems: list[Problem] = []
-    table: list[Outcome] = []
-    failed = False
-    try:
-        for outcome in outcomes:
-            if args.output is not None:
-                table.append(outcome)
-            if isinstance(outcome, Failure):
-                failed = True
-                progress.clear()
-                print(outcome, file=sys.stderr, flush=True)
-            else:
-                problems.append(outcome)
-    finally:
-        progress.finish()
-    if args.output is not None:
-        _write_table(table, args.output)
+        batches = sources.batches(found, stdin, settings.max_bytes)
+        outcomes = _checked(batches, settings, args.jobs, progress)
     catalogue = settings.rules().ruleset.rules if args.format == "sarif" else {}
     options = reporters.Options(
         color=_color(args.no_color, sys.stdout),
         rules=reporters.rule_infos(catalogue),
         version=__version__,
     )
-    sys.stdout.write(reporters.REPORTERS[args.format](problems, options))
-    sys.stdout.flush()
-    if failed:
+    fmt = reporters.FORMATS[args.format]
+    out = _stdout(utf8=args.format in ("json", "sarif"))
+    summary = reporters.Summary(files=sum(isinstance(s, sources.Source) for s in found))
+    failing = False
+    table: list[Outcome] = []  # only with --output: the Parquet table is written at the end
+    # Failures the format lists after the problems wait in ``held``, on disk past a megabyte.
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held:
+        out.write(fmt.start(options))
+        try:
+            for count, outcome in enumerate(outcomes, 1):
+                progress.clear()
+                if args.output is not None:
+                    table.append(outcome)
+                if isinstance(outcome, Failure):
+                    print(outcome, file=sys.stderr, flush=True)
+                    chunk = fmt.failure(outcome, summary.failures, options)
+                    (held if fmt.failures_last else out).write(chunk)
+                else:
+                    out.write(fmt.problem(outcome, summary.entries, options))
+                    failing = (
+                        failing
+                        or outcome.severity == "error"
+                        or (args.strict and outcome.severity == "warning")
+                    )
+                summary.count(outcome)
+                if count % 256 == 0:
+                    out.flush()
+        finally:
+            progress.finish()
+        out.write(fmt.between(summary, options))
+        held.seek(0)
+        shutil.copyfileobj(held, out)
+    out.write(fmt.end(summary, options))
+    out.flush()
+    if args.output is not None:
+        _write_table(table, args.output)
+    if summary.failures:
         return COULD_NOT_RUN
-    failing = [p for p in problems if args.strict or p.severity == "error"]
     return PROBLEMS if failing else CLEAN
+
+
+def _stdout(utf8: bool) -> TextIO:
+    """Standard output, never failing to encode: UTF-8 for the JSON formats, else the
+    terminal's encoding with what it cannot show escaped."""
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper):
+        if utf8:
+            out.reconfigure(encoding="utf-8", errors="strict")
+        else:
+            out.reconfigure(errors="backslashreplace")
+    return out
 
 
 def _checked(
@@ -219,17 +303,26 @@ def _settings(args: argparse.Namespace) -> Settings:
     from ..context import Context, ContextError
     from .checker import Settings, Unreadable, load_json_file
     from .problems import CommandError
+    from .sources import MAX_BYTES
 
-    context = None
+    context = text = None
+    max_bytes = args.max_bytes or MAX_BYTES
     if args.context is not None:
         try:
-            context = load_json_file(args.context)
+            context, text = load_json_file(args.context, max_bytes)
             Context(context)
         except Unreadable as exc:
             raise CommandError(f"context {exc.failure}") from None
         except ContextError as exc:
             raise CommandError(f"context {args.context}: {exc}") from None
-    settings = Settings(args.endpoint, context, args.rules_dir)
+    settings = Settings(
+        args.endpoint,
+        context,
+        args.rules_dir,
+        max_bytes,
+        context_text=text,
+        show_skipped=args.show_skipped,
+    )
     rules = _load(settings)
     if args.endpoint is not None:
         from .info import check_endpoint
@@ -254,14 +347,16 @@ def _load(settings: Settings) -> Rules:
 def _info(args: argparse.Namespace) -> int:
     from . import info
     from .checker import Settings
+    from .safe import lines
 
     rules = _load(Settings(rules_dir=args.rules_dir))
     if args.command == "endpoints":
-        sys.stdout.write(info.endpoints_text(rules))
+        listing = info.endpoints_text(rules)
     elif args.command == "rules":
-        sys.stdout.write(info.rules_text(rules, args.endpoint))
+        listing = info.rules_text(rules, args.endpoint)
     else:
-        sys.stdout.write(info.explain_text(rules, args.rule))
+        listing = info.explain_text(rules, args.rule)
+    _stdout(utf8=False).write(lines(listing))  # a user's rule pack is text from anyone
     return CLEAN
 
 
@@ -271,7 +366,9 @@ def _color(disabled: bool, stream: TextIO) -> bool:
 
 
 def _fail(reason: str) -> None:
-    print(f"ixrules: error: {reason}", file=sys.stderr)
+    from .safe import visible
+
+    print(f"ixrules: error: {visible(reason)}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:

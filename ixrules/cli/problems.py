@@ -63,13 +63,20 @@ class Failure:
     line: int | None = None
     column: int | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The failure as the ``json`` format prints it (every key always present)."""
+        return {"file": self.file, "line": self.line, "column": self.column, "reason": self.reason}
+
     def __str__(self) -> str:
-        where = self.file
+        """The stderr line, with the name and reason made safe to print (see ``safe``)."""
+        from .safe import name, visible
+
+        where = name(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: error: {self.reason}"
+        return f"{where}: error: {visible(self.reason)}"
 
 
 Outcome = Problem | Failure
@@ -78,3 +85,12 @@ Outcome = Problem | Failure
 class CommandError(Exception):
     """The command cannot run at all (bad argument, unreadable context, broken rule file): its
     message is the one line printed on stderr before exiting 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP while linting: the run unwinds as for Ctrl-C (workers ended, exit
+    128 + the signal's number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -1,17 +1,26 @@
-"""Output formats: each is a pure function of the problems found (and a few options), looked up
-by name in ``REPORTERS``. Failures (what could not be checked) are not theirs: they go to stderr.
+"""Output formats, written as the run goes: each is a set of pure functions that turn one
+problem (or one failure) into a chunk of text, with a header before the first and a footer
+after the last, so the command writes each problem as it is found and memory does not grow
+with the number of problems. ``report`` joins the chunks for callers that want one string.
+
+Everything echoed from the input (file names, messages with sent values, JSON pointers) is made
+safe first (see ``safe``): no input can start a line of output or reach the terminal raw. The
+machine-readable formats report what could not be checked too (json: ``failures``; sarif: a
+tool execution notification; github: an ``::error`` for the file); the text format leaves
+that to stderr, where the command prints it as it goes.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from urllib.parse import quote
 
 from ..model import Rule
-from .problems import Problem
+from .problems import Failure, Outcome, Problem
+from .safe import json_text, name, visible
 
 #: The version of the ``json`` format's shape; it changes only if a key changes meaning.
 JSON_VERSION = 1
@@ -35,68 +44,227 @@ class Options:
     color: bool = False
     rules: Sequence[RuleInfo] = field(default_factory=tuple)
     version: str = ""
+    index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = {rule.id: number for number, rule in reversed(list(enumerate(self.rules)))}
+        object.__setattr__(self, "index", index)
 
 
-Reporter = Callable[[Sequence[Problem], Options], str]
+@dataclass
+class Summary:
+    """What the footer says: files read, problems found (and in how many files), failures."""
+
+    files: int = 0
+    problems: int = 0
+    warnings: int = 0
+    problem_files: int = 0
+    failures: int = 0
+    notes: int = 0
+    _last: str | None = field(default=None, repr=False)
+
+    @property
+    def entries(self) -> int:
+        """Problems and notes written so far (the index of the next one)."""
+        return self.problems + self.notes
+
+    def count(self, outcome: Outcome) -> None:
+        """Count one outcome (outcomes come in input order: a file's problems are together)."""
+        if isinstance(outcome, Failure):
+            self.failures += 1
+            return
+        if outcome.severity == "note":
+            self.notes += 1
+            return
+        self.problems += 1
+        if outcome.severity != "error":
+            self.warnings += 1
+        if outcome.file != self._last:
+            self._last = outcome.file
+            self.problem_files += 1
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format as chunks: ``start``; ``problem`` and ``failure`` for each (``index``
+    counts the chunks of that kind so far, for separators); ``end``. When ``failures_last`` is
+    set, failure chunks are written after the last problem, between ``between`` and ``end``
+    (the json and sarif documents keep them in a list of their own)."""
+
+    start: Callable[[Options], str]
+    problem: Callable[[Problem, int, Options], str]
+    failure: Callable[[Failure, int, Options], str]
+    end: Callable[[Summary, Options], str]
+    between: Callable[[Summary, Options], str] = lambda summary, options: ""
+    failures_last: bool = False
+
+
+def report(
+    fmt: Format, outcomes: Iterable[Outcome], options: Options, files: int | None = None
+) -> str:
+    """The whole output of ``fmt`` for ``outcomes`` as one string (``files``: how many files
+    were read; by default, the number of distinct files named by the outcomes)."""
+    summary = Summary()
+    head, held = [fmt.start(options)], list[str]()
+    names: set[str] = set()
+    for outcome in outcomes:
+        names.add(outcome.file)
+        if isinstance(outcome, Failure):
+            chunk = fmt.failure(outcome, summary.failures, options)
+            (held if fmt.failures_last else head).append(chunk)
+        else:
+            head.append(fmt.problem(outcome, summary.entries, options))
+        summary.count(outcome)
+    summary.files = len(names) if files is None else files
+    return "".join([*head, fmt.between(summary, options), *held, fmt.end(summary, options)])
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _styles(options: Options) -> tuple[str, str, str, str, str]:
+    """bold, dim, cyan, yellow and reset, or nothing without colour."""
+    if options.color:
+        return "\x1b[1m", "\x1b[2m", "\x1b[36m", "\x1b[33m", "\x1b[0m"
+    return "", "", "", "", ""
+
+
+def _text_problem(problem: Problem, index: int, options: Options) -> str:
+    bold, dim, cyan, yellow, reset = _styles(options)
+    mark = f"{yellow}{problem.severity}:{reset} " if problem.severity != "error" else ""
+    where = f"{name(problem.file)}:{problem.line}:{problem.column}"
+    line = f"{bold}{where}:{reset} {mark}{visible(problem.message)} {dim}[{problem.rule}]{reset}"
+    if problem.hint:
+        line += f" {cyan}({visible(problem.hint)}){reset}"
+    return line + "\n"
+
+
+def _text_end(summary: Summary, options: Options) -> str:
+    bold, _, _, _, reset = _styles(options)
+    checked = f"{_plural(summary.files, 'file')} checked"
+    if summary.failures:
+        checked += f", {_plural(summary.failures, 'failure')}"
+    if summary.notes:
+        checked += f", {summary.notes} skipped {'rule' if summary.notes == 1 else 'rules'}"
+    if not summary.problems:
+        return f"{bold}No problems found; {checked}.{reset}\n"
+    count = _plural(summary.problems, "problem")
+    if summary.warnings:
+        errors = summary.problems - summary.warnings
+        count += f" ({_plural(errors, 'error')}, {_plural(summary.warnings, 'warning')})"
+    return f"{bold}Found {count} in {_plural(summary.problem_files, 'file')}; {checked}.{reset}\n"
+
+
+TEXT = Format(
+    start=lambda options: "",
+    problem=_text_problem,
+    failure=lambda failure, index, options: "",  # on stderr, as the run goes
+    end=_text_end,
+)
 
 
 def text(problems: Sequence[Problem], options: Options) -> str:
     """One line per problem, ``file:line:col: message [rule]`` (a warning says ``warning:``
-    before its message), then a count.
+    before its message), then a count of problems and of files checked.
 
     >>> p = Problem("a.json", 5, 64, "Country Germani was not found", "/invoice/client/country",
     ...             "country.known", "invoices.create", hint="did you mean 'Germany'?")
     >>> print(text([p], Options()), end="")
     a.json:5:64: Country Germani was not found [country.known] (did you mean 'Germany'?)
-    Found 1 problem in 1 file.
+    Found 1 problem in 1 file; 1 file checked.
     >>> w = Problem("a.json", 3, 5, "The API drops this key", "/invoice/due-date",
     ...             "field.unknown", "invoices.create", hint="did you mean 'due_date'?",
     ...             severity="warning")
     >>> print(text([p, w], Options()), end="")
     a.json:5:64: Country Germani was not found [country.known] (did you mean 'Germany'?)
     a.json:3:5: warning: The API drops this key [field.unknown] (did you mean 'due_date'?)
-    Found 2 problems (1 error, 1 warning) in 1 file.
+    Found 2 problems (1 error, 1 warning) in 1 file; 1 file checked.
     >>> text([], Options())
-    ''
+    'No problems found; 0 files checked.\\n'
     """
-    if not problems:
-        return ""
-    bold, dim, cyan, yellow, reset = (
-        ("\x1b[1m", "\x1b[2m", "\x1b[36m", "\x1b[33m", "\x1b[0m") if options.color else 5 * ("",)
-    )
-    lines = []
-    warnings = 0
-    for problem in problems:
-        mark = ""
-        if problem.severity != "error":
-            warnings += 1
-            mark = f"{yellow}{problem.severity}:{reset} "
-        line = (
-            f"{bold}{problem.location}:{reset} {mark}{problem.message} {dim}[{problem.rule}]{reset}"
+    return report(TEXT, problems, options)
+
+
+# --- json ---------------------------------------------------------------------------------
+
+
+def _indented(value: object, depth: int) -> str:
+    """``value`` as ``json.dumps(indent=2)`` writes it at ``depth`` levels in."""
+    pad = "  " * depth
+    return pad + json_text(value, indent=2).replace("\n", "\n" + pad)
+
+
+def _item(value: object, index: int, depth: int) -> str:
+    return ("," if index else "") + "\n" + _indented(value, depth)
+
+
+def _close(count: int, depth: int) -> str:
+    return "\n" + "  " * depth + "]" if count else "]"
+
+
+JSON = Format(
+    start=lambda options: f'{{\n  "version": {JSON_VERSION},\n  "problems": [',
+    problem=lambda problem, index, options: _item(problem.to_dict(), index, 2),
+    failure=lambda failure, index, options: _item(failure.to_dict(), index, 2),
+    between=lambda summary, options: _close(summary.entries, 1) + ',\n  "failures": [',
+    end=lambda summary, options: (
+        _close(summary.failures, 1)
+        + ',\n  "summary": '
+        + json_text(
+            {
+                "files": summary.files,
+                "problems": summary.problems,
+                "files_with_problems": summary.problem_files,
+                "failures": summary.failures,
+                **({"skipped": summary.notes} if summary.notes else {}),
+            }
         )
-        if problem.hint:
-            line += f" {cyan}({problem.hint}){reset}"
-        lines.append(line)
-    files = len({problem.file for problem in problems})
-    count = _plural(len(problems), "problem")
-    if warnings:
-        errors = len(problems) - warnings
-        count += f" ({_plural(errors, 'error')}, {_plural(warnings, 'warning')})"
-    lines.append(f"{bold}Found {count} in {_plural(files, 'file')}.{reset}")
-    return "\n".join(lines) + "\n"
+        + "\n}\n"
+    ),
+    failures_last=True,
+)
 
 
 def as_json(problems: Sequence[Problem], options: Options) -> str:
-    """``{"version": 1, "problems": [...]}``, each problem with every key of ``Problem.to_dict``.
+    """``{"version": 1, "problems": [...], "failures": [...], "summary": {...}}``: each problem
+    with every key of ``Problem.to_dict``, each failure with ``Failure.to_dict``'s.
 
     >>> print(as_json([], Options()), end="")
     {
       "version": 1,
-      "problems": []
+      "problems": [],
+      "failures": [],
+      "summary": {"files": 0, "problems": 0, "files_with_problems": 0, "failures": 0}
     }
     """
-    document = {"version": JSON_VERSION, "problems": [p.to_dict() for p in problems]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return report(JSON, problems, options)
+
+
+# --- github -------------------------------------------------------------------------------
+
+
+def _github_problem(p: Problem, index: int, options: Options) -> str:
+    properties = f"file={_property(p.file)},line={p.line},col={p.column},title={_property(p.rule)}"
+    command = {"error": "error", "note": "notice"}.get(p.severity, "warning")
+    message = p.message + (f" ({p.hint})" if p.hint else "")
+    return f"::{command} {properties}::{_data(message)}\n"
+
+
+def _github_failure(f: Failure, index: int, options: Options) -> str:
+    properties = f"file={_property(f.file)}"
+    if f.line is not None:
+        properties += f",line={f.line}"
+        if f.column is not None:
+            properties += f",col={f.column}"
+    return f"::error {properties},title=ixrules::{_data('could not check: ' + f.reason)}\n"
+
+
+GITHUB = Format(
+    start=lambda options: "",
+    problem=_github_problem,
+    failure=_github_failure,
+    end=lambda summary, options: "",
+)
 
 
 def github(problems: Sequence[Problem], options: Options) -> str:
@@ -107,40 +275,13 @@ def github(problems: Sequence[Problem], options: Options) -> str:
     >>> print(github([p], Options()), end="")
     ::error file=a.json,line=4,col=17,title=document.date.valid::Date is not valid
     """
-    lines = []
-    for p in problems:
-        properties = (
-            f"file={_property(p.file)},line={p.line},col={p.column},title={_property(p.rule)}"
-        )
-        command = "error" if p.severity == "error" else "warning"
-        lines.append(f"::{command} {properties}::{_data(p.message)}")
-    return "".join(line + "\n" for line in lines)
+    return report(GITHUB, problems, options)
 
 
-def sarif(problems: Sequence[Problem], options: Options) -> str:
-    """SARIF 2.1.0 (what code scanning reads): every rule registered in ``tool.driver.rules`` with
-    its id and message, one result per problem; columns count Unicode code points."""
-    index = {rule.id: number for number, rule in enumerate(options.rules)}
-    results = []
-    for p in problems:
-        result: dict[str, object] = {"ruleId": p.rule}
-        if p.rule in index:
-            result["ruleIndex"] = index[p.rule]
-        result["level"] = "error" if p.severity == "error" else "warning"
-        result["message"] = {"text": p.message}
-        result["locations"] = [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(p.file)},
-                    "region": {"startLine": p.line, "startColumn": p.column},
-                }
-            }
-        ]
-        properties: dict[str, object] = {"endpoint": p.endpoint, "path": p.path}
-        if p.hint:
-            properties["hint"] = p.hint
-        result["properties"] = properties
-        results.append(result)
+# --- sarif --------------------------------------------------------------------------------
+
+
+def _sarif_start(options: Options) -> str:
     driver = {
         "name": "ixrules",
         "version": options.version,
@@ -156,23 +297,90 @@ def sarif(problems: Sequence[Problem], options: Options) -> str:
             for rule in options.rules
         ],
     }
-    document = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
-        ],
+    head = {"$schema": SARIF_SCHEMA, "version": "2.1.0"}
+    return (
+        json_text(head, indent=2)[:-2]
+        + ',\n  "runs": [\n    {\n      "tool": '
+        + _indented({"driver": driver}, 3).lstrip()
+        + ',\n      "columnKind": "unicodeCodePoints",\n      "results": ['
+    )
+
+
+def _sarif_problem(p: Problem, index: int, options: Options) -> str:
+    result: dict[str, object] = {"ruleId": p.rule}
+    if p.rule in options.index:
+        result["ruleIndex"] = options.index[p.rule]
+    result["level"] = {"error": "error", "note": "note"}.get(p.severity, "warning")
+    result["message"] = {"text": p.message}
+    result["locations"] = [
+        {
+            "physicalLocation": {
+                "artifactLocation": {"uri": _uri(p.file)},
+                "region": {"startLine": p.line, "startColumn": p.column},
+            }
+        }
+    ]
+    properties: dict[str, object] = {"endpoint": p.endpoint, "path": p.path}
+    if p.hint:
+        properties["hint"] = p.hint
+    result["properties"] = properties
+    return _item(result, index, 4)
+
+
+def _sarif_failure(f: Failure, index: int, options: Options) -> str:
+    location: dict[str, object] = {"artifactLocation": {"uri": _uri(f.file)}}
+    if f.line is not None:
+        region: dict[str, int] = {"startLine": f.line}
+        if f.column is not None:
+            region["startColumn"] = f.column
+        location["region"] = region
+    notification = {
+        "level": "error",
+        "message": {"text": f"could not check {f.file}: {f.reason}"},
+        "locations": [{"physicalLocation": location}],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return _item(notification, index, 6)
 
 
+def _sarif_between(summary: Summary, options: Options) -> str:
+    ok = "false" if summary.failures else "true"
+    return (
+        _close(summary.entries, 3)
+        + ',\n      "invocations": [\n        {\n          "executionSuccessful": '
+        + ok
+        + ',\n          "toolExecutionNotifications": ['
+    )
+
+
+SARIF = Format(
+    start=_sarif_start,
+    problem=_sarif_problem,
+    failure=_sarif_failure,
+    between=_sarif_between,
+    end=lambda summary, options: (
+        _close(summary.failures, 5) + "\n        }\n      ]\n    }\n  ]\n}\n"
+    ),
+    failures_last=True,
+)
+
+
+def sarif(problems: Sequence[Problem], options: Options) -> str:
+    """SARIF 2.1.0 (what code scanning reads): every rule registered in ``tool.driver.rules`` with
+    its id and message, one result per problem; columns count Unicode code points; what could not
+    be checked is a tool execution notification, and the invocation then did not succeed."""
+    return report(SARIF, problems, options)
+
+
+FORMATS: dict[str, Format] = {"text": TEXT, "json": JSON, "github": GITHUB, "sarif": SARIF}
+Reporter = Callable[[Sequence[Problem], Options], str]
 REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json, "github": github, "sarif": sarif}
 
 
 def rule_infos(rules: Mapping[str, Rule]) -> tuple[RuleInfo, ...]:
     """The catalogue SARIF registers, from a rule set's ``rules`` (id -> Rule)."""
     return tuple(
-        RuleInfo(rule.id, rule.message, rule.doc, rule.severity) for rule in rules.values()
+        RuleInfo(rule.id, rule.message, rule.doc, getattr(rule, "severity", "error"))
+        for rule in rules.values()
     )
 
 
@@ -181,8 +389,13 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _data(value: str) -> str:
-    """Escape a workflow command's message."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message: controls shown as escapes, then GitHub's own
+    escapes for ``%``, CR and LF.
+
+    >>> _data("50% \\x1b[2J")
+    '50%25 \\\\x1b[2J'
+    """
+    return visible(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(value: str) -> str:
@@ -191,16 +404,16 @@ def _property(value: str) -> str:
     >>> _property("a,b:c.json")
     'a%2Cb%3Ac.json'
     """
-    return _data(value).replace(":", "%3A").replace(",", "%2C")
+    return _data(name(value)).replace(":", "%3A").replace(",", "%2C")
 
 
 def _uri(file: str) -> str:
-    """A SARIF artifact URI: relative paths stay relative, with forward slashes.
+    """A SARIF artifact URI: relative paths stay relative, with forward slashes; the bytes of
+    the name are percent-encoded, so a name that is not UTF-8 names the same file.
 
-    >>> _uri("payloads/my invoice.json"), _uri("/tmp/a.json")
-    ('payloads/my%20invoice.json', 'file:///tmp/a.json')
+    >>> _uri("payloads/my invoice.json"), _uri("/tmp/a.json"), _uri("bad\\udcff.json")
+    ('payloads/my%20invoice.json', 'file:///tmp/a.json', 'bad%FF.json')
     """
     path = PurePath(file)
-    if path.is_absolute():
-        return "file://" + quote(path.as_posix())
-    return quote(path.as_posix())
+    encoded = quote(os.fsencode(path.as_posix()))
+    return "file://" + encoded if path.is_absolute() else encoded
