@@ -170,7 +170,8 @@ def writes(name: str) -> Callable[[Writer], Writer]:
 def _or_blank(keywords: Mapping[str, Any], allow_blank: Any) -> dict[str, Any]:
     if not allow_blank:
         return dict(keywords)
-    return {"anyOf": [{"type": "string", "pattern": _blank_pattern()}, dict(keywords)]}
+    branches = keywords["anyOf"] if list(keywords) == ["anyOf"] else [dict(keywords)]
+    return {"anyOf": [{"type": "string", "pattern": _blank_pattern()}, *branches]}
 
 
 @writes("object")
@@ -415,7 +416,12 @@ class _Writing:
 
 def _rule_schema(rule: Rule, expressed: Expressed, writing: _Writing) -> dict[str, Any]:
     keywords = dict(expressed.keywords)
-    body = {"anyOf": [ABSENT, keywords]} if expressed.typed else keywords
+    if not expressed.typed:
+        body = keywords
+    elif list(keywords) == ["anyOf"]:
+        body = {"anyOf": [ABSENT, *keywords["anyOf"]]}
+    else:
+        body = {"anyOf": [ABSENT, keywords]}
     return {"x-ixrules-rule": rule.id, **body, "errorMessage": writing.ajv_message(rule)}
 
 
@@ -456,10 +462,7 @@ def _node(
         else:
             why = result if isinstance(result, str) else ""
         if why:
-            more = {}
-            if isinstance(result, Expressed) and rule.severity != "error" and not rule.needs:
-                more["schema"] = dict(result.keywords)  # what it checks, for the curious
-            entries.append(writing.entry(rule, path, "no", why, **more))
+            entries.append(writing.entry(rule, path, "no", why))
         else:
             assert isinstance(result, Expressed)
             if result.exact:
@@ -473,7 +476,8 @@ def _node(
         if isinstance(result, Expressed):
             hints = {**result.hints, **hints}
     if required is not None:
-        entries.insert(0, writing.entry(required, path, "exact", "required"))
+        note = "required: a missing key, null and false are refused"
+        entries.insert(0, writing.entry(required, path, "exact", note))
         constraints.insert(
             0,
             {
@@ -523,7 +527,7 @@ def json_schema(rules: Rules, endpoint: str, *, locale: str | None = None) -> di
     spec = rules.endpoint(endpoint)
     writing = _Writing(spec, locale, rules.ruleset.rules.get(UNKNOWN_KEY_RULE))
     body = _node(spec.body, "", writing, frozenset(), None)
-    title = f"{spec.name} ({spec.route})"
+    title = f"{spec.name}: {spec.method} {spec.route}"
     out: dict[str, Any] = {"$schema": DIALECT, "title": title}
     if spec.doc:
         out["description"] = spec.doc.strip()
@@ -539,6 +543,7 @@ def json_schema(rules: Rules, endpoint: str, *, locale: str | None = None) -> di
         out.update({key: value for key, value in body.items() if key != "x-ixrules"})
     out["x-ixrules"] = {
         "endpoint": spec.name,
+        "method": spec.method,
         "route": spec.route,
         "mode": spec.mode,
         "not_expressed": writing.not_expressed,
@@ -549,3 +554,39 @@ def json_schema(rules: Rules, endpoint: str, *, locale: str | None = None) -> di
         ),
     }
     return out
+
+
+def dumps(schema: Any, indent: str = "") -> str:
+    """A schema as indented JSON, with lists of plain values on one line (an enum, a list of
+    required keys) so the file reads well in an editor.
+
+    >>> print(dumps({"enum": [None, False], "not": {"type": "array"}}))
+    {
+      "enum": [null, false],
+      "not": {"type": "array"}
+    }
+    """
+    import json
+
+    inner = indent + "  "
+    plain = isinstance(schema, Mapping) and all(
+        not isinstance(value, (Mapping, list))
+        or (isinstance(value, list) and not any(isinstance(v, (Mapping, list)) for v in value))
+        for value in schema.values()
+    )
+    if plain and schema:
+        line = json.dumps(schema, ensure_ascii=False, separators=(", ", ": "))
+        if len(line) + len(indent) <= 100:
+            return line
+    if isinstance(schema, Mapping) and schema:
+        items = [
+            f"{inner}{json.dumps(key)}: {dumps(value, inner)}" for key, value in schema.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(schema, list) and schema:
+        if all(not isinstance(item, (Mapping, list)) for item in schema):
+            return "[" + ", ".join(json.dumps(item, ensure_ascii=False) for item in schema) + "]"
+        return (
+            "[\n" + ",\n".join(inner + dumps(item, inner) for item in schema) + "\n" + indent + "]"
+        )
+    return json.dumps(schema, ensure_ascii=False)
