@@ -103,8 +103,8 @@ def casefold_pattern(text: str) -> str | None:
     None when it would be unreasonably long.
 
     >>> import re
-    >>> pattern = casefold_pattern("Kg")
-    >>> [bool(re.search(pattern, s)) for s in ("kg", "KG", "\u212ag", "kgs")]
+    >>> pattern = re.compile(casefold_pattern("Kg") or "")
+    >>> [bool(pattern.search(s)) for s in ("kg", "KG", "\u212ag", "kgs")]
     [True, True, True, False]
     """
     folded, unfolded = text.casefold(), _unfolded()
@@ -324,8 +324,13 @@ def _pattern(args: Args) -> Expressed | str:
     if "(?" in regex or not _PORTABLE.fullmatch(regex):
         return "its pattern is not one ECMA-262 reads as Python does"
     blanks = _blanks()
-    keywords = {"pattern": f"^{blanks}*(?:{regex}){blanks}*$"}
-    note = "a number, or a string longer than 256 characters once stripped, is not checked"
+    # only on strings ixrules would read (longer ones it refuses): the blanks around the value
+    # may also match the rule's pattern, and backtracking over them must stay short
+    keywords = {
+        "if": {"maxLength": MAX_SCALAR_TEXT},
+        "then": {"pattern": f"^{blanks}*(?:{regex}){blanks}*$"},
+    }
+    note = "a number, or a string longer than 256 characters, is not checked"
     anything = ("string", "number", "boolean", "array", "object")
     return Expressed(keywords, exact=False, note=note, typed=False, looser_for=anything)
 
