@@ -481,8 +481,8 @@ def _node(
         if isinstance(result, Expressed):
             hints = {**result.hints, **hints}
     if required is not None:
-        note = "required: a missing key, null and false are refused"
-        entries.insert(0, writing.entry(required, path, "exact", note))
+        note = "a missing key, null and false are refused"
+        entries.insert(0, writing.entry(required, path, "exact", note, required=True))
         constraints.insert(
             0,
             {

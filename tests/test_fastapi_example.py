@@ -6,12 +6,16 @@ OpenAPI page documents the body with the exported JSON Schema."""
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
+
+with warnings.catch_warnings():  # Starlette's note about which HTTP client it prefers
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 import ixrules
 

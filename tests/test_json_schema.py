@@ -34,19 +34,18 @@ VALIDATORS = {
 }
 
 
-def places(schema: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    """Each rule entry of a schema by (path below the root value, rule id)."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    tops = (
-        list(schema.get("properties", {}).values())
-        if "oneOf" in schema or "required" in schema
-        else []
-    )
-    stack: list[tuple[str, Mapping[str, Any]]] = [("", node) for node in tops] or [("", schema)]
+def places(endpoint: str) -> dict[tuple[str, str, bool], dict[str, Any]]:
+    """Each rule entry of an endpoint's schema by (path below the root value, rule id, whether
+    it is the entry of a required key)."""
+    schema = SCHEMAS[endpoint]
+    wrapped = bool(ruleset_endpoints()[endpoint].roots)
+    tops = list(schema["properties"].values()) if wrapped else [schema]
+    out: dict[tuple[str, str, bool], dict[str, Any]] = {}
+    stack: list[tuple[str, Mapping[str, Any]]] = [("", node) for node in tops]
     while stack:
         path, node = stack.pop()
         for entry in node.get("x-ixrules", {}).get("rules", ()):
-            out[(path, entry["id"])] = entry
+            out[(path, entry["id"], bool(entry.get("required")))] = entry
         for name, child in node.get("properties", {}).items():
             stack.append((f"{path}/{name}", child))
         if "items" in node:
@@ -54,7 +53,7 @@ def places(schema: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
-PLACES = {name: places(schema) for name, schema in SCHEMAS.items()}
+PLACES = {name: places(name) for name in SCHEMAS}
 
 
 def is_json(value: Any) -> bool:
@@ -105,13 +104,17 @@ def refusals(body: Any, endpoint: str, context: Any = None) -> tuple[bool, list[
         rule = RULES.ruleset.rules[issue.rule]
         parts = pointer_parts(issue.path)[1 if spec.roots else 0 :]
         where = "".join("/" + ("*" if part.isdigit() else part) for part in parts)
-        parent = where.rpartition("/")[0]
-        entry = PLACES[endpoint].get((where, rule.id)) or PLACES[endpoint].get((parent, rule.id))
+        value = at(body, issue.path)
+        missing = value is None or value is False
+        if rule.at is not None:  # a rule on the object, reported at one of its keys
+            where, value, missing = (
+                where.rpartition("/")[0],
+                at(body, issue.path[: -len(rule.at) - 1]),
+                False,
+            )
+        entry = PLACES[endpoint].get((where, rule.id, missing))
         if entry is None:
             continue
-        value = at(body, issue.path)
-        if rule.at is not None:
-            value = at(body, issue.path.rpartition("/")[0])
         if entry["expressed"] == "exact" or (
             entry["expressed"] == "looser" and json_type(value) not in entry["looser_for"]
         ):
