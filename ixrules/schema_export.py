@@ -367,6 +367,7 @@ _NOT_EXPRESSIBLE = {
     "context_not": "reads the context",
     "context_positive": "reads the context",
     "not_taken": "reads the context",
+    "listed": "reads the context",
     "same_as_context": "reads the context",
     "account_not_in": "reads the context",
     "event_allowed": "reads the context",
@@ -389,12 +390,14 @@ WRITERS.update((name, _not_expressible(why)) for name, why in _NOT_EXPRESSIBLE.i
 
 @dataclass
 class _Writing:
-    """What one endpoint's schema is written with, and the rules it could not express."""
+    """What one endpoint's schema is written with, the error rules it could not express, and
+    where each warning applies (never a constraint: the API accepts those values)."""
 
     endpoint: EndpointSpec
     locale: str | None
     unknown: Rule | None
     not_expressed: list[dict[str, str]] = field(default_factory=list)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
 
     def message(self, rule: Rule) -> str:
         return translate(rule.message, self.locale)
@@ -414,7 +417,9 @@ class _Writing:
         if note:
             out["note"] = note
         out.update(more)
-        if expressed == "no":
+        if expressed == "no" and rule.severity != "error":
+            self.warnings.setdefault(rule.id, []).append(path)
+        elif expressed == "no":
             self.not_expressed.append({"id": rule.id, "path": path, "why": note})
         return out
 
@@ -552,6 +557,7 @@ def json_schema(rules: Rules, endpoint: str, *, locale: str | None = None) -> di
         "route": spec.route,
         "mode": spec.mode,
         "not_expressed": writing.not_expressed,
+        "warnings": writing.warnings,
         **(
             {"rules": body["x-ixrules"]["rules"]}
             if not spec.wrapped and "x-ixrules" in body
