@@ -34,9 +34,6 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: The JSON values the API reads as "not sent".
 ABSENT: dict[str, Any] = {"enum": [None, False]}
 
-#: Largest finite double: a JSON integer beyond it is no number to the API (it overflows).
-MAX_DOUBLE = sys.float_info.max
-
 
 # --- regular expressions both Python's ``re`` and ECMA-262 (with the u flag) read alike ------
 
@@ -202,7 +199,7 @@ def _not_empty(args: Args) -> Expressed:
 
 @writes("number")
 def _number(args: Args) -> Expressed:
-    bounds: dict[str, Any] = {"minimum": -MAX_DOUBLE, "maximum": MAX_DOUBLE}
+    bounds: dict[str, Any] = {}
     for arg, keyword in (
         ("gt", "exclusiveMinimum"),
         ("gte", "minimum"),
@@ -215,7 +212,7 @@ def _number(args: Args) -> Expressed:
     text = {"type": "string", "pattern": NUMBER_PATTERN, "maxLength": MAX_SCALAR_TEXT}
     bounded = any(args.get(arg) is not None for arg in ("gt", "gte", "lt", "lte", "integer"))
     note = "a numeric string's bounds are not checked; " if bounded else ""
-    note += "a numeric string too large for a double (1e999) passes"
+    note += "a number too large for a double (1e999) passes"
     keywords = _or_blank({"anyOf": [{"type": kind, **bounds}, text]}, args.get("allow_blank"))
     return Expressed(keywords, exact=False, note=note)
 
