@@ -214,7 +214,7 @@ def _number(args: Args) -> Expressed:
     note = "a numeric string's bounds are not checked; " if bounded else ""
     note += "a number too large for a double (1e999) passes"
     keywords = _or_blank({"anyOf": [{"type": kind, **bounds}, text]}, args.get("allow_blank"))
-    return Expressed(keywords, exact=False, note=note)
+    return Expressed(keywords, exact=False, note=note, looser_for=("string", "number"))
 
 
 @writes("integer")
