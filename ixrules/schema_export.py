@@ -332,6 +332,13 @@ def _pattern(args: Args) -> Expressed | str:
     return Expressed(keywords, exact=False, note=note, typed=False, looser_for=anything)
 
 
+@writes("max_length")
+def _max_length(args: Args) -> Expressed:
+    note = "a number's digits are not counted"
+    keywords = {"maxLength": int(args["maximum"])}
+    return Expressed(keywords, exact=False, note=note, typed=False, looser_for=("number",))
+
+
 def _blank_value() -> dict[str, Any]:
     return {"anyOf": [ABSENT, {"type": "string", "pattern": _blank_pattern()}]}
 
@@ -365,6 +372,9 @@ _NOT_EXPRESSIBLE = {
     "context_positive": "reads the context",
     "not_taken": "reads the context",
     "listed": "reads the context",
+    "exemption_given": "reads the context",
+    "pt_nif": "computes a check digit",
+    "vat_of_country": "compares two fields of the object",
     "same_as_context": "reads the context",
     "account_not_in": "reads the context",
     "event_allowed": "reads the context",

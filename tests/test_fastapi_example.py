@@ -114,7 +114,7 @@ def test_a_body_without_the_root_key(client: TestClient) -> None:
         (
             ["body"],
             "no root key known to endpoint invoices.create: expected one of 'invoice'; "
-            "got 'invoices'",
+            "got 'invoices'; did you mean 'invoice'?",
             "ixrules.body",
         ),
     ]
