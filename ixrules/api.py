@@ -125,6 +125,19 @@ class Rules:
         validated = self._checked_siblings.get(name) or self._checked[id(spec.body)]
         return {key: validated[key] for key in (*(spec.roots or ("",)), *spec.siblings)}
 
+    def json_schema(self, name: str, *, locale: str | None = None) -> dict[str, Any]:
+        """The JSON Schema (Draft 2020-12) of endpoint ``name``'s bodies, for editors and web
+        frameworks: never stricter than the API, with each rule's id and message, and the rules
+        it cannot say listed under ``x-ixrules`` (see :mod:`ixrules.schema_export`).
+
+        >>> schema = Rules.load().json_schema("invoices.create")
+        >>> schema["required"], schema["properties"]["invoice"]["required"]
+        (['invoice'], ['client', 'items'])
+        """
+        from .schema_export import json_schema
+
+        return json_schema(self, name, locale=locale)
+
     def validate(
         self,
         body: Any,

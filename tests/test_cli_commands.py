@@ -29,7 +29,7 @@ def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
         (["lint", "-e", "invoices.creat", "x.json"], "unknown endpoint 'invoices.creat'; did you "
          "mean invoices.create, ...? (see 'ixrules endpoints')"),
         (["lint"], "the following arguments are required: PATH (see 'ixrules lint --help')"),
-        ([], "missing command: lint, endpoints, rules or explain (see --help)"),
+        ([], "missing command: lint, endpoints, rules, explain or schema (see --help)"),
         (["lint", "--jobs", "-1", "x.json"],
          "argument -j/--jobs: must be 0 (one a CPU) or more (see 'ixrules lint --help')"),
         (["lint", "--jobs", "two", "x.json"],

@@ -22,6 +22,10 @@ HEAVY = [
     "httpx",
     "requests",
     "stdnum",
+    "pydantic",
+    "pydantic_core",
+    "jsonschema",
+    "ixrules.schema_export",
     *["dask", "distributed", "pandas", "pyarrow", "fsspec"],  # the dask extra
 ]
 
@@ -52,6 +56,16 @@ def test_the_local_lint_never_loads_the_dask_extra() -> None:
 def test_validating_never_loads_cerberus() -> None:
     loaded = modules_after("import ixrules; ixrules.validate({'invoice': {}})")
     assert "ixrules.api" in loaded and "yaml" in loaded and "cerberus" not in loaded
+
+
+def test_validating_never_loads_pydantic_nor_jsonschema() -> None:
+    loaded = modules_after("import ixrules; ixrules.validate({'invoice': {}})")
+    assert [name for name in ("pydantic", "pydantic_core", "jsonschema") if name in loaded] == []
+
+
+def test_exporting_a_json_schema_needs_no_jsonschema() -> None:
+    loaded = modules_after("import ixrules; ixrules.Rules.load().json_schema('invoices.create')")
+    assert "ixrules.schema_export" in loaded and "jsonschema" not in loaded
 
 
 def test_the_cerberus_side_loads_when_asked_for() -> None:

@@ -41,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: ``lint``, ``endpoints``, ``rules`` and ``explain``."""
+    """The command line: ``lint``, ``endpoints``, ``rules``, ``explain`` and ``schema``."""
     parser = _Parser(
         prog="ixrules",
         description="Validate InvoiceXpress API payloads before they are sent, with the API's "
@@ -104,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="what a rule checks, with an example")
     explain.add_argument("rule", metavar="RULE_ID")
     _rules_option(explain)
+    schema = commands.add_parser(
+        "schema",
+        help="the JSON Schema of an endpoint's bodies (for editors)",
+        description="Print the JSON Schema (Draft 2020-12) of ENDPOINT's bodies, or write one "
+        "file per endpoint into DIR (ENDPOINT.schema.json).",
+    )
+    schema.add_argument("endpoint", nargs="?", metavar="ENDPOINT")
+    schema.add_argument("--all", metavar="DIR", dest="all_dir", help="write every endpoint's")
+    schema.add_argument("--locale", help="messages in this language (pt, es; default English)")
+    _rules_option(schema)
     return parser
 
 
@@ -145,7 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as done:  # --help, --version
             return done.code if isinstance(done.code, int) else CLEAN
         if args.command is None:
-            raise _UsageError("missing command: lint, endpoints, rules or explain (see --help)")
+            raise _UsageError(
+                "missing command: lint, endpoints, rules, explain or schema (see --help)"
+            )
         if args.command == "lint":
             with _terminated_by_signals():
                 return _lint(args)
@@ -350,6 +362,9 @@ def _info(args: argparse.Namespace) -> int:
     from .safe import lines
 
     rules = _load(Settings(rules_dir=args.rules_dir))
+    if args.command == "schema":
+        _schema(rules, args)  # JSON: its strings are escaped by the encoder
+        return CLEAN
     if args.command == "endpoints":
         listing = info.endpoints_text(rules)
     elif args.command == "rules":
@@ -358,6 +373,19 @@ def _info(args: argparse.Namespace) -> int:
         listing = info.explain_text(rules, args.rule)
     _stdout(utf8=False).write(lines(listing))  # a user's rule pack is text from anyone
     return CLEAN
+
+
+def _schema(rules: Rules, args: argparse.Namespace) -> None:
+    from . import schema
+    from .safe import visible
+
+    if (args.endpoint is None) == (args.all_dir is None):
+        raise _UsageError("schema takes an ENDPOINT or --all DIR (see 'ixrules schema --help')")
+    if args.all_dir is not None:
+        written = schema.write_all(rules, args.all_dir, args.locale)
+        print(f"Wrote {len(written)} schemas into {visible(args.all_dir)}.")
+    else:
+        sys.stdout.write(schema.schema_text(rules, args.endpoint, args.locale))
 
 
 def _color(disabled: bool, stream: TextIO) -> bool:
