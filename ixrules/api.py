@@ -101,7 +101,7 @@ class Rules:
         :class:`ixrules.RuleFileError` (:class:`ixrules.config.ConfigError` for the
         configuration itself) naming the file and line.
 
-        >>> Rules.from_config().validate({"item": {"name": "Pen"}}).ok
+        >>> Rules.from_config().validate({"item": {"name": "Pen", "unit_price": "1.5"}}).ok
         True
         """
         from .config import Config, ConfigError, discover, load_config

@@ -321,6 +321,8 @@ class _Reader:
         severity = data.get("severity", YMap())
         for pattern, level in severity.items():
             line = line_of(severity, pattern)
+            if level is False:  # YAML 1.1 reads a bare `off` as false
+                level = "off"
             if level not in LEVELS:
                 raise self.fail(line, f"severity of {pattern!r} must be error, warning or off")
             levels.append(Level(pattern, level, self.file, line))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import inspect
+import os
 import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -148,15 +149,20 @@ def pack_texts(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
             files = sorted(path.glob("*.yaml"))
             if not files:
                 raise RuleFileError(str(path), 1, "no *.yaml rule files in this folder")
-            out.extend(_read(file) for file in files)
+            out.extend(_read(file, relative=True) for file in files)
         else:
-            out.append(_read(path))
+            out.append(_read(path, relative=True))
     return out
 
 
-def _read(path: Path) -> tuple[str, str]:
+def _read(path: Path, relative: bool = False) -> tuple[str, str]:
+    """A file's name and text; a pack's name is shown relative to the working directory
+    when it is below it."""
+    name = str(path)
+    if relative and not (shown := os.path.relpath(os.path.abspath(path))).startswith(".."):
+        name = shown
     try:
-        return str(path), path.read_text(encoding="utf-8")
+        return name, path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise RuleFileError(str(path), 1, f"cannot read: {reason}") from None

@@ -34,15 +34,48 @@ class Settings:
     endpoint: str | None = None
     context: Mapping[str, Any] | None = None
     rules_dir: str | None = None
+    #: The project configuration (an absolute path), or None: its packs, levels and per-file
+    #: settings; each process builds the rules from it once.
+    config: str | None = None
 
     def rules(self) -> Rules:
-        """The rule set: the shipped one, or the rule files of ``rules_dir``."""
+        """The rule set: the shipped one, or the rule files of ``rules_dir``, with the
+        configuration's packs and levels when there is one."""
+        if self.config is not None:
+            return _configured_rules(self.config, self.rules_dir)
         return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
+
+    def for_file(self, file: str) -> tuple[str | None, Mapping[str, Any] | None]:
+        """The endpoint and context the bodies of ``file`` are checked with: the command
+        line's, else the configuration's ``files`` entries that match it."""
+        endpoint, context = self.endpoint, self.context
+        if self.config is None or (endpoint is not None and context is not None):
+            return endpoint, context
+        config = self.rules().config
+        if config is None or not config.files:
+            return endpoint, context
+        if endpoint is None:
+            endpoint = config.endpoint_for(file)
+        if context is None:
+            path = config.context_for(file)
+            context = None if path is None else context_file(path)
+        return endpoint, context
 
 
 @lru_cache(maxsize=4)
 def _load_rules(directory: str) -> Rules:
     return Rules.load(directory)
+
+
+@lru_cache(maxsize=4)
+def _configured_rules(config: str, directory: str | None) -> Rules:
+    return Rules.from_config(config, directory=directory)
+
+
+@lru_cache(maxsize=64)
+def context_file(path: str) -> Any:
+    """A context snapshot named by the configuration, read once per process."""
+    return load_json_file(path)
 
 
 @dataclass(frozen=True)
@@ -107,7 +140,10 @@ def check_body(
         return [exc.failure]
     place = _Placer(text, line)
     try:
-        report = settings.rules().validate(body, settings.endpoint, context=settings.context)
+        endpoint, context = settings.for_file(file)
+        report = settings.rules().validate(body, endpoint, context=context)
+    except Unreadable as exc:  # a context file named by the configuration
+        return [Failure(file, f"context {exc.failure}", *place(place.start))]
     except (BodyError, EndpointError, ContextError) as exc:
         return [Failure(file, f"cannot validate: {exc}", *place(place.start))]
     except RecursionError:

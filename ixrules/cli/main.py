@@ -11,13 +11,14 @@ import argparse
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ..__about__ import __version__
 
 if TYPE_CHECKING:
     from ..api import Rules
+    from ..config import Config
     from .checker import Settings
 
 CLEAN, PROBLEMS, COULD_NOT_RUN = 0, 1, 2
@@ -69,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "--strict", action="store_true", help="warnings fail too (exit 1 for a warning alone)"
     )
+    lint.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="never read files matching GLOB (repeatable; also 'exclude' in the configuration)",
+    )
     _rules_option(lint)
 
     _rules_option(commands.add_parser("endpoints", help="list the endpoint names"))
@@ -85,6 +93,13 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules", metavar="DIR", dest="rules_dir", help="rule files to use instead of the shipped"
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the project configuration (default: .ixrules.yaml or [tool.ixrules] in "
+        "pyproject.toml, found from here upward to the repository root)",
+    )
+    parser.add_argument("--no-config", action="store_true", help="ignore any project configuration")
 
 
 def _jobs(value: str) -> int:
@@ -126,7 +141,8 @@ def _lint(args: argparse.Namespace) -> int:
     from .progress import Progress
 
     settings = _settings(args)
-    found = sources.expand(args.paths, args.stdin_filename)
+    config = settings.rules().config
+    found = sources.expand(args.paths, args.stdin_filename, _excluder(args.exclude, config))
     progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
     problems: list[Problem] = []
     failed = False
@@ -154,7 +170,8 @@ def _lint(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if failed:
         return COULD_NOT_RUN
-    failing = [p for p in problems if args.strict or p.severity == "error"]
+    strict = args.strict or (config is not None and config.strict)
+    failing = [p for p in problems if strict or p.severity == "error"]
     return PROBLEMS if failing else CLEAN
 
 
@@ -173,22 +190,77 @@ def _settings(args: argparse.Namespace) -> Settings:
             raise CommandError(f"context {exc.failure}") from None
         except ContextError as exc:
             raise CommandError(f"context {args.context}: {exc}") from None
-    settings = Settings(args.endpoint, context, args.rules_dir)
+    settings = Settings(args.endpoint, context, args.rules_dir, _config_path(args))
     rules = _load(settings)
     if args.endpoint is not None:
         from .info import check_endpoint
 
         check_endpoint(rules, args.endpoint)
+    if rules.config is not None and context is None:
+        for entry in rules.config.files:  # every context the configuration names, read now
+            if entry.context is not None:
+                try:
+                    Context(load_json_file(entry.context))
+                except Unreadable as exc:
+                    raise CommandError(
+                        f"broken configuration: {entry.file}:{entry.line}: context {exc.failure}"
+                    ) from None
+                except ContextError as exc:
+                    raise CommandError(
+                        f"broken configuration: {entry.file}:{entry.line}: context: {exc}"
+                    ) from None
     return settings
+
+
+def _config_path(args: argparse.Namespace) -> str | None:
+    """The configuration to use: ``--config``, else the one found from here upward; none with
+    ``--no-config``."""
+    from ..config import discover
+    from .problems import CommandError
+
+    if args.no_config:
+        if args.config is not None:
+            raise CommandError("--config and --no-config exclude each other")
+        return None
+    if args.config is not None:
+        if not os.path.isfile(args.config):
+            raise CommandError(f"configuration {args.config}: no such file")
+        return os.path.abspath(str(args.config))
+    found = discover()
+    return None if found is None else str(found)
+
+
+def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], bool] | None:
+    """Whether a path is excluded: by ``--exclude`` (relative to the working directory) or by
+    the configuration's ``exclude`` (relative to its folder)."""
+    from ..config import glob_regex, matches
+    from .problems import CommandError
+
+    for pattern in patterns:
+        try:
+            glob_regex(pattern)
+        except ValueError as exc:
+            raise CommandError(f"--exclude {pattern!r}: {exc}") from None
+    if not patterns and (config is None or not config.exclude):
+        return None
+    here = os.getcwd()
+
+    def excluded(path: str) -> bool:
+        return matches(patterns, here, path) or (config is not None and config.excluded(path))
+
+    return excluded
 
 
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
+    from ..config import ConfigError
     from ..yamlsource import RuleFileError
     from .problems import CommandError
 
     try:
         return settings.rules()
+    except ConfigError as exc:
+        raise CommandError(f"broken configuration: {exc}") from None
     except RuleFileError as exc:
         raise CommandError(f"broken rule file: {exc}") from None
     except OSError as exc:
@@ -199,7 +271,7 @@ def _info(args: argparse.Namespace) -> int:
     from . import info
     from .checker import Settings
 
-    rules = _load(Settings(rules_dir=args.rules_dir))
+    rules = _load(Settings(rules_dir=args.rules_dir, config=_config_path(args)))
     if args.command == "endpoints":
         sys.stdout.write(info.endpoints_text(rules))
     elif args.command == "rules":

@@ -11,7 +11,7 @@ import codecs
 import glob
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -78,16 +78,24 @@ def is_lines(name: str) -> bool:
     return name.lower().endswith(LINES_SUFFIXES)
 
 
-def expand(args: Sequence[str], stdin_name: str | None = None) -> list[Source | Failure]:
+def expand(
+    args: Sequence[str],
+    stdin_name: str | None = None,
+    excluded: Callable[[str], bool] | None = None,
+) -> list[Source | Failure]:
     """The sources ``args`` name, in order: files as given, directories walked (sorted, hidden
     directories skipped), globs expanded; a file named twice is checked once; a path that does
     not exist, a glob that matches nothing and a directory with no payload file are each a
-    ``Failure`` in their place (linting nothing must not look like a clean run)."""
+    ``Failure`` in their place (linting nothing must not look like a clean run). A path for
+    which ``excluded`` is true is never read, even when named (as pre-commit names files)."""
     out: list[Source | Failure] = []
     seen: set[str] = set()
+    skip = excluded or (lambda path: False)
 
     def add(path: str) -> None:
         key = os.path.realpath(path)
+        if skip(path):
+            return
         if key not in seen:
             seen.add(key)
             out.append(_file_source(path))
@@ -99,8 +107,8 @@ def expand(args: Sequence[str], stdin_name: str | None = None) -> list[Source | 
                 name = stdin_name or "<stdin>"
                 out.append(Source(name, None, is_lines(name)))
         elif os.path.isdir(arg):
-            found = list(_walk(arg))
-            if not found:
+            found = list(_walk(arg, skip))
+            if not found and not list(_walk(arg)):
                 out.append(Failure(arg, "no *.json, *.jsonl or *.ndjson file in this directory"))
             for path in found:
                 add(path)
@@ -111,19 +119,24 @@ def expand(args: Sequence[str], stdin_name: str | None = None) -> list[Source | 
             if not matches:
                 out.append(Failure(arg, "no file matches this pattern"))
             for match in matches:
-                for path in _walk(match) if os.path.isdir(match) else [match]:
+                for path in _walk(match, skip) if os.path.isdir(match) else [match]:
                     add(path)
         else:
             out.append(Failure(arg, "no such file or directory"))
     return out
 
 
-def _walk(directory: str) -> Iterator[str]:
+def _walk(directory: str, skip: Callable[[str], bool] | None = None) -> Iterator[str]:
     for top, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and not (skip is not None and skip(os.path.join(top, d)))
+        )
         for name in sorted(files):
-            if name.lower().endswith(WALKED_SUFFIXES):
-                yield os.path.join(top, name)
+            path = os.path.join(top, name)
+            if name.lower().endswith(WALKED_SUFFIXES) and not (skip is not None and skip(path)):
+                yield path
 
 
 def _file_source(path: str) -> Source:
