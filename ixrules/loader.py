@@ -238,6 +238,7 @@ class _Builder:
         self.winners: dict[str, int] = {}
         self.defined: set[int] = set()
         self.loose_overrides: dict[int, tuple[str, int, str]] = {}
+        self.replacing: set[int] = set()
         self.checks: dict[str, Check] = {}
         self.plugins: dict[str, Any] | None = None
 
@@ -278,7 +279,7 @@ class _Builder:
                 for name in source.data.get("fragments", YMap()):
                     self._fragment(source.name, line_of(source.data["fragments"], name), name)
         for node_id, (file, line, rule_id) in self.loose_overrides.items():
-            if node_id not in self.defined:
+            if node_id not in self.replacing:
                 raise RuleFileError(
                     file, line, f"override: true, but no rule {rule_id!r} to replace"
                 )
@@ -548,7 +549,7 @@ class _Builder:
                 "give the new one override: true to replace it",
             )
         if isinstance(value, YMap):
-            self.defined.add(id(value))
+            self.replacing.add(id(value))
         return self._rule_or_ref(file, node, key, local)
 
     def _field(self, file: str, node: YMap) -> FieldSpec:
