@@ -142,8 +142,8 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(char))
             i += 1
-    prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(f"{prefix}{''.join(out)}(?:/.*)?\\Z")
+    source = ("" if anchored else "(?:.*/)?") + "".join(out) + "(?:/.*)?\\Z"
+    return re.compile(source)  # short paths only: escaped text and [^/]* parts
 
 
 # --- finding and reading ----------------------------------------------------------------
@@ -166,12 +166,15 @@ def discover(start: str | Path | None = None) -> Path | None:
     return None
 
 
+_TOOL_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*tool\.ixrules\b", re.MULTILINE)
+
+
 def _mentions_tool(path: Path) -> bool:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return True  # reported, with its reason, when it is read
-    return re.search(r"^\s*\[+\s*tool\.ixrules\b", text, re.MULTILINE) is not None
+    return _TOOL_TABLE.search(text) is not None
 
 
 def load_config(path: str | Path) -> Config:
@@ -247,19 +250,29 @@ def _toml(file: str, text: str) -> YMap:
 
 
 def _header_line(lines: Sequence[str], table: str, nth: int = 0) -> int | None:
-    pattern = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*(#.*)?$")
-    found = [number for number, line in enumerate(lines, 1) if pattern.match(line)]
+    """The line of the ``nth`` header ``[table]`` (or ``[[table]]``)."""
+    found = []
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        if text.startswith("[") and text.endswith("]") and text.strip("[] \t") == table:
+            found.append(number)
     return found[nth] if nth < len(found) else None
 
 
 def _key_line(lines: Sequence[str], key: str, after: int) -> int | None:
-    quoted = re.escape(key)
-    pattern = re.compile(
-        rf"""^\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*=|[{{,]\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*="""
-    )
+    """The first line from ``after`` on that sets ``key`` (bare or quoted, at the start of
+    the line or inside an inline table)."""
+    spellings = (key, f'"{key}"', f"'{key}'")
     for number in range(max(after, 1), len(lines) + 1):
-        if pattern.search(lines[number - 1]):
-            return number
+        line = lines[number - 1]
+        for spelling in spellings:
+            at = line.find(spelling)
+            while at >= 0:
+                before = line[:at].rstrip()
+                rest = line[at + len(spelling) :].lstrip()
+                if rest.startswith("=") and (before == "" or before.endswith(("{", ","))):
+                    return number
+                at = line.find(spelling, at + 1)
     return None
 
 

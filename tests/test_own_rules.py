@@ -149,7 +149,10 @@ def test_a_pack_extends_an_endpoint_and_adds_one(tmp_path: Path) -> None:
                   fields:
                     fax:
                       rules:
-                        - {id: acme.client.fax, message: No faxes, check: field_blank, args: {field: fax}}
+                        - id: acme.client.fax
+                          message: No faxes
+                          check: field_blank
+                          args: {field: fax}
           - paths: [acme_notes]
             actions:
               create: {body: acme_note, mode: create}
@@ -716,3 +719,25 @@ def test_every_broken_configuration_is_one_line_and_exit_2(
     assert (code, out) == (2, "")
     assert err.startswith(f"ixrules: error: {expected}"), err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_one_pre_commit_hook_lints_the_mixed_example_folder() -> None:
+    """What pre-commit runs: the hook's entry with every staged payload file by name, from the
+    project's root, where the configuration is found."""
+    import re
+
+    import yaml
+
+    top = HERE.parent
+    (hook,) = yaml.safe_load((top / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    project = top / "docs" / "examples" / "acme"
+    staged = sorted(
+        str(path.relative_to(project))
+        for path in project.rglob("*")
+        if path.is_file() and re.search(hook["files"], path.name)
+    )
+    assert "package.json" in staged and "payloads/updates/due_date.json" in staged
+    code, out, err = lint(project, *hook["entry"].split()[1:], "--no-progress", *staged)
+    assert (code, err) == (1, "")
+    assert out.splitlines()[-1] == "Found 3 problems (2 errors, 1 warning) in 1 file."
+    assert "updates" not in out and "package.json" not in out
