@@ -92,10 +92,12 @@ class Rules:
         path: str | Path | None = None,
         *,
         directory: str | Path | None = None,
+        extra: Iterable[str | Path] = (),
         executor: Executor = "fast",
     ) -> Rules:
         """The rules a project's configuration asks for: the shipped rules (or ``directory``'s)
-        with its packs layered over them, its ``ignore`` and ``severity`` applied. ``path``
+        with its packs (then ``extra``'s) layered over them, its ``ignore`` and ``severity``
+        applied. ``path``
         names the configuration; None finds it from the working directory upward (no
         configuration: the shipped rules as they are). A broken configuration or pack raises
         :class:`ixrules.RuleFileError` (:class:`ixrules.config.ConfigError` for the
@@ -110,7 +112,8 @@ class Rules:
         found = Path(path) if path is not None else discover()
         config = load_config(found) if found is not None else Config()
         ruleset = load_rule_dir(
-            directory if directory is not None else rules_dir(), pack_texts(config.rules)
+            directory if directory is not None else rules_dir(),
+            pack_texts([*config.rules, *extra]),
         )
         try:
             ruleset = relevel(ruleset, config.levels)

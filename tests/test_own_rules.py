@@ -741,3 +741,38 @@ def test_one_pre_commit_hook_lints_the_mixed_example_folder() -> None:
     assert (code, err) == (1, "")
     assert out.splitlines()[-1] == "Found 3 problems (2 errors, 1 warning) in 1 file."
     assert "updates" not in out and "package.json" not in out
+
+
+def test_a_files_entry_gives_its_context_and_the_command_line_wins(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "ctx.json", '{"account": {"mb_payment_provider": false}}')
+    write(tmp_path, "updates/mb.json", '{"invoice": {"mb_reference": "1"}}')
+    write(
+        tmp_path,
+        ".ixrules.yaml",
+        "files:\n  - {match: updates, endpoint: invoices.update, context: ctx.json}\n",
+    )
+    code, out, err = lint(tmp_path, "lint", "--no-progress", "updates")
+    assert (code, err) == (1, "")
+    assert out == (
+        "updates/mb.json:1:30: Option to generate MB reference is set but no payment provider is "
+        "configurated [document.mb_reference.provider]\nFound 1 problem in 1 file.\n"
+    )
+    write(tmp_path, "other.json", '{"account": {"mb_payment_provider": true}}')
+    code, out, err = lint(tmp_path, "lint", "--no-progress", "-c", "other.json", "updates")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_extra_rules_on_the_command_line_without_a_configuration(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "a.json", json.dumps(CREATE))
+    code, out, err = lint(tmp_path, "lint", "--no-progress", "--extra-rules", str(ACME), "a.json")
+    assert (code, err) == (1, "")
+    assert out == (
+        "a.json:1:13: Due date can't be blank [acme.due_date.required]\n"
+        "Found 1 problem in 1 file.\n"
+    )
+    code, out, err = lint(tmp_path, "rules", "--extra-rules", str(ACME))
+    assert "\nacme.tax.house                    warning: Tax {value} is not one of Acme's " in out
+    code, out, err = lint(tmp_path, "lint", "--extra-rules", "nowhere", "a.json")
+    assert (code, err) == (2, "ixrules: error: --extra-rules nowhere: no such file or directory\n")

@@ -37,12 +37,17 @@ class Settings:
     #: The project configuration (an absolute path), or None: its packs, levels and per-file
     #: settings; each process builds the rules from it once.
     config: str | None = None
+    #: Rule packs named on the command line (``--extra-rules``), layered after the
+    #: configuration's.
+    extra: tuple[str, ...] = ()
 
     def rules(self) -> Rules:
         """The rule set: the shipped one, or the rule files of ``rules_dir``, with the
-        configuration's packs and levels when there is one."""
+        configuration's packs and levels when there is one, and the ``extra`` packs."""
         if self.config is not None:
-            return _configured_rules(self.config, self.rules_dir)
+            return _configured_rules(self.config, self.rules_dir, self.extra)
+        if self.extra:
+            return _layered_rules(self.rules_dir, self.extra)
         return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
 
     def for_file(self, file: str) -> tuple[str | None, Mapping[str, Any] | None]:
@@ -68,8 +73,13 @@ def _load_rules(directory: str) -> Rules:
 
 
 @lru_cache(maxsize=4)
-def _configured_rules(config: str, directory: str | None) -> Rules:
-    return Rules.from_config(config, directory=directory)
+def _configured_rules(config: str, directory: str | None, extra: tuple[str, ...]) -> Rules:
+    return Rules.from_config(config, directory=directory, extra=extra)
+
+
+@lru_cache(maxsize=4)
+def _layered_rules(directory: str | None, extra: tuple[str, ...]) -> Rules:
+    return Rules.load(directory, extra=extra)
 
 
 @lru_cache(maxsize=64)

@@ -94,6 +94,13 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
         "--rules", metavar="DIR", dest="rules_dir", help="rule files to use instead of the shipped"
     )
     parser.add_argument(
+        "--extra-rules",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a rule pack (file or folder) layered over the rules (repeatable)",
+    )
+    parser.add_argument(
         "--config",
         metavar="FILE",
         help="the project configuration (default: .ixrules.yaml or [tool.ixrules] in "
@@ -190,7 +197,9 @@ def _settings(args: argparse.Namespace) -> Settings:
             raise CommandError(f"context {exc.failure}") from None
         except ContextError as exc:
             raise CommandError(f"context {args.context}: {exc}") from None
-    settings = Settings(args.endpoint, context, args.rules_dir, _config_path(args))
+    settings = Settings(
+        args.endpoint, context, args.rules_dir, _config_path(args), _packs(args.extra_rules)
+    )
     rules = _load(settings)
     if args.endpoint is not None:
         from .info import check_endpoint
@@ -210,6 +219,16 @@ def _settings(args: argparse.Namespace) -> Settings:
                         f"broken configuration: {entry.file}:{entry.line}: context: {exc}"
                     ) from None
     return settings
+
+
+def _packs(paths: list[str]) -> tuple[str, ...]:
+    """The ``--extra-rules`` packs as absolute paths (each must exist)."""
+    from .problems import CommandError
+
+    for path in paths:
+        if not os.path.exists(path):
+            raise CommandError(f"--extra-rules {path}: no such file or directory")
+    return tuple(os.path.abspath(path) for path in paths)
 
 
 def _config_path(args: argparse.Namespace) -> str | None:
@@ -271,7 +290,10 @@ def _info(args: argparse.Namespace) -> int:
     from . import info
     from .checker import Settings
 
-    rules = _load(Settings(rules_dir=args.rules_dir, config=_config_path(args)))
+    settings = Settings(
+        rules_dir=args.rules_dir, config=_config_path(args), extra=_packs(args.extra_rules)
+    )
+    rules = _load(settings)
     if args.command == "endpoints":
         sys.stdout.write(info.endpoints_text(rules))
     elif args.command == "rules":
