@@ -148,19 +148,22 @@ def pack_texts(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
         if path.is_dir():
             files = sorted(path.glob("*.yaml"))
             if not files:
-                raise RuleFileError(str(path), 1, "no *.yaml rule files in this folder")
+                raise RuleFileError(_shown(path), 1, "no *.yaml rule files in this folder")
             out.extend(_read(file, relative=True) for file in files)
         else:
             out.append(_read(path, relative=True))
     return out
 
 
+def _shown(path: Path) -> str:
+    """A pack's path as shown: relative to the working directory when below it."""
+    relative = os.path.relpath(os.path.abspath(path))
+    return str(path) if relative.startswith("..") else relative
+
+
 def _read(path: Path, relative: bool = False) -> tuple[str, str]:
-    """A file's name and text; a pack's name is shown relative to the working directory
-    when it is below it."""
-    name = str(path)
-    if relative and not (shown := os.path.relpath(os.path.abspath(path))).startswith(".."):
-        name = shown
+    """A file's name (a pack's as :func:`_shown`) and text."""
+    name = _shown(path) if relative else str(path)
     try:
         return name, path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
