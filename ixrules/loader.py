@@ -774,7 +774,10 @@ class _Builder:
             from importlib.metadata import entry_points
 
             self.plugins = {ep.name: ep for ep in entry_points(group=PLUGIN_GROUP)}
-        point = self.plugins.get(name)
+        point, member = self.plugins.get(name), None
+        if point is None and "." in name:  # `acme.house_code`: a module (or mapping) `acme`
+            prefix, _, member = name.rpartition(".")
+            point = self.plugins.get(prefix)
         if point is None:
             return None
         try:
@@ -783,6 +786,13 @@ class _Builder:
             raise RuleFileError(
                 file, line, f"check plugin {name!r} ({point.value}) cannot load: {exc}"
             ) from None
+        if member is not None:
+            if isinstance(loaded, Mapping):
+                loaded = loaded.get(member)
+            else:
+                loaded = getattr(loaded, member, None)
+            if loaded is None:
+                return None
         if isinstance(loaded, Check):
             return loaded
         if not callable(loaded):

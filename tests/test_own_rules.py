@@ -286,7 +286,7 @@ def make_plugin(folder: Path) -> Path:
     write(
         folder,
         "acme_checks-1.0.dist-info/entry_points.txt",
-        "[ixrules.checks]\nhouse_code = acme_checks:house_code\n",
+        "[ixrules.checks]\nhouse_code = acme_checks:house_code\nacme = acme_checks\n",
     )
     return folder
 
@@ -776,3 +776,22 @@ def test_extra_rules_on_the_command_line_without_a_configuration(tmp_path: Path)
     assert "\nacme.tax.house                    warning: Tax {value} is not one of Acme's " in out
     code, out, err = lint(tmp_path, "lint", "--extra-rules", "nowhere", "a.json")
     assert (code, err) == (2, "ixrules: error: --extra-rules nowhere: no such file or directory\n")
+
+
+def test_a_plugin_module_exposes_named_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(make_plugin(tmp_path / "site")))
+    pack = write(
+        tmp_path, "mine.yaml", PLUGIN_PACK.replace("check: house_code", "check: acme.house_code")
+    )
+    rules = ixrules.Rules.load(extra=[pack])
+    assert (
+        rules.validate(CREATE, "invoices.create").messages[-1]
+        == "Client code 1 is not an Acme code"
+    )
+    pack.write_text(
+        PLUGIN_PACK.replace("check: house_code", "check: acme.nothing"), encoding="utf-8"
+    )
+    with pytest.raises(RuleFileError, match=r"no check named 'acme\.nothing'"):
+        ixrules.Rules.load(extra=[pack])
