@@ -167,8 +167,9 @@ def _read(path: Path, relative: bool = False) -> tuple[str, str]:
     try:
         return name, path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise RuleFileError(str(path), 1, f"cannot read: {reason}") from None
+        plain = relative and isinstance(exc, OSError) and exc.strerror
+        reason = exc.strerror if plain and isinstance(exc, OSError) else exc
+        raise RuleFileError(name, 1, f"cannot read: {reason}") from None
 
 
 def load_rule_texts(
