@@ -795,3 +795,22 @@ def test_a_plugin_module_exposes_named_checks(
     )
     with pytest.raises(RuleFileError, match=r"no check named 'acme\.nothing'"):
         ixrules.Rules.load(extra=[pack])
+
+
+def test_an_ignored_rule_is_not_reported_through_the_command(tmp_path: Path) -> None:
+    root = project(tmp_path / "web", ".ixrules.yaml", YAML_CONFIG)
+    item = {**GOOD_ITEM, "quantity": 0}
+    body = {"invoice": {**CREATE["invoice"], "due_date": "02/01/2024", "items": [item]}}
+    write(root, "zero.json", json.dumps(body))
+    quantity = (
+        "zero.json:1:129: Quantity must be a number greater than 0 [item.quantity.positive]\n"
+    )
+    code, out, err = lint(root, "lint", "--no-progress", "zero.json")
+    assert (code, out, err) == (1, quantity + "Found 1 problem in 1 file.\n", "")
+    code, out, err = lint(root, "lint", "--no-progress", "--no-config", "zero.json")
+    assert (code, err) == (1, "")
+    assert out == (
+        "zero.json:1:83: Invoice items is invalid [document.items.invalid]\n"
+        + quantity
+        + "Found 2 problems in 1 file.\n"
+    )
