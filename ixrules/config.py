@@ -114,8 +114,11 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     """
     if not pattern or pattern.strip() != pattern:
         raise ValueError("a glob must not be empty or start or end with blanks")
-    anchored = "/" in pattern.rstrip("/")
-    body = pattern.strip("/") if anchored else pattern.rstrip("/")
+    body = pattern
+    while body.startswith("./"):  # `./payloads/*.json` is `payloads/*.json`
+        body = body[2:]
+    anchored = "/" in body.rstrip("/")
+    body = body.strip("/") if anchored else body.rstrip("/")
     out, i = [], 0
     while i < len(body):
         char = body[i]

@@ -502,15 +502,7 @@ class _Builder:
         fields = dict(base.fields) if base.fields is not None else None
         if "fields" in node:
             fields = fields or {}
-            for name, child in node["fields"].items():
-                if isinstance(child, str):
-                    child = self._compact(child, line_of(node["fields"], name))
-                if not isinstance(child, YMap):
-                    raise RuleFileError(
-                        file,
-                        line_of(node["fields"], name),
-                        f"field {name!r} must be a mapping or a kind ({', '.join(KINDS)})",
-                    )
+            for name, child in self._children(file, node):
                 old = fields.get(name)
                 fields[name] = (
                     self._field(file, child) if old is None else self._extend(old, file, child)
@@ -578,15 +570,7 @@ class _Builder:
         fields = dict(base.fields) if base.fields is not None else None
         if "fields" in node:
             fields = fields or {}
-            for name, child in node["fields"].items():
-                if isinstance(child, str):  # the compact form: `due_date: date`
-                    child = self._compact(child, line_of(node["fields"], name))
-                if not isinstance(child, YMap):
-                    raise RuleFileError(
-                        file,
-                        line_of(node["fields"], name),
-                        f"field {name!r} must be a mapping or a kind ({', '.join(KINDS)})",
-                    )
+            for name, child in self._children(file, node):
                 fields[name] = self._field(file, child)
         each = base.each
         if "each" in node:
@@ -603,6 +587,22 @@ class _Builder:
         )
         self.built[id(node)] = spec
         return spec
+
+    def _children(self, file: str, node: YMap) -> Iterable[tuple[str, YMap]]:
+        """The field specs of ``node``'s ``fields``, the compact ``due_date: date`` read as
+        ``due_date: {kind: date}``."""
+        out = []
+        for name, child in node["fields"].items():
+            if isinstance(child, str):
+                child = self._compact(child, line_of(node["fields"], name))
+            if not isinstance(child, YMap):
+                raise RuleFileError(
+                    file,
+                    line_of(node["fields"], name),
+                    f"field {name!r} must be a mapping or a kind ({', '.join(KINDS)})",
+                )
+            out.append((name, child))
+        return out
 
     def _compact(self, kind: str, line: int) -> YMap:
         """``name: date`` read as ``name: {kind: date}``; kept alive, since ``built`` is keyed

@@ -431,6 +431,7 @@ def test_discovery_stops_at_the_repository_root(tmp_path: Path) -> None:
         ("fixtures/**/*.json", "fixtures/a.json", True),
         ("node_modules", "web/node_modules/x/y.json", True),
         ("/a.json", "sub/a.json", False),
+        ("./fixtures/*.json", "fixtures/a.json", True),
         ("update_[0-9].json", "update_7.json", True),
         ("update_[!0-9].json", "update_7.json", False),
     ],
