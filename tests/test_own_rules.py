@@ -12,7 +12,9 @@ import pytest
 from cli_runner import command, environment
 
 import ixrules
-from ixrules.config import ConfigError, discover, glob_regex, parse_config
+from ixrules.api import rules_dir
+from ixrules.checks import CHECKS
+from ixrules.config import ConfigError, discover, glob_regex, load_config, parse_config
 from ixrules.loader import Level, load_rule_dir, pack_texts, relevel
 from ixrules.yamlsource import RuleFileError
 
@@ -231,7 +233,7 @@ def test_a_pack_cannot_name_a_taken_id_and_the_error_names_both_places(tmp_path:
 
 
 def test_levels_re_level_or_drop_rules_when_the_rule_set_is_built() -> None:
-    shipped = load_rule_dir(ixrules.api.rules_dir())
+    shipped = load_rule_dir(rules_dir())
     changed = relevel(
         shipped,
         [Level("item.quantity.positive", "warning"), Level("document.items.*", "off")],
@@ -258,7 +260,7 @@ def test_levels_re_level_or_drop_rules_when_the_rule_set_is_built() -> None:
     ],
 )
 def test_a_level_that_names_no_rule_is_an_error(pattern: str, problem: str) -> None:
-    shipped = load_rule_dir(ixrules.api.rules_dir())
+    shipped = load_rule_dir(rules_dir())
     with pytest.raises(RuleFileError) as caught:
         relevel(shipped, [Level(pattern, "off", ".ixrules.yaml", 4)])
     assert str(caught.value) == f".ixrules.yaml:4: {problem}"
@@ -314,7 +316,7 @@ def test_a_plugin_check_is_used_by_a_pack(tmp_path: Path, monkeypatch: pytest.Mo
     ]
     body = {"invoice": {**CREATE["invoice"], "client": {"name": "A", "code": "AC-1"}}}
     assert rules.validate(body, "invoices.create").ok
-    assert "house_code" not in ixrules.checks.CHECKS  # the registry is not changed
+    assert "house_code" not in CHECKS  # the registry is not changed
     assert set(rules.ruleset.checks) == {"house_code"}
     cerberus = ixrules.Rules(rules.ruleset, executor="cerberus")
     assert cerberus.validate(CREATE, "invoices.create").messages == [
@@ -398,7 +400,7 @@ def test_a_cycle_of_included_configurations_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "a/.ixrules.yaml", "rules: [../b]\n")
     write(tmp_path, "b/.ixrules.yaml", "rules: [../a/.ixrules.yaml]\n")
     with pytest.raises(ConfigError) as caught:
-        ixrules.config.load_config(tmp_path / "a" / ".ixrules.yaml")
+        load_config(tmp_path / "a" / ".ixrules.yaml")
     assert caught.value.line == 1
     assert caught.value.problem.startswith("the rules include each other: ")
     assert caught.value.file.endswith("b/.ixrules.yaml")
