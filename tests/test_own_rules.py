@@ -817,3 +817,27 @@ def test_an_ignored_rule_is_not_reported_through_the_command(tmp_path: Path) -> 
         + quantity
         + "Found 2 problems in 1 file.\n"
     )
+
+
+def test_the_pre_flight_of_an_http_client_takes_the_rules(tmp_path: Path) -> None:
+    import httpx
+
+    from ixrules.http import preflight
+
+    sent: list[httpx.Request] = []
+
+    def transport(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(201, json={})
+
+    url = "https://acme.app.invoicexpress.com/invoices.json?api_key=k"
+    shipped = preflight(httpx.Client(transport=httpx.MockTransport(transport)))
+    assert shipped.post(url, json=CREATE).status_code == 201
+    client = preflight(
+        httpx.Client(transport=httpx.MockTransport(transport)),
+        rules=ixrules.Rules.load(extra=[ACME]),
+    )
+    with pytest.raises(ixrules.PreflightError) as caught:
+        client.post(url, json=CREATE)
+    assert caught.value.report.messages == ["Due date can't be blank"]
+    assert len(sent) == 1
