@@ -313,6 +313,8 @@ _FILES_KEYS = ("match", "endpoint", "context")
 
 
 class _Reader:
+    """Checks one configuration's data, each problem at its file and line."""
+
     def __init__(self, file: str, root: str) -> None:
         self.file = file
         self.root = root
@@ -376,7 +378,7 @@ class _Reader:
         for index, entry in enumerate(entries):
             line = line_of(entries, index)
             if not isinstance(entry, YMap):
-                raise self.fail(line, f"each entry of files must be {_TYPES['files'][10:-1]}")
+                raise self.fail(line, "each entry of files must be a {match, endpoint, context}")
             for key, value in entry.items():
                 where = line_of(entry, key)
                 if key not in _FILES_KEYS:
