@@ -841,3 +841,21 @@ def test_the_pre_flight_of_an_http_client_takes_the_rules(tmp_path: Path) -> Non
         client.post(url, json=CREATE)
     assert caught.value.report.messages == ["Due date can't be blank"]
     assert len(sent) == 1
+
+
+def test_from_config_finds_the_configuration_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "pack.yaml", ACME.read_text(encoding="utf-8"))
+    write(tmp_path, ".ixrules.yaml", "rules: [pack.yaml]\nstrict: true\n")
+    (tmp_path / "deep").mkdir()
+    monkeypatch.chdir(tmp_path / "deep")
+    rules = ixrules.Rules.from_config()
+    assert rules.config is not None and rules.config.strict
+    assert rules.validate(CREATE).messages == ["Due date can't be blank"]
+    assert (
+        rules.ruleset.rules["acme.tax.house"].origin == f"{(tmp_path / 'pack.yaml').resolve()}:27"
+    )
+    (tmp_path / ".ixrules.yaml").unlink()
+    assert ixrules.Rules.from_config().validate(CREATE).ok  # none: the shipped rules
