@@ -510,6 +510,14 @@ def lint(cwd: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int,
     return done.returncode, done.stdout.decode(), done.stderr.decode()
 
 
+def lint_many(*calls: tuple[Path, tuple[str, ...]]) -> list[tuple[int, str, str]]:
+    """Several runs of the command at once (each one loads the rules: slow one by one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(lambda call: lint(call[0], *call[1]), calls))
+
+
 def project(root: Path, config_name: str, config: str) -> Path:
     """A fixture project: a git root, a pack, a mixed folder of creates and updates, and a
     package.json that is no payload."""
@@ -567,17 +575,21 @@ def test_a_project_lints_its_mixed_folder_in_one_call(
     tmp_path: Path, name: str, config: str
 ) -> None:
     root = project(tmp_path / "web", name, config)
-    code, out, err = lint(root, "lint", "--no-progress", ".")
+    plain, strict, unconfigured, explained = lint_many(
+        (root, ("lint", "--no-progress", ".")),
+        (root / "fixtures", ("lint", "--no-progress", "--strict", ".")),
+        (root, ("lint", "--no-progress", "--no-config", "fixtures/updates")),
+        (root, ("explain", "acme.discount.maximum")),
+    )
+    code, out, err = plain
     assert (code, err) == (0, "")
     assert out.replace("./", "") == (
         EXPECTED + "Found 1 problem (0 errors, 1 warning) in 1 file.\n"
     )
-    code, out, err = lint(root / "fixtures", "lint", "--no-progress", "--strict", ".")
-    assert code == 1
-    code, out, err = lint(root, "lint", "--no-progress", "--no-config", "fixtures/updates")
+    assert strict[0] == 1
+    code, out, err = unconfigured
     assert code == 1 and "Client can't be blank [document.client.required]" in out
-    code, out, err = lint(root, "explain", "acme.discount.maximum")
-    assert "Message from: a user's rule pack (ixrules/acme.yaml:17)" in out
+    assert "Message from: a user's rule pack (ixrules/acme.yaml:17)" in explained[1]
 
 
 def test_strict_and_context_per_file_from_the_configuration(tmp_path: Path) -> None:
@@ -608,11 +620,12 @@ def test_strict_and_context_per_file_from_the_configuration(tmp_path: Path) -> N
 def test_an_excluded_file_is_never_read_even_when_named(tmp_path: Path) -> None:
     root = project(tmp_path / "web", ".ixrules.yaml", YAML_CONFIG)
     (root / "package.json").chmod(0)  # reading it would fail
-    code, out, err = lint(root, "lint", "--no-progress", "package.json", "fixtures/create_ok.json")
-    assert (code, out, err) == (0, "", "")
-    code, out, err = lint(
-        root, "lint", "--no-progress", "--exclude", "fixtures/create_*", "fixtures"
+    named, excluded = lint_many(
+        (root, ("lint", "--no-progress", "package.json", "fixtures/create_ok.json")),
+        (root, ("lint", "--no-progress", "--exclude", "fixtures/create_*", "fixtures")),
     )
+    assert named == (0, "", "")
+    code, out, err = excluded
     assert (code, err) == (0, "")
     assert "create_undated" not in out
 
@@ -769,16 +782,25 @@ def test_a_files_entry_gives_its_context_and_the_command_line_wins(tmp_path: Pat
 def test_extra_rules_on_the_command_line_without_a_configuration(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     write(tmp_path, "a.json", json.dumps(CREATE))
-    code, out, err = lint(tmp_path, "lint", "--no-progress", "--extra-rules", str(ACME), "a.json")
-    assert (code, err) == (1, "")
-    assert out == (
-        "a.json:1:13: Due date can't be blank [acme.due_date.required]\n"
-        "Found 1 problem in 1 file.\n"
+    linted, listed, missing = lint_many(
+        (tmp_path, ("lint", "--no-progress", "--extra-rules", str(ACME), "a.json")),
+        (tmp_path, ("rules", "--extra-rules", str(ACME))),
+        (tmp_path, ("lint", "--extra-rules", "nowhere", "a.json")),
     )
-    code, out, err = lint(tmp_path, "rules", "--extra-rules", str(ACME))
-    assert "\nacme.tax.house                    warning: Tax {value} is not one of Acme's " in out
-    code, out, err = lint(tmp_path, "lint", "--extra-rules", "nowhere", "a.json")
-    assert (code, err) == (2, "ixrules: error: --extra-rules nowhere: no such file or directory\n")
+    assert linted == (
+        1,
+        "a.json:1:13: Due date can't be blank [acme.due_date.required]\n"
+        "Found 1 problem in 1 file.\n",
+        "",
+    )
+    assert (
+        "\nacme.tax.house                    warning: Tax {value} is not one of Acme's "
+        in (listed[1])
+    )
+    assert (missing[0], missing[2]) == (
+        2,
+        "ixrules: error: --extra-rules nowhere: no such file or directory\n",
+    )
 
 
 def test_a_plugin_module_exposes_named_checks(
@@ -808,9 +830,12 @@ def test_an_ignored_rule_is_not_reported_through_the_command(tmp_path: Path) -> 
     quantity = (
         "zero.json:1:129: Quantity must be a number greater than 0 [item.quantity.positive]\n"
     )
-    code, out, err = lint(root, "lint", "--no-progress", "zero.json")
-    assert (code, out, err) == (1, quantity + "Found 1 problem in 1 file.\n", "")
-    code, out, err = lint(root, "lint", "--no-progress", "--no-config", "zero.json")
+    configured, unconfigured = lint_many(
+        (root, ("lint", "--no-progress", "zero.json")),
+        (root, ("lint", "--no-progress", "--no-config", "zero.json")),
+    )
+    assert configured == (1, quantity + "Found 1 problem in 1 file.\n", "")
+    code, out, err = unconfigured
     assert (code, err) == (1, "")
     assert out == (
         "zero.json:1:83: Invoice items is invalid [document.items.invalid]\n"
