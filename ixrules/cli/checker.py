@@ -56,14 +56,11 @@ class Settings:
         endpoint, context = self.endpoint, self.context
         if self.config is None or (endpoint is not None and context is not None):
             return endpoint, context
-        config = self.rules().config
-        if config is None or not config.files:
-            return endpoint, context
+        given, path = _file_settings(self.config, self.rules_dir, self.extra, file)
         if endpoint is None:
-            endpoint = config.endpoint_for(file)
-        if context is None:
-            path = config.context_for(file)
-            context = None if path is None else context_file(path)
+            endpoint = given
+        if context is None and path is not None:
+            context = context_file(path)
         return endpoint, context
 
 
@@ -80,6 +77,18 @@ def _configured_rules(config: str, directory: str | None, extra: tuple[str, ...]
 @lru_cache(maxsize=4)
 def _layered_rules(directory: str | None, extra: tuple[str, ...]) -> Rules:
     return Rules.load(directory, extra=extra)
+
+
+@lru_cache(maxsize=1024)
+def _file_settings(
+    config: str, directory: str | None, extra: tuple[str, ...], file: str
+) -> tuple[str | None, str | None]:
+    """The configuration's endpoint and context file for ``file`` (once per file: a JSON Lines
+    file asks for each of its lines)."""
+    found = _configured_rules(config, directory, extra).config
+    if found is None or not found.files:
+        return None, None
+    return found.endpoint_for(file), found.context_for(file)
 
 
 @lru_cache(maxsize=64)
