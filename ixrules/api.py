@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .checks import Env
-from .compiler import Node, compile_body
+from .compiler import Node, cerberus_rules, compile_body, compile_node
 from .context import Context
 from .endpoints import BodyError, resolve
 from .engine import Call, walk
@@ -54,6 +54,8 @@ class Rules:
             roots.setdefault(id(endpoint.body), {}).update(dict.fromkeys(endpoint.roots or ("",)))
         self._nodes: dict[int, Node] = {}
         self._schemas: dict[int, dict[str, Any]] = {}
+        #: Per endpoint with keys beside its root: their compiled nodes, in declared order.
+        self._siblings: dict[str, tuple[tuple[str, Node], ...]] = {}
         unknown = ruleset.rules.get(UNKNOWN_KEY_RULE)
         for endpoint in ruleset.endpoints.values():
             key = id(endpoint.body)
@@ -61,8 +63,14 @@ class Rules:
                 self._nodes[key], self._schemas[key] = compile_body(
                     endpoint.body, tuple(roots[key]), unknown, ruleset.checks
                 )
+            if endpoint.siblings:
+                self._siblings[endpoint.name] = tuple(
+                    (name, compile_node(spec, unknown, ruleset.checks))
+                    for name, spec in endpoint.siblings.items()
+                )
         if executor == "cerberus":
             self._checked  # noqa: B018 (check the schemas now: the executor needs them)
+            self._checked_siblings  # noqa: B018
 
     @cached_property
     def _checked(self) -> dict[int, Mapping[str, Any]]:
@@ -70,6 +78,19 @@ class Rules:
         from .reference import check_schema
 
         return {key: check_schema(schema) for key, schema in self._schemas.items()}
+
+    @cached_property
+    def _checked_siblings(self) -> dict[str, Mapping[str, Any]]:
+        """For each endpoint with keys beside its root: the schema of its roots and those keys,
+        checked by Cerberus (once)."""
+        from .reference import check_schema
+
+        out = {}
+        for name, siblings in self._siblings.items():
+            schema = dict(self._schemas[id(self.ruleset.endpoints[name].body)])
+            schema.update((key, cerberus_rules(node)) for key, node in siblings)
+            out[name] = check_schema(schema)
+        return out
 
     @classmethod
     def load(
@@ -146,16 +167,16 @@ class Rules:
 
     def schema(self, name: str) -> dict[str, Any]:
         """The Cerberus schema of endpoint ``name``'s bodies, checked by Cerberus: each root
-        key's rules, with our one custom rule ``ix`` at every node (``ixrules.reference.
-        IxValidator`` runs it).
+        key's rules and those of the keys beside it, with our one custom rule ``ix`` at every
+        node (``ixrules.reference.IxValidator`` runs it).
 
         >>> schema = Rules.load().schema("invoices.create")
         >>> sorted(schema), sorted(schema["invoice"]["schema"]["items"])
-        (['invoice'], ['ix', 'nullable', 'schema'])
+        (['invoice', 'proprietary_uid'], ['ix', 'nullable', 'schema'])
         """
         spec = self.endpoint(name)
-        validated = self._checked[id(spec.body)]
-        return {root: validated[root] for root in spec.roots or ("",)}
+        validated = self._checked_siblings.get(name) or self._checked[id(spec.body)]
+        return {key: validated[key] for key in (*(spec.roots or ("",)), *spec.siblings)}
 
     def validate(
         self,
@@ -174,12 +195,16 @@ class Rules:
             raise BodyError(f"{where} must be a JSON object for {spec.name}")
         call = Call(env=Env(Context(context), spec.mode), unwrapped=root is None, locale=locale)
         key, where = id(spec.body), root if root is not None else ""
+        beside = self._siblings.get(spec.name, ())
+        sent = tuple((name, node, body[name]) for name, node in beside if name in body)
         if self.executor == "fast":
-            issues = walk(self._nodes[key], value, where, call)
+            issues = walk(self._nodes[key], value, where, call, sent)
         else:
             from .reference import run_cerberus
 
-            issues = run_cerberus(self._checked[key], value, where, call)
+            schema = self._checked_siblings[spec.name] if beside else self._checked[key]
+            siblings = {name: item for name, _, item in sent}
+            issues = run_cerberus(schema, value, where, call, siblings)
         return Report(
             endpoint=spec.name,
             issues=issues,

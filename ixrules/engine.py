@@ -59,8 +59,15 @@ class Call:
 # --- the fast executor --------------------------------------------------------------------
 
 
-def walk(node: Node, value: Any, root: str, call: Call) -> list[Issue]:
-    """Run ``node`` on ``value`` (found under the key ``root``) and return the call's issues.
+def walk(
+    node: Node,
+    value: Any,
+    root: str,
+    call: Call,
+    siblings: tuple[tuple[str, Node, Any], ...] = (),
+) -> list[Issue]:
+    """Run ``node`` on ``value`` (found under the key ``root``), then each sibling's node on
+    the value beside the root key, and return the call's issues.
 
     A pre-order walk with an explicit stack, so the order of issues is Cerberus' order (a
     node's own issues and its missing children's, then each known child in the body's key
@@ -70,7 +77,10 @@ def walk(node: Node, value: Any, root: str, call: Call) -> list[Issue]:
     mode = call.env.mode
     requires = mode != "update"
     umbrellas = call.umbrellas
-    stack: list[tuple[Node, Any, tuple[Any, ...]]] = [(node, value, (root,))]
+    stack: list[tuple[Node, Any, tuple[Any, ...]]] = [
+        (child, item, (key,)) for key, child, item in reversed(siblings)
+    ]
+    stack.append((node, value, (root,)))
     pop, push = stack.pop, stack.extend
     while stack:
         node, value, parts = pop()

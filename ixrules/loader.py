@@ -90,6 +90,7 @@ _ACTION_KEYS: dict[str, tuple[type, ...]] = {
     "status": (int,),
     "error_shape": (str,),
     "root": (str,),
+    "siblings": (dict,),
     "doc": (str,),
 }
 #: What a pack's action may say besides: fields and rules added to its body.
@@ -101,6 +102,9 @@ _FILE_KEYS: dict[str, tuple[type, ...]] = {
     "doc": (str,),
 }
 _MODES = ("create", "update", "action")
+#: The statuses a rule may predict: 422 (validation), 404, 406 and 415 (routes, states, media
+#: types), and 500 for a value the API is recorded to fail on without a message.
+RULE_STATUSES = (422, 404, 406, 415, 500)
 _ERROR_SHAPES = ("errors", "message")
 _PLACEHOLDERS = frozenset({"value"})
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
@@ -375,11 +379,16 @@ class _Builder:
             body = self._fragment(file, line_of(spec, "body"), spec["body"])
             if "extend" in spec:
                 body = self._extend(body, file, spec["extend"])
-            actions.append((action, spec, body, mode, shape))
+            siblings = self._siblings(file, spec)
+            actions.append((action, spec, body, mode, shape, siblings))
         for path in paths:
-            for action, spec, body, mode, shape in actions:
+            for action, spec, body, mode, shape, siblings in actions:
                 method, route, status = self._route(file, spec, action, path)
                 roots = self._roots(entry, spec, path)
+                if siblings and not roots:
+                    raise RuleFileError(
+                        file, line_of(spec, "siblings"), "siblings need a root key to sit beside"
+                    )
                 out.append(
                     EndpointSpec(
                         name=f"{path}.{action}",
@@ -393,6 +402,7 @@ class _Builder:
                         success_status=spec.get("status", status),
                         error_shape=shape,
                         doc=spec.get("doc", entry.get("doc", "")),
+                        siblings=siblings,
                     )
                 )
                 sites[f"{path}.{action}"] = f"{file}:{line_of(entry)}"
@@ -432,6 +442,22 @@ class _Builder:
             )
             for name in names
         ]
+
+    def _siblings(self, file: str, spec: YMap) -> dict[str, FieldSpec]:
+        """An action's ``siblings``: the keys taken beside the root key, each a field spec (or
+        a kind alone, as in ``fields``)."""
+        node = spec.get("siblings", YMap())
+        out = {}
+        for name, child in node.items():
+            line = line_of(node, name)
+            if isinstance(child, str):
+                child = self._compact(child, line)
+            if not isinstance(child, YMap):
+                raise RuleFileError(
+                    file, line, f"sibling {name!r} must be a mapping or a kind ({', '.join(KINDS)})"
+                )
+            out[name] = self._field(file, child)
+        return out
 
     @staticmethod
     def _roots(entry: YMap, spec: YMap, path: str) -> tuple[str, ...]:
@@ -727,8 +753,12 @@ class _Builder:
         if severity == "warning" and "source" not in node and not pack:
             source = "ixrules"
         status = node.get("status", 422)
-        if status not in (404, 406, 415, 422):
-            raise RuleFileError(file, line_of(node, "status"), "status must be 406 or 422")
+        if status not in RULE_STATUSES:
+            raise RuleFileError(
+                file,
+                line_of(node, "status"),
+                f"status must be one of {', '.join(map(str, RULE_STATUSES))}",
+            )
         rule = Rule(
             id=rule_id,
             message=message,
@@ -984,12 +1014,17 @@ def _relink(ruleset: RuleSet, swap: Callable[[Rule], Rule | None]) -> RuleSet:
         if new is not None:
             rules[rule_id] = new
     endpoints = {
-        name: dataclasses.replace(endpoint, body=spec_of(endpoint.body))
+        name: dataclasses.replace(
+            endpoint,
+            body=spec_of(endpoint.body),
+            siblings={key: spec_of(spec) for key, spec in endpoint.siblings.items()},
+        )
         for name, endpoint in ruleset.endpoints.items()
     }
     rule_endpoints: dict[str, list[str]] = {}
     for endpoint in endpoints.values():
-        for rule in _rules_of(endpoint.body):
+        below = [endpoint.body, *endpoint.siblings.values()]
+        for rule in {r.id: r for spec in below for r in _rules_of(spec)}.values():
             if rule.applies_in(endpoint.mode):
                 rule_endpoints.setdefault(rule.id, []).append(endpoint.name)
         if UNKNOWN_KEY_RULE in rules and _has_closed(endpoint.body):
