@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .checks import Env
 from .compiler import Node, cerberus_rules, compile_body, compile_node
 from .context import Context, ContextError
 from .endpoints import BodyError, resolve
 from .engine import Call, walk
-from .loader import load_rule_dir
+from .loader import load_rule_dir, pack_texts
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Report
 from .values import Unreadable, plain
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .requests import Route
 
 #: How calls are run: ``fast`` walks the compiled tree; ``cerberus`` runs the same programs
 #: through Cerberus (the reference executor, slower, kept to hold the fast one to it).
@@ -36,11 +40,16 @@ class Rules:
     ['Invoice items is invalid', 'Unit kg is not included in the list of accepted units']
     """
 
-    def __init__(self, ruleset: RuleSet, *, executor: Executor = "fast") -> None:
+    def __init__(
+        self, ruleset: RuleSet, *, executor: Executor = "fast", config: Config | None = None
+    ) -> None:
         if executor not in EXECUTORS:
             raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
         self.ruleset = ruleset
         self.executor = executor
+        #: The configuration the rules were built from (plain data: its per-file settings,
+        #: exclusions and ``strict``); None for rules loaded without one.
+        self.config = config
         roots: dict[int, dict[str, None]] = {}
         for endpoint in ruleset.endpoints.values():
             roots.setdefault(id(endpoint.body), {}).update(dict.fromkeys(endpoint.roots or ("",)))
@@ -53,11 +62,12 @@ class Rules:
             key = id(endpoint.body)
             if key not in self._nodes:
                 self._nodes[key], self._schemas[key] = compile_body(
-                    endpoint.body, tuple(roots[key]), unknown
+                    endpoint.body, tuple(roots[key]), unknown, ruleset.checks
                 )
             if endpoint.siblings:
                 self._siblings[endpoint.name] = tuple(
-                    (name, compile_node(spec, unknown)) for name, spec in endpoint.siblings.items()
+                    (name, compile_node(spec, unknown, ruleset.checks))
+                    for name, spec in endpoint.siblings.items()
                 )
         if executor == "cerberus":
             self._checked  # noqa: B018 (check the schemas now: the executor needs them)
@@ -97,10 +107,67 @@ class Rules:
         return out
 
     @classmethod
-    def load(cls, directory: str | Path | None = None, *, executor: Executor = "fast") -> Rules:
-        """Load and compile the rule files of ``directory`` (default: the shipped rules)."""
-        ruleset = load_rule_dir(directory if directory is not None else rules_dir())
+    def load(
+        cls,
+        directory: str | Path | None = None,
+        *,
+        extra: Iterable[str | Path] = (),
+        executor: Executor = "fast",
+    ) -> Rules:
+        """Load and compile the rule files of ``directory`` (default: the shipped rules), with
+        the rule packs ``extra`` (files or folders of ``*.yaml``) layered over them in order."""
+        ruleset = load_rule_dir(
+            directory if directory is not None else rules_dir(), pack_texts(extra)
+        )
         return cls(ruleset, executor=executor)
+
+    @classmethod
+    def from_config(
+        cls,
+        path: str | Path | None = None,
+        *,
+        directory: str | Path | None = None,
+        extra: Iterable[str | Path] = (),
+        executor: Executor = "fast",
+    ) -> Rules:
+        """The rules a project's configuration asks for: the shipped rules (or ``directory``'s)
+        with its packs (then ``extra``'s) layered over them, its ``ignore`` and ``severity``
+        applied. ``path``
+        names the configuration; None finds it from the working directory upward (no
+        configuration: the shipped rules as they are). A broken configuration or pack raises
+        :class:`ixrules.RuleFileError` (:class:`ixrules.config.ConfigError` for the
+        configuration itself) naming the file and line.
+
+        >>> Rules.from_config().validate({"item": {"name": "Pen", "unit_price": "1.5"}}).ok
+        True
+        """
+        from .config import Config, ConfigError, discover, load_config
+        from .loader import relevel
+
+        found = Path(path) if path is not None else discover()
+        config = load_config(found) if found is not None else Config()
+        ruleset = load_rule_dir(
+            directory if directory is not None else rules_dir(),
+            pack_texts([*config.rules, *extra]),
+        )
+        try:
+            ruleset = relevel(ruleset, config.levels)
+        except ConfigError:
+            raise
+        except ValueError as exc:
+            file, line = getattr(exc, "file", config.path or ""), getattr(exc, "line", 1)
+            raise ConfigError(file, line, getattr(exc, "problem", str(exc))) from None
+        for entry in config.files:
+            if entry.endpoint is not None and entry.endpoint not in ruleset.endpoints:
+                raise ConfigError(entry.file, entry.line, f"unknown endpoint {entry.endpoint!r}")
+        return cls(ruleset, executor=executor, config=config)
+
+    @cached_property
+    def routes(self) -> tuple[Route, ...]:
+        """The routes of the rule set's endpoints, for :func:`ixrules.check_request`."""
+        from .requests import route_table
+
+        return route_table(self.ruleset)
 
     def endpoints(self) -> list[str]:
         """The endpoint names, in rule-file order."""

@@ -67,18 +67,31 @@ class Node:
         return 1 + max((child.depth for child in below), default=0)
 
 
-def bind(rule: Rule) -> BoundRule:
-    """Look a rule's check and guard up in the registry."""
+def bind(rule: Rule, checks: Mapping[str, Check] | None = None) -> BoundRule:
+    """Look a rule's check and guard up in the registry, then in ``checks`` (the rule set's
+    plugin checks)."""
     return BoundRule(
         rule=rule,
-        check=CHECKS[rule.check] if rule.check else None,
-        when=CHECKS[rule.when[0]] if rule.when else None,
+        check=_lookup(rule.check, checks) if rule.check else None,
+        when=_lookup(rule.when[0], checks) if rule.when else None,
     )
 
 
-def compile_node(spec: FieldSpec, unknown: Rule | None = None) -> Node:
+def _lookup(name: str, checks: Mapping[str, Check] | None) -> Check:
+    found = CHECKS.get(name)
+    if found is None and checks is not None:
+        found = checks.get(name)
+    if found is None:
+        raise KeyError(f"no check named {name!r}")
+    return found
+
+
+def compile_node(
+    spec: FieldSpec, unknown: Rule | None = None, checks: Mapping[str, Check] | None = None
+) -> Node:
     """The compiled node of one field spec (recursively); ``unknown`` is the rule that closed
-    objects report undeclared keys with (None: every object is open)."""
+    objects report undeclared keys with (None: every object is open); ``checks`` holds the
+    plugin checks the rules may name."""
     required: list[tuple[str, BoundRule]] = []
     fields: dict[str, Node] | None = None
     each: Node | None = None
@@ -87,19 +100,19 @@ def compile_node(spec: FieldSpec, unknown: Rule | None = None) -> Node:
         container = Mapping
         fields = {}
         for name, child in spec.fields.items():
-            fields[name] = compile_node(child, unknown)
+            fields[name] = compile_node(child, unknown, checks)
             if child.required is not None:
-                required.append((name, bind(child.required)))
+                required.append((name, bind(child.required, checks)))
     elif spec.each is not None:
         container = list
-        each = compile_node(spec.each, unknown)
+        each = compile_node(spec.each, unknown, checks)
     closed = fields is not None and not spec.open and unknown is not None
     program = Program(
-        rules=tuple(bind(rule) for rule in spec.rules),
+        rules=tuple(bind(rule, checks) for rule in spec.rules),
         required=tuple(required),
         invalid=spec.invalid,
         container=container,
-        unknown=bind(unknown) if closed and unknown is not None else None,
+        unknown=bind(unknown, checks) if closed and unknown is not None else None,
         known=tuple(fields or ()) if closed else (),
     )
     return Node(program, fields, each)
@@ -117,10 +130,13 @@ def cerberus_rules(node: Node) -> dict[str, Any]:
 
 
 def compile_body(
-    spec: FieldSpec, roots: tuple[str, ...], unknown: Rule | None = None
+    spec: FieldSpec,
+    roots: tuple[str, ...],
+    unknown: Rule | None = None,
+    checks: Mapping[str, Check] | None = None,
 ) -> tuple[Node, dict[str, Any]]:
     """A body spec's node, and its Cerberus schema: the node's rules under each root key (an
     unwrapped body is validated under the key ``""``)."""
-    node = compile_node(spec, unknown)
+    node = compile_node(spec, unknown, checks)
     rules = cerberus_rules(node)
     return node, {root: rules for root in roots or ("",)}

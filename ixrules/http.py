@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from .api import Rules
     from .report import Report
 
 #: What :func:`preflight` does with a request the API would refuse: raise
@@ -71,7 +72,13 @@ def is_invoicexpress_url(url: str) -> bool:
     return host == "invoicexpress.com" or host.endswith(".invoicexpress.com")
 
 
-def preflight(client: Client, *, context: ContextSource = None, mode: Mode = "raise") -> Client:
+def preflight(
+    client: Client,
+    *,
+    context: ContextSource = None,
+    mode: Mode = "raise",
+    rules: Rules | None = None,
+) -> Client:
     """Check every request ``client`` makes to an InvoiceXpress host before it is sent, and give
     ``client`` back.
 
@@ -83,13 +90,14 @@ def preflight(client: Client, *, context: ContextSource = None, mode: Mode = "ra
     request goes. A body the rules cannot place (not JSON, no root key the endpoint knows) is
     logged and sent: the pre-flight never refuses without a prediction. Calling it again on
     the same client replaces the earlier check. For a ``requests.Session``, the adapters
-    mounted when it is called are the ones checked.
+    mounted when it is called are the ones checked. ``rules`` is the rule set to check with
+    (default: the shipped rules; ``Rules.from_config()`` for a project's packs).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if context is not None and not (isinstance(context, Mapping) or callable(context)):
         raise TypeError("context must be a mapping, a function returning one, or None")
-    check = _Check(context, mode)
+    check = _Check(context, mode, rules)
     module = type(client).__module__.split(".", 1)[0]
     if module == "httpx":
         _wire_httpx(client, check)
@@ -106,9 +114,10 @@ def preflight(client: Client, *, context: ContextSource = None, mode: Mode = "ra
 class _Check:
     """The check one client runs on each request: immutable, shared by its threads."""
 
-    def __init__(self, context: ContextSource, mode: Mode) -> None:
+    def __init__(self, context: ContextSource, mode: Mode, rules: Rules | None = None) -> None:
         self._context = context
         self._mode = mode
+        self._rules = rules
 
     def __call__(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes | str | None
@@ -121,7 +130,9 @@ class _Check:
         where = urlsplit(url)._replace(query="", fragment="").geturl()
         context = self._context() if callable(self._context) else self._context
         try:
-            report = check_request(method, url, headers=headers, body=body or None, context=context)
+            report = check_request(
+                method, url, headers=headers, body=body or None, context=context, rules=self._rules
+            )
         except BodyError as exc:
             logger.warning("%s %s not checked: %s", method, where, exc)
             return

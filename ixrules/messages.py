@@ -38,7 +38,9 @@ def render(rule: Rule, value: Any, locale: str | None = None) -> str:
     >>> render(rule, "kg", "pt_PT")
     'Unidade kg não está incluída na lista de unidades aceites'
     """
-    template = translate(rule.message, locale)
+    template = rule.translations.get(_language(locale) or "") if rule.translations else None
+    if template is None:
+        template = translate(rule.message, locale)
     if "{" not in template:
         return template
     return template.format(value=display(value))
@@ -58,6 +60,12 @@ def translate(message: str, locale: str | None) -> str:
         return message
     catalog = _catalog(language)
     return message if catalog is None else catalog.gettext(message)
+
+
+def _language(locale: str | None) -> str | None:
+    """The language part of any locale name, whether or not ixrules has a catalog for it."""
+    match = _LANGUAGE.match(locale.strip()) if locale else None
+    return match.group().lower() if match is not None else None
 
 
 def language_of(locale: str | None) -> str | None:

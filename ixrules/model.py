@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .checks import Check
 
 #: Where a message's wording comes from: the seed page, a recorded or documented response
 #: outside the seed, the Rails conventions of the backend (the API's exact text unknown),
@@ -47,6 +50,9 @@ class Rule:
     doc: str = ""
     example: Mapping[str, Any] | None = None
     origin: str = ""
+    #: A rule pack's own translations of ``message``, by language (``{"pt": ...}``); the
+    #: shipped rules have none (their translations are the gettext catalogs).
+    translations: Mapping[str, str] = field(default_factory=dict)
 
     def applies_in(self, mode: str) -> bool:
         """True when the rule is checked for bodies of ``mode`` (create, update, ...)."""
@@ -141,3 +147,6 @@ class RuleSet:
     rules: Mapping[str, Rule]
     files: tuple[str, ...] = ()
     rule_endpoints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The checks of installed plugins (entry point group ``ixrules.checks``) the rules name;
+    #: the shipped checks are not repeated here.
+    checks: Mapping[str, Check] = field(default_factory=dict)

@@ -88,13 +88,15 @@ def check_request(
     headers: Mapping[str, str] | None = None,
     body: Any = None,
     context: Mapping[str, Any] | None = None,
+    rules: Rules | None = None,
 ) -> Report:
     """Predict the API's answer to a whole request, without sending it.
 
     ``url`` is a full URL (``https://<account>.app.invoicexpress.com/invoices.json?api_key=...``)
     or its path and query. ``body`` is the JSON body, parsed (a dict) or as text; None when no
     body is sent. For the SAF-T export (and the other routes without a body) the query
-    parameters are the parameters validated. ``context`` is as for ``validate``.
+    parameters are the parameters validated. ``context`` is as for ``validate``; ``rules``
+    is the rule set to use (default: the shipped rules; e.g. ``Rules.from_config()``).
 
     The report's ``endpoint`` is None for a route the API does not have (404).
 
@@ -108,6 +110,8 @@ def check_request(
     ...     body={"message": {"client": {"email": "a@example.com"}}}).messages
     ['No content type or wrongly specified']
     """
+    if rules is not None:
+        return _check(rules, rules.routes, method, url, headers, body, context)
     return _check(default_rules(), _default_routes(), method, url, headers, body, context)
 
 

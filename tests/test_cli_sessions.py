@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from cli_runner import TOP, Result, Run, run_all
 
-DOCUMENTS = ("README.md", "docs/cli.md", "docs/schema.md")
+DOCUMENTS = ("README.md", "docs/cli.md", "docs/schema.md", "docs/own-rules.md")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ KEYS = sorted(
         *loader._ENDPOINT_KEYS,
         *loader._ACTION_KEYS,
         *loader._FILE_KEYS,
+        *loader._PACK_RULE_KEYS,
+        *loader._PACK_ACTION_KEYS,
     }
 )
 

@@ -35,6 +35,12 @@ class Settings:
     endpoint: str | None = None
     context: Mapping[str, Any] | None = None
     rules_dir: str | None = None
+    #: The project configuration (an absolute path), or None: its packs, levels and per-file
+    #: settings; each process builds the rules from it once.
+    config: str | None = None
+    #: Rule packs named on the command line (``--extra-rules``), layered after the
+    #: configuration's.
+    extra: tuple[str, ...] = ()
     max_bytes: int = MAX_BYTES
     #: The context file's bytes, when it came from one: what is sent to worker processes in
     #: place of the parsed context (pickling a deeply nested dict recurses; parsing it again
@@ -52,11 +58,31 @@ class Settings:
             self.max_bytes,
             self.context_text,
             self.show_skipped,
+            self.config,
+            self.extra,
         )
 
     def rules(self) -> Rules:
-        """The rule set: the shipped one, or the rule files of ``rules_dir``."""
+        """The rule set: the shipped one, or the rule files of ``rules_dir``, with the
+        configuration's packs and levels when there is one, and the ``extra`` packs."""
+        if self.config is not None:
+            return _configured_rules(self.config, self.rules_dir, self.extra)
+        if self.extra:
+            return _layered_rules(self.rules_dir, self.extra)
         return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
+
+    def for_file(self, file: str) -> tuple[str | None, Mapping[str, Any] | None]:
+        """The endpoint and context the bodies of ``file`` are checked with: the command
+        line's, else the configuration's ``files`` entries that match it."""
+        endpoint, context = self.endpoint, self.context
+        if self.config is None or (endpoint is not None and context is not None):
+            return endpoint, context
+        given, path = _file_settings(self.config, self.rules_dir, self.extra, file)
+        if endpoint is None:
+            endpoint = given
+        if context is None and path is not None:
+            context = context_file(path)
+        return endpoint, context
 
 
 def _settings(
@@ -66,16 +92,48 @@ def _settings(
     max_bytes: int,
     context_text: bytes | None,
     show_skipped: bool,
+    config: str | None,
+    extra: tuple[str, ...],
 ) -> Settings:
     """Settings unpickled: the context parsed again from its file's bytes when it had one."""
     if context_text is not None:
         context = parse("<context>", context_text)[1]
-    return Settings(endpoint, context, rules_dir, max_bytes, context_text, show_skipped)
+    return Settings(
+        endpoint, context, rules_dir, config, extra, max_bytes, context_text, show_skipped
+    )
 
 
 @lru_cache(maxsize=4)
 def _load_rules(directory: str) -> Rules:
     return Rules.load(directory)
+
+
+@lru_cache(maxsize=4)
+def _configured_rules(config: str, directory: str | None, extra: tuple[str, ...]) -> Rules:
+    return Rules.from_config(config, directory=directory, extra=extra)
+
+
+@lru_cache(maxsize=4)
+def _layered_rules(directory: str | None, extra: tuple[str, ...]) -> Rules:
+    return Rules.load(directory, extra=extra)
+
+
+@lru_cache(maxsize=1024)
+def _file_settings(
+    config: str, directory: str | None, extra: tuple[str, ...], file: str
+) -> tuple[str | None, str | None]:
+    """The configuration's endpoint and context file for ``file`` (once per file: a JSON Lines
+    file asks for each of its lines)."""
+    found = _configured_rules(config, directory, extra).config
+    if found is None or not found.files:
+        return None, None
+    return found.endpoint_for(file), found.context_for(file)
+
+
+@lru_cache(maxsize=64)
+def context_file(path: str) -> Any:
+    """A context snapshot named by the configuration, read once per process."""
+    return load_json_file(path)[0]
 
 
 @dataclass(frozen=True)
@@ -139,7 +197,10 @@ def check_body(
         return [exc.failure]
     place = _Placer(text, line)
     try:
-        report = settings.rules().validate(body, settings.endpoint, context=settings.context)
+        endpoint, context = settings.for_file(file)
+        report = settings.rules().validate(body, endpoint, context=context)
+    except Unreadable as exc:  # a context file named by the configuration
+        return [Failure(file, f"context {exc.failure}", *place(place.start))]
     except (BodyError, EndpointError, ContextError) as exc:
         return [Failure(file, f"cannot validate: {exc}", *place(place.start))]
     except RecursionError:

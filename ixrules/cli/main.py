@@ -14,13 +14,14 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ..__about__ import __version__
 
 if TYPE_CHECKING:
     from ..api import Rules
+    from ..config import Config
     from .checker import Settings
     from .problems import Outcome
     from .progress import Progress
@@ -95,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "--strict", action="store_true", help="warnings fail too (exit 1 for a warning alone)"
     )
+    lint.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="never read files matching GLOB (repeatable; also 'exclude' in the configuration)",
+    )
     _rules_option(lint)
 
     _rules_option(commands.add_parser("endpoints", help="list the endpoint names"))
@@ -121,6 +129,20 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules", metavar="DIR", dest="rules_dir", help="rule files to use instead of the shipped"
     )
+    parser.add_argument(
+        "--extra-rules",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a rule pack (file or folder) layered over the rules (repeatable)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the project configuration (default: .ixrules.yaml or [tool.ixrules] in "
+        "pyproject.toml, found from here upward to the repository root)",
+    )
+    parser.add_argument("--no-config", action="store_true", help="ignore any project configuration")
 
 
 def _jobs(value: str) -> int:
@@ -208,7 +230,8 @@ def _lint(args: argparse.Namespace) -> int:
     if args.output is not None:
         _check_output(args.output)
     settings = _settings(args)
-    found = sources.expand(args.paths, args.stdin_filename)
+    config = settings.rules().config
+    found = sources.expand(args.paths, args.stdin_filename, _excluder(args.exclude, config))
     stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
     if args.dask is not None:
         from . import cluster
@@ -229,6 +252,7 @@ def _lint(args: argparse.Namespace) -> int:
     fmt = reporters.FORMATS[args.format]
     out = _stdout(utf8=args.format in ("json", "sarif"))
     summary = reporters.Summary(files=sum(isinstance(s, sources.Source) for s in found))
+    strict = args.strict or (config is not None and config.strict)
     failing = False
     table: list[Outcome] = []  # only with --output: the Parquet table is written at the end
     # Failures the format lists after the problems wait in ``held``, on disk past a megabyte.
@@ -248,7 +272,7 @@ def _lint(args: argparse.Namespace) -> int:
                     failing = (
                         failing
                         or outcome.severity == "error"
-                        or (args.strict and outcome.severity == "warning")
+                        or (strict and outcome.severity == "warning")
                     )
                 summary.count(outcome)
                 if count % 256 == 0:
@@ -331,6 +355,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         args.endpoint,
         context,
         args.rules_dir,
+        _config_path(args),
+        _packs(args.extra_rules),
         max_bytes,
         context_text=text,
         show_skipped=args.show_skipped,
@@ -340,16 +366,81 @@ def _settings(args: argparse.Namespace) -> Settings:
         from .info import check_endpoint
 
         check_endpoint(rules, args.endpoint)
+    if rules.config is not None and context is None:
+        for entry in rules.config.files:  # every context the configuration names, read now
+            if entry.context is not None:
+                try:
+                    Context(load_json_file(entry.context, max_bytes)[0])
+                except Unreadable as exc:
+                    raise CommandError(
+                        f"broken configuration: {entry.file}:{entry.line}: context {exc.failure}"
+                    ) from None
+                except ContextError as exc:
+                    raise CommandError(
+                        f"broken configuration: {entry.file}:{entry.line}: context: {exc}"
+                    ) from None
     return settings
+
+
+def _packs(paths: list[str]) -> tuple[str, ...]:
+    """The ``--extra-rules`` packs as absolute paths (each must exist)."""
+    from .problems import CommandError
+
+    for path in paths:
+        if not os.path.exists(path):
+            raise CommandError(f"--extra-rules {path}: no such file or directory")
+    return tuple(os.path.abspath(path) for path in paths)
+
+
+def _config_path(args: argparse.Namespace) -> str | None:
+    """The configuration to use: ``--config``, else the one found from here upward; none with
+    ``--no-config``."""
+    from ..config import discover
+    from .problems import CommandError
+
+    if args.no_config:
+        if args.config is not None:
+            raise CommandError("--config and --no-config exclude each other")
+        return None
+    if args.config is not None:
+        if not os.path.isfile(args.config):
+            raise CommandError(f"configuration {args.config}: no such file")
+        return os.path.abspath(str(args.config))
+    found = discover()
+    return None if found is None else str(found)
+
+
+def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], bool] | None:
+    """Whether a path is excluded: by ``--exclude`` (relative to the working directory) or by
+    the configuration's ``exclude`` (relative to its folder)."""
+    from ..config import glob_regex, matches
+    from .problems import CommandError
+
+    for pattern in patterns:
+        try:
+            glob_regex(pattern)
+        except ValueError as exc:
+            raise CommandError(f"--exclude {pattern!r}: {exc}") from None
+    if not patterns and (config is None or not config.exclude):
+        return None
+    here = os.getcwd()
+
+    def excluded(path: str) -> bool:
+        return matches(patterns, here, path) or (config is not None and config.excluded(path))
+
+    return excluded
 
 
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
+    from ..config import ConfigError
     from ..yamlsource import RuleFileError
     from .problems import CommandError
 
     try:
         return settings.rules()
+    except ConfigError as exc:
+        raise CommandError(f"broken configuration: {exc}") from None
     except RuleFileError as exc:
         raise CommandError(f"broken rule file: {exc}") from None
     except OSError as exc:
@@ -361,7 +452,10 @@ def _info(args: argparse.Namespace) -> int:
     from .checker import Settings
     from .safe import lines
 
-    rules = _load(Settings(rules_dir=args.rules_dir))
+    settings = Settings(
+        rules_dir=args.rules_dir, config=_config_path(args), extra=_packs(args.extra_rules)
+    )
+    rules = _load(settings)
     if args.command == "schema":
         _schema(rules, args)  # JSON: its strings are escaped by the encoder
         return CLEAN

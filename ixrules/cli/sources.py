@@ -19,7 +19,7 @@ import glob
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -134,16 +134,24 @@ def is_lines(name: str) -> bool:
     return name.lower().endswith(LINES_SUFFIXES)
 
 
-def expand(args: Sequence[str], stdin_name: str | None = None) -> list[Source | Failure]:
+def expand(
+    args: Sequence[str],
+    stdin_name: str | None = None,
+    excluded: Callable[[str], bool] | None = None,
+) -> list[Source | Failure]:
     """The sources ``args`` name, in order: files as given, directories walked (sorted, hidden
     directories skipped), globs expanded; a file named twice is checked once; a path that does
     not exist, a glob that matches nothing and a directory with no payload file are each a
-    ``Failure`` in their place (linting nothing must not look like a clean run)."""
+    ``Failure`` in their place (linting nothing must not look like a clean run). A path for
+    which ``excluded`` is true is never read, even when named (as pre-commit names files)."""
     out: list[Source | Failure] = []
     seen: set[str] = set()
+    skip = excluded or (lambda path: False)
 
     def add(path: str) -> None:
         key = os.path.realpath(path)
+        if skip(path):
+            return
         if key not in seen:
             seen.add(key)
             out.append(_file_source(path))
@@ -159,8 +167,8 @@ def expand(args: Sequence[str], stdin_name: str | None = None) -> list[Source | 
                 name = stdin_name or "<stdin>"
                 out.append(Source(name, None, is_lines(name)))
         elif os.path.isdir(arg):
-            found = list(_walk(arg))
-            if not found:
+            found = list(_walk(arg, skip))
+            if not found and not list(_walk(arg)):
                 out.append(Failure(arg, "no *.json, *.jsonl or *.ndjson file in this directory"))
             for path in found:
                 add(path)
@@ -176,18 +184,22 @@ def expand(args: Sequence[str], stdin_name: str | None = None) -> list[Source | 
                 elif match.lower().endswith(WALKED_SUFFIXES):
                     out.append(Failure(match, "not a regular file (a directory)"))
                 else:
-                    add_all(list(_walk(match)))
+                    add_all(list(_walk(match, skip)))
         else:
             out.append(Failure(arg, "no such file or directory"))
     return out
 
 
-def _walk(directory: str) -> Iterator[str]:
-    """The payload files under ``directory``, sorted, hidden directories skipped."""
-    for top, _, files in _tree(directory):
+def _walk(directory: str, skip: Callable[[str], bool] | None = None) -> Iterator[str]:
+    """The payload files under ``directory``, sorted, hidden directories skipped, and what
+    ``skip`` says is excluded (directories are then not entered)."""
+    for top, dirs, files in _tree(directory):
+        if skip is not None:
+            dirs[:] = [d for d in dirs if not skip(os.path.join(top, d))]
         for name in files:
-            if name.lower().endswith(WALKED_SUFFIXES):
-                yield os.path.join(top, name)
+            path = os.path.join(top, name)
+            if name.lower().endswith(WALKED_SUFFIXES) and not (skip is not None and skip(path)):
+                yield path
 
 
 def _tree(directory: str) -> Iterator[tuple[str, list[str], list[str]]]:
