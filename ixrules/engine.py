@@ -1,14 +1,13 @@
-"""Running a compiled body on one call's value, and collecting what it finds.
+"""What one call collects, and the rule evaluation both executors share.
 
 Two executors do the same thing over the same compiled programs:
 
-* ``walk`` (the default): a small iterative walk of the ``Node`` tree. It does exactly what
-  Cerberus does with our schemas (null allowed, ``schema`` for objects and arrays, unknown keys
-  allowed and never walked, the ``ix`` rule at each node) without Cerberus' per-value child
-  validators, rule queues and error trees, which were nearly all of the time of a call.
+* the fast one, :mod:`ixrules.codegen`: each body's program tree written out as Python source
+  and run, with what Cerberus does with our schemas (null allowed, ``schema`` for objects and
+  arrays, unknown keys never walked, the ``ix`` rule at each node) and nothing else.
 * ``ixrules.reference.run_cerberus``: Cerberus itself, through ``IxValidator`` and its one
-  custom rule ``ix``. It is the reference the tests hold ``walk`` to (same issues, same order),
-  and it shares this module's rule evaluation.
+  custom rule ``ix``, evaluating rules with this module's functions. It is the reference the
+  tests hold the generated code to (same issues, same order).
 
 Nothing per call is stored on shared objects: each call collects into its own ``Call``.
 """
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .checks import Env
-from .compiler import BoundRule, Node, Program
+from .compiler import BoundRule, Program
 from .messages import render
 from .model import Rule
 from .report import Issue
@@ -54,54 +53,6 @@ class Call:
                 rule.severity,
             )
         )
-
-
-# --- the fast executor --------------------------------------------------------------------
-
-
-def walk(node: Node, value: Any, root: str, call: Call) -> list[Issue]:
-    """Run ``node`` on ``value`` (found under the key ``root``) and return the call's issues.
-
-    A pre-order walk with an explicit stack, so the order of issues is Cerberus' order (a
-    node's own issues and its missing children's, then each known child in the body's key
-    order) and no body, however deep, can exhaust the interpreter's stack: only keys the rules
-    know are followed, so the walk is never deeper than the compiled tree.
-    """
-    mode = call.env.mode
-    requires = mode != "update"
-    umbrellas = call.umbrellas
-    stack: list[tuple[Node, Any, tuple[Any, ...]]] = [(node, value, (root,))]
-    pop, push = stack.pop, stack.extend
-    while stack:
-        node, value, parts = pop()
-        if value is None or value is False:  # absent(value), inlined: the hot path
-            continue
-        program = node.program
-        for bound in program.rules:
-            if run_rule(bound, value, parts, call, mode) and bound.rule.stop:
-                break  # one message per value, unless the rule says the API goes on
-        fields, each = node.fields, node.each
-        if fields is not None:
-            if not isinstance(value, Mapping):
-                continue
-            if program.invalid is not None:
-                umbrellas.append((parts, program.invalid))
-            if requires and program.required:
-                require(program, value, parts, call, mode)
-            if program.unknown is not None:
-                report_unknown(program, value, parts, call)
-            below = [
-                (child, item, (*parts, key))
-                for key, item in value.items()
-                if (child := fields.get(key)) is not None
-            ]
-            below.reverse()
-            push(below)
-        elif each is not None and isinstance(value, list):
-            if program.invalid is not None:
-                umbrellas.append((parts, program.invalid))
-            push([(each, value[i], (*parts, i)) for i in range(len(value) - 1, -1, -1)])
-    return finish(call)
 
 
 # --- what both executors share ------------------------------------------------------------

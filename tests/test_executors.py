@@ -52,7 +52,7 @@ def answer(rules: Rules, body: Any, endpoint: str | None, context: Any) -> Any:
         report = rules.validate(body, endpoint, context=context)
     except BodyError as exc:
         return ("BodyError", str(exc))
-    issues = [(i.message, i.path, i.rule, i.status, i.hint) for i in report.errors]
+    issues = [(i.message, i.path, i.rule, i.status, i.hint, i.severity) for i in report.issues]
     return issues, report.skipped, report.status
 
 
