@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .checks import Env
 from .compiler import Node, compile_body
 from .context import Context
-from .endpoints import BodyError, resolve
+from .endpoints import BodyError, resolve, root_index
 from .engine import Call
 from .loader import load_rule_dir
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
@@ -51,6 +51,7 @@ class Rules:
             roots.setdefault(id(endpoint.body), {}).update(dict.fromkeys(endpoint.roots or ("",)))
         self._nodes: dict[int, Node] = {}
         self._runners: dict[tuple[int, str], Runner] = {}  # derived, filled on first use
+        self._by_root = root_index(ruleset.endpoints)
         self._schemas: dict[int, dict[str, Any]] = {}
         unknown = ruleset.rules.get(UNKNOWN_KEY_RULE)
         for endpoint in ruleset.endpoints.values():
@@ -128,7 +129,7 @@ class Rules:
     ) -> Report:
         """Validate ``body`` for ``endpoint`` (inferred from the root key when None), with the
         messages in ``locale``'s language (``"pt"``, ``"es_ES"``, ...; English when None)."""
-        spec, root = resolve(self.ruleset.endpoints, body, endpoint)
+        spec, root = resolve(self.ruleset.endpoints, body, endpoint, self._by_root)
         value = body[root] if root is not None else body
         if not isinstance(value, Mapping):
             where = f"the value of {root!r}" if root is not None else "the body"

@@ -34,8 +34,21 @@ def find(endpoints: Mapping[str, EndpointSpec], name: str) -> EndpointSpec:
         raise EndpointError(f"unknown endpoint {shown!r}{hint}") from None
 
 
+def root_index(endpoints: Mapping[str, EndpointSpec]) -> dict[str, list[EndpointSpec]]:
+    """Each root key with the endpoints that take it, in rule-file order (``Rules`` builds it
+    once; it is what inferring an endpoint looks the body's root key up in)."""
+    by_root: dict[str, list[EndpointSpec]] = {}
+    for endpoint in endpoints.values():
+        for root in endpoint.roots:
+            by_root.setdefault(root, []).append(endpoint)
+    return by_root
+
+
 def resolve(
-    endpoints: Mapping[str, EndpointSpec], body: Any, name: str | None
+    endpoints: Mapping[str, EndpointSpec],
+    body: Any,
+    name: str | None,
+    by_root: Mapping[str, list[EndpointSpec]] | None = None,
 ) -> tuple[EndpointSpec, str | None]:
     """The endpoint and the root key to validate ``body`` with.
 
@@ -51,15 +64,15 @@ def resolve(
         if not endpoint.wrapped:
             return endpoint, None
         return endpoint, _root_for(body, endpoint.roots, f"endpoint {endpoint.name}")
-    by_root: dict[str, list[EndpointSpec]] = {}
-    for endpoint in endpoints.values():
-        for root in endpoint.roots:
-            by_root.setdefault(root, []).append(endpoint)
-    root = _root_for(body, tuple(by_root), "any endpoint")
+    if by_root is None:
+        by_root = root_index(endpoints)
+    root = _root_for(body, by_root, "any endpoint")
     return _infer(by_root[root], root, body[root]), root
 
 
-def _root_for(body: Mapping[str, Any], roots: tuple[str, ...], what: str) -> str:
+def _root_for(
+    body: Mapping[str, Any], roots: tuple[str, ...] | Mapping[str, Any], what: str
+) -> str:
     found = [key for key in body if isinstance(key, str) and key in roots]
     if len(found) == 1:
         return found[0]
@@ -67,7 +80,8 @@ def _root_for(body: Mapping[str, Any], roots: tuple[str, ...], what: str) -> str
         raise BodyError(
             f"ambiguous body: root keys {', '.join(map(repr, found))} are all known to {what}"
         )
-    expected = ", ".join(repr(root) for root in roots[:12]) + (", ..." if len(roots) > 12 else "")
+    names = list(roots)
+    expected = ", ".join(repr(root) for root in names[:12]) + (", ..." if len(names) > 12 else "")
     keys = ", ".join(repr(display(key)[:100]) for key in list(body)[:5]) or "none"
     raise BodyError(f"no root key known to {what}: expected one of {expected}; got {keys}")
 

@@ -2,7 +2,8 @@
 and its one custom rule ``ix``, which evaluates a node's program with the rule evaluation of
 :mod:`ixrules.engine`. Slower; kept so the tests can hold the generated code of
 :mod:`ixrules.codegen` to what Cerberus does (same issues, same order), and to check compiled
-schemas with Cerberus' own schema validation. Imported only when used, so ordinary calls never load Cerberus.
+schemas with Cerberus' own schema validation. Imported only when used, so ordinary calls
+never load Cerberus.
 """
 
 from __future__ import annotations

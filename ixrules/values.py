@@ -39,6 +39,21 @@ def as_number(value: Any) -> float | None:
     >>> as_number(True), as_number("NaN"), as_number(float("inf"))
     (None, None, None)
     """
+    kind = type(value)
+    if kind is str:  # the common shapes first: "3", "1.50" (the regex decides the rest)
+        if value.isdigit() and value.isascii() and len(value) <= MAX_SCALAR_TEXT:
+            return float(value)
+        whole, dot, fraction = value.partition(".")
+        if (
+            dot
+            and whole.isdigit()
+            and fraction.isdigit()
+            and value.isascii()
+            and len(value) <= MAX_SCALAR_TEXT
+        ):
+            return float(value)
+    elif kind is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
