@@ -12,7 +12,6 @@ from .compiler import Node, compile_body
 from .context import Context
 from .endpoints import BodyError, resolve, root_index
 from .engine import Call
-from .loader import load_rule_dir
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Report
 
@@ -72,8 +71,12 @@ class Rules:
 
     @classmethod
     def load(cls, directory: str | Path | None = None, *, executor: Executor = "fast") -> Rules:
-        """Load and compile the rule files of ``directory`` (default: the shipped rules)."""
-        ruleset = load_rule_dir(directory if directory is not None else rules_dir())
+        """Load and compile the rule files of ``directory`` (default: the shipped rules); a
+        fresh process reads them from a cache while they are unchanged (see
+        :mod:`ixrules.rulecache`)."""
+        from .rulecache import load_cached
+
+        ruleset = load_cached(directory if directory is not None else rules_dir())
         return cls(ruleset, executor=executor)
 
     def endpoints(self) -> list[str]:

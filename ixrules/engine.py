@@ -25,6 +25,8 @@ from .model import Rule
 from .report import Issue
 from .values import absent, pointer
 
+_new = object.__new__
+
 
 @dataclass
 class Call:
@@ -43,16 +45,18 @@ class Call:
     def report(
         self, rule: Rule, parts: tuple[Any, ...], value: Any, hint: str | None = None
     ) -> None:
-        self.issues.append(
-            Issue(
-                render(rule, value, self.locale),
-                self.path(parts),
-                rule.id,
-                rule.status,
-                hint,
-                rule.severity,
-            )
+        # Issue(...) field by field, without the frozen dataclass' __setattr__ per field
+        # (a third of the cost of reporting): the same object, built in one dict update.
+        issue = _new(Issue)
+        issue.__dict__.update(
+            message=render(rule, value, self.locale),
+            path=self.path(parts),
+            rule=rule.id,
+            status=rule.status,
+            hint=hint,
+            severity=rule.severity,
         )
+        self.issues.append(issue)
 
 
 # --- what both executors share ------------------------------------------------------------

@@ -179,7 +179,13 @@ def pointer(parts: tuple[Any, ...] | list[Any]) -> str:
     >>> pointer(("invoice", "items", 2, "quantity")), pointer(("a/b", "c~d"))
     ('/invoice/items/2/quantity', '/a~1b/c~0d')
     """
-    return "".join("/" + pointer_token(part) for part in parts)
+    out = []
+    for part in parts:
+        text = part if type(part) is str else str(part)
+        if "~" in text or "/" in text:
+            text = text.replace("~", "~0").replace("/", "~1")
+        out.append(text)
+    return "/" + "/".join(out) if out else ""
 
 
 def pointer_token(part: Any) -> str:
