@@ -158,7 +158,7 @@ class _Writer:
         if umbrella is not None:
             out.append(f"{pad}{mark} = len(call.issues)")
         self.own_rules(program.rules, v, path, out, pad)
-        parts = f"({', '.join(path)},)"
+        parts = _tuple(path)
         if node.fields is not None:
             out.append(f"{pad}if type({v}) is dict or isinstance({v}, Mapping):")
             inner = pad + "    "
@@ -171,7 +171,7 @@ class _Writer:
                 out.append(f"{inner}for k in {v}:")
                 out.append(f"{inner}    if k not in {known}:")
                 out.append(
-                    f"{inner}        unknown_key(call, {rule}, ({', '.join(path)}, k), k, "
+                    f"{inner}        unknown_key(call, {rule}, {_tuple([*path, 'k'])}, k, "
                     f"{self.const('KEYS', program.known)})"
                 )
             self.children(node.fields, v, path, index, out, inner)
@@ -223,9 +223,9 @@ class _Writer:
             if rule.at is not None:
                 at = repr(rule.at)
                 value = f"({v}.get({at}) if isinstance({v}, Mapping) else None)"
-                where = f"({', '.join(path)}, {at})"
+                where = _tuple([*path, at])
             else:
-                value, where = v, f"({', '.join(path)},)"
+                value, where = v, _tuple(path)
             self.report(bound, where, value, out, pad + "    ")
             keyword = "elif" if rule.stop else "if"
 
@@ -255,7 +255,7 @@ class _Writer:
             key = repr(name)
             out.append(f"{pad}c = {v}.get({key})")
             out.append(f"{pad}if c is None or c is False:  # {bound.rule.id}")
-            self.report(bound, f"({', '.join(path)}, {key})", "c", out, pad + "    ")
+            self.report(bound, _tuple([*path, key]), "c", out, pad + "    ")
 
     def children(
         self,
@@ -294,6 +294,11 @@ class _Writer:
         signature = ", ".join(["v", "call", "r", *index])
         self.helpers.append([f"def {name}({signature}):", *body])
         return name
+
+
+def _tuple(items: list[str]) -> str:
+    """A tuple display of the expressions ``items``."""
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 def _ident(literal: str) -> str:

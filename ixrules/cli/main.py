@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="what a rule checks, with an example")
     explain.add_argument("rule", metavar="RULE_ID")
     _rules_option(explain)
+    compiled = commands.add_parser(
+        "compile", help="print the Python code an endpoint's bodies are checked with (debugging)"
+    )
+    compiled.add_argument("endpoint", metavar="ENDPOINT")
+    _rules_option(compiled)
     return parser
 
 
@@ -107,7 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as done:  # --help, --version
             return done.code if isinstance(done.code, int) else CLEAN
         if args.command is None:
-            raise _UsageError("missing command: lint, endpoints, rules or explain (see --help)")
+            raise _UsageError(
+                "missing command: lint, endpoints, rules, explain or compile (see --help)"
+            )
         if args.command == "lint":
             return _lint(args)
         return _info(args)
@@ -184,7 +191,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
-    from ..yamlsource import RuleFileError
+    from ..rulefile import RuleFileError
     from .problems import CommandError
 
     try:
@@ -204,6 +211,9 @@ def _info(args: argparse.Namespace) -> int:
         sys.stdout.write(info.endpoints_text(rules))
     elif args.command == "rules":
         sys.stdout.write(info.rules_text(rules, args.endpoint))
+    elif args.command == "compile":
+        info.check_endpoint(rules, args.endpoint)
+        sys.stdout.write(rules.source(args.endpoint))
     else:
         sys.stdout.write(info.explain_text(rules, args.rule))
     return CLEAN
