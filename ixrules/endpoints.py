@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +28,8 @@ def find(endpoints: Mapping[str, EndpointSpec], name: str) -> EndpointSpec:
     except (KeyError, TypeError):
         # display(), not str() or repr(): the name may be any object, even a 5,000-digit int
         shown = display(name)
+        import difflib  # only for a wrong name: not on every start-up
+
         close = difflib.get_close_matches(shown, list(endpoints), n=3) if len(shown) < 100 else []
         hint = f"; did you mean {', '.join(close)}?" if close else "; see ixrules.endpoints()"
         raise EndpointError(f"unknown endpoint {shown!r}{hint}") from None

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from .__about__ import __version__
@@ -78,6 +77,8 @@ def _store(where: Path, key: str, ruleset: RuleSet) -> None:
     """Write the cache file atomically; a failure only means the next process parses again."""
     try:
         where.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing: a hit never pays for it
+
         handle, temporary = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=where)
         try:
             with os.fdopen(handle, "wb") as out:

@@ -10,7 +10,6 @@ digits, which the API refuses). Every pattern here is linear-time on any input.
 from __future__ import annotations
 
 import datetime as _dt
-import decimal
 import math
 import re
 from typing import Any
@@ -170,6 +169,8 @@ def _int_text(value: int) -> str:
     bits = value.bit_length()
     if bits > _MAX_INT_BITS:
         return f"<integer of about {int(bits * math.log10(2)) + 1} digits>"
+    import decimal  # only for integers past the limit of str(): rare
+
     return str(decimal.Decimal(value))
 
 
