@@ -25,7 +25,11 @@ from .compiler import BoundRule, Node
 from .engine import Call, closest_key, finish
 from .model import Rule
 from .report import Issue
-from .values import as_number, display
+from .values import as_number, display, pointer_token
+
+#: Where a node is: the call's pointer prefix ``"p"``, then the rule files' keys (1-tuples) and
+#: the names of the loop variables holding array indexes.
+Path = list["str | tuple[str]"]
 
 #: A compiled body: ``run(value, root, call)`` -> the call's issues, umbrellas placed.
 Runner = Callable[[Any, str, Call], "list[Issue]"]
@@ -41,10 +45,12 @@ def needs(call: Call, rule: Rule) -> bool:
     return True
 
 
-def unknown_key(call: Call, rule: Rule, parts: tuple[Any, ...], key: Any, known: Any) -> None:
-    """Report one undeclared key, with the closest declared one as the hint."""
+def unknown_key(call: Call, rule: Rule, path: str, key: Any, known: Any) -> None:
+    """Report one undeclared key (``path`` is its object's), with the closest declared key as
+    the hint."""
     hint = closest_key(key, known)
-    call.report(rule, parts, key, f"did you mean {hint!r}?" if hint else None)
+    where = f"{path}/{pointer_token(key)}"
+    call.report_at(rule, where, key, f"did you mean {hint!r}?" if hint else None)
 
 
 def is_blank_text(value: Any) -> bool:
@@ -71,6 +77,7 @@ class _Writer:
             "BLANK": is_blank_text,
             "TEXT": is_text,
             "display": display,
+            "token": pointer_token,
         }
         self.rules: list[Rule] = []
         self.rule_index: dict[int, int] = {}
@@ -147,7 +154,7 @@ class _Writer:
     # --- nodes ----------------------------------------------------------------------------
 
     def node(
-        self, node: Node, v: str, path: list[str], index: list[str], out: list[str], pad: str
+        self, node: Node, v: str, path: Path, index: list[str], out: list[str], pad: str
     ) -> None:
         """Statements that run ``node`` on the present value ``v`` at ``path``."""
         program = node.program
@@ -158,7 +165,7 @@ class _Writer:
         if umbrella is not None:
             out.append(f"{pad}{mark} = len(call.issues)")
         self.own_rules(program.rules, v, path, out, pad)
-        parts = _tuple(path)
+        parts = _pointer(path)
         if node.fields is not None:
             out.append(f"{pad}if type({v}) is dict or isinstance({v}, Mapping):")
             inner = pad + "    "
@@ -171,7 +178,7 @@ class _Writer:
                 out.append(f"{inner}for k in {v}:")
                 out.append(f"{inner}    if k not in {known}:")
                 out.append(
-                    f"{inner}        unknown_key(call, {rule}, {_tuple([*path, 'k'])}, k, "
+                    f"{inner}        unknown_key(call, {rule}, {parts}, k, "
                     f"{self.const('KEYS', program.known)})"
                 )
             self.children(node.fields, v, path, index, out, inner)
@@ -201,7 +208,7 @@ class _Writer:
         out.append(f"{pad}    call.umbrellas.insert(u{depth}, ({parts}, {self.rule(rule)}))")
 
     def own_rules(
-        self, rules: tuple[BoundRule, ...], v: str, path: list[str], out: list[str], pad: str
+        self, rules: tuple[BoundRule, ...], v: str, path: Path, out: list[str], pad: str
     ) -> None:
         """A node's rules: an if/elif chain, broken after each rule that does not stop."""
         keyword = "if"
@@ -223,9 +230,9 @@ class _Writer:
             if rule.at is not None:
                 at = repr(rule.at)
                 value = f"({v}.get({at}) if isinstance({v}, Mapping) else None)"
-                where = _tuple([*path, at])
+                where = _pointer([*path, (rule.at,)])
             else:
-                value, where = v, _tuple(path)
+                value, where = v, _pointer(path)
             self.report(bound, where, value, out, pad + "    ")
             keyword = "elif" if rule.stop else "if"
 
@@ -235,15 +242,15 @@ class _Writer:
         if check is not None and check.hint is not None:
             hint = self.const("HINT", check.hint)
             out.append(f"{pad}w = {value}")
-            out.append(f"{pad}call.report({rule}, {where}, w, {hint}(w))")
+            out.append(f"{pad}call.report_at({rule}, {where}, w, {hint}(w))")
         else:
-            out.append(f"{pad}call.report({rule}, {where}, {value})")
+            out.append(f"{pad}call.report_at({rule}, {where}, {value})")
 
     def required(
         self,
         required: tuple[tuple[str, BoundRule], ...],
         v: str,
-        path: list[str],
+        path: Path,
         out: list[str],
         pad: str,
     ) -> None:
@@ -255,13 +262,13 @@ class _Writer:
             key = repr(name)
             out.append(f"{pad}c = {v}.get({key})")
             out.append(f"{pad}if c is None or c is False:  # {bound.rule.id}")
-            self.report(bound, _tuple([*path, key]), "c", out, pad + "    ")
+            self.report(bound, _pointer([*path, (name,)]), "c", out, pad + "    ")
 
     def children(
         self,
         fields: Mapping[str, Node],
         v: str,
-        path: list[str],
+        path: Path,
         index: list[str],
         out: list[str],
         pad: str,
@@ -269,7 +276,7 @@ class _Writer:
         """Each known child in the body's key order, through a table of helper functions."""
         table: dict[str, str] = {}
         for name, child in fields.items():
-            helper = self.helper(child, [*path, repr(name)], index)
+            helper = self.helper(child, [*path, (name,)], index)
             if helper is not None:
                 table[name] = helper
         if not table:
@@ -281,28 +288,44 @@ class _Writer:
         out.append(f"{pad}    if c is not None and c is not False:")
         out.append(f"{pad}        f = {dispatch}.get(k)")
         out.append(f"{pad}        if f is not None:")
-        out.append(f"{pad}            f(c, call, {', '.join(['r', *index])})")
+        out.append(f"{pad}            f(c, call, {', '.join(['p', *index])})")
 
-    def helper(self, node: Node, path: list[str], index: list[str]) -> str | None:
+    def helper(self, node: Node, path: Path, index: list[str]) -> str | None:
         """The name of a helper function running ``node`` (None when it does nothing)."""
         body: list[str] = []
         self.node(node, "v", path, index, body, "    ")
         if not body:
             return None
         self.count += 1
-        name = f"n{self.count}_{_ident(path[-1])}"
-        signature = ", ".join(["v", "call", "r", *index])
+        last = path[-1]
+        name = f"n{self.count}_{_ident(last[0] if isinstance(last, tuple) else 'item')}"
+        signature = ", ".join(["v", "call", "p", *index])
         self.helpers.append([f"def {name}({signature}):", *body])
         return name
 
 
-def _tuple(items: list[str]) -> str:
-    """A tuple display of the expressions ``items``."""
-    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+def _pointer(path: Path) -> str:
+    """An expression for the JSON pointer of ``path``: the call's prefix ``p``, the rule
+    files' keys escaped here once, and ``str()`` of the array indexes."""
+    pieces: list[str] = []
+    literal = ""
+    for part in path:
+        if isinstance(part, tuple):
+            literal += "/" + pointer_token(part[0])
+            continue
+        if part != "p":
+            literal += "/"
+        if literal:
+            pieces.append(repr(literal))
+            literal = ""
+        pieces.append("p" if part == "p" else f"str({part})")
+    if literal:
+        pieces.append(repr(literal))
+    return " + ".join(pieces)
 
 
-def _ident(literal: str) -> str:
-    text = "".join(ch if ch.isalnum() else "_" for ch in literal.strip("'\""))
+def _ident(name: str) -> str:
+    text = "".join(ch if ch.isalnum() else "_" for ch in name)
     return text[:30] if text.isascii() else "field"
 
 
@@ -310,7 +333,7 @@ def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, An
     """The Python source of ``node``'s function for ``mode``, and the namespace it runs in."""
     writer = _Writer(mode)
     body: list[str] = []
-    writer.node(node, "value", ["r"], [], body, "        ")
+    writer.node(node, "value", ["p"], [], body, "        ")
     lines = [
         f'"""{name}, mode {mode}: generated by ixrules.codegen from the rule files."""',
         "",
@@ -318,6 +341,7 @@ def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, An
     for helper in writer.helpers:
         lines.extend([*helper, "", ""])
     lines.append("def run(value, r, call):")
+    lines.append('    p = "" if call.unwrapped else "/" + token(r)')
     lines.append("    if value is not None and value is not False:")
     lines.extend(body or ["        pass"])
     lines.append("    return finish(call)")

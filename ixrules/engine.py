@@ -37,7 +37,7 @@ class Call:
     locale: str | None = None
     issues: list[Issue] = field(default_factory=list)
     skipped: dict[str, None] = field(default_factory=dict)
-    umbrellas: list[tuple[tuple[Any, ...], Rule]] = field(default_factory=list)
+    umbrellas: list[tuple[str, Rule]] = field(default_factory=list)  # (path, rule)
 
     def path(self, parts: tuple[Any, ...]) -> str:
         return pointer(parts[1:] if self.unwrapped else parts)
@@ -45,18 +45,26 @@ class Call:
     def report(
         self, rule: Rule, parts: tuple[Any, ...], value: Any, hint: str | None = None
     ) -> None:
-        # Issue(...) field by field, without the frozen dataclass' __setattr__ per field
-        # (a third of the cost of reporting): the same object, built in one dict update.
-        issue = _new(Issue)
-        issue.__dict__.update(
-            message=render(rule, value, self.locale),
-            path=self.path(parts),
-            rule=rule.id,
-            status=rule.status,
-            hint=hint,
-            severity=rule.severity,
-        )
-        self.issues.append(issue)
+        self.report_at(rule, self.path(parts), value, hint)
+
+    def report_at(self, rule: Rule, path: str, value: Any, hint: str | None = None) -> None:
+        """Report ``rule`` at the JSON pointer ``path`` (the generated code writes its own)."""
+        self.issues.append(new_issue(rule, render(rule, value, self.locale), path, hint))
+
+
+def new_issue(rule: Rule, message: str, path: str, hint: str | None) -> Issue:
+    """``Issue(message, path, rule.id, ...)`` built in one dict update, without the frozen
+    dataclass' ``__setattr__`` per field (a third of the cost of reporting): the same object."""
+    issue: Issue = _new(Issue)
+    issue.__dict__.update(
+        message=message,
+        path=path,
+        rule=rule.id,
+        status=rule.status,
+        hint=hint,
+        severity=rule.severity,
+    )
+    return issue
 
 
 # --- what both executors share ------------------------------------------------------------
@@ -145,16 +153,13 @@ def finish(call: Call) -> list[Issue]:
     if not call.umbrellas or not issues:
         return issues
     out = list(issues)
-    for parts, rule in reversed(call.umbrellas):
-        prefix = call.path(parts)
+    for prefix, rule in reversed(call.umbrellas):
         below = prefix + "/"
         for index, issue in enumerate(out):
             if issue.path.startswith(below):
                 if issue.severity != "error" and rule.severity == "error":
                     continue  # an umbrella error covers errors, never warnings alone
                 umbrella = render(rule, None, call.locale)
-                out.insert(
-                    index, Issue(umbrella, prefix, rule.id, rule.status, None, rule.severity)
-                )
+                out.insert(index, new_issue(rule, umbrella, prefix, None))
                 break
     return out

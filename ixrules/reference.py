@@ -41,7 +41,7 @@ class IxValidator(Validator):  # type: ignore[misc]
             self._drop_remaining_rules("schema")
             return
         if program.invalid is not None:
-            call.umbrellas.append((parts, program.invalid))
+            call.umbrellas.append((call.path(parts), program.invalid))
         if program.required and mode != "update" and isinstance(value, Mapping):
             require(program, value, parts, call, mode)
         if program.unknown is not None and isinstance(value, Mapping):

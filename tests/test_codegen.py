@@ -10,6 +10,7 @@ import pytest
 from ixrules.api import Rules, default_rules
 from ixrules.cli import main as cli
 from ixrules.codegen import build, source
+from ixrules.values import pointer_parts
 
 RULES = default_rules()
 
@@ -39,9 +40,12 @@ def test_every_endpoint_compiles_to_plain_python(endpoint: str) -> None:
         if isinstance(node, ast.Constant) and not isinstance(node.value, (bool, type(None)))
     }
     names = {name for spec in _specs(RULES, endpoint) for name in spec}
-    assert {value for value in literals if not isinstance(value, int)} <= names | {
-        tree.body[0].value.value  # type: ignore[attr-defined]  (the docstring)
-    }
+    docstring = tree.body[0].value.value  # type: ignore[attr-defined]
+    for value in literals - {docstring, "", "/"}:
+        if isinstance(value, str) and value.startswith("/"):  # a piece of a pointer
+            assert set(pointer_parts(value.rstrip("/"))) <= names, value
+        elif not isinstance(value, int):
+            assert value in names
     indexes = {
         id(node.slice)
         for node in ast.walk(tree)
