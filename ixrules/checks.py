@@ -207,6 +207,7 @@ def _folded(values: tuple[str, ...]) -> frozenset[str]:
 
 
 _FOLDED_COUNTRIES = frozenset(fold(name) for name in COUNTRY_NAMES)
+_COUNTRIES = frozenset(COUNTRY_NAMES)
 
 
 def suggest_country(value: Any) -> str | None:
@@ -233,6 +234,8 @@ def suggest_country(value: Any) -> str | None:
 @check("country", hint=suggest_country)
 def country(value: Any, env: Env) -> bool:
     """One of the API's own 251 country names (not an ISO code)."""
+    if type(value) is str and value in _COUNTRIES:  # the API's own spelling, as usually sent
+        return True
     return isinstance(value, str) and len(value) <= 64 and fold(value) in _FOLDED_COUNTRIES
 
 
