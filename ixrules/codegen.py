@@ -193,7 +193,13 @@ class _Writer:
             out.append(f"{inner}for {i}, {c} in enumerate({v}):")
             out.append(f"{inner}    if {c} is not None and {c} is not False:")
             before = len(out)
-            self.node(node.each, c, [*path, i], [*index, i], out, inner + "        ")
+            if depth < _INLINED_ARRAYS:
+                self.node(node.each, c, [*path, i], [*index, i], out, inner + "        ")
+            else:  # arrays of arrays: a new function now and then, for Python's block limit
+                helper = self.helper(node.each, [*path, i], [*index, i])
+                if helper is not None:
+                    arguments = ", ".join([c, "call", "p", *index, i])
+                    out.append(f"{inner}        {helper}({arguments})")
             if len(out) == before:
                 out.append(f"{inner}        pass")
             if umbrella is not None:
@@ -298,10 +304,14 @@ class _Writer:
             return None
         self.count += 1
         last = path[-1]
-        name = f"n{self.count}_{_ident(last[0] if isinstance(last, tuple) else 'item')}"
+        name = f"n{self.count}_{_ident(str(last[0]) if isinstance(last, tuple) else 'item')}"
         signature = ", ".join(["v", "call", "p", *index])
         self.helpers.append([f"def {name}({signature}):", *body])
         return name
+
+
+#: How many arrays deep one function inlines its loops (CPython allows 20 nested blocks).
+_INLINED_ARRAYS = 6
 
 
 def _pointer(path: Path) -> str:

@@ -96,3 +96,25 @@ def test_field_names_are_written_as_literals_whatever_they_hold() -> None:
     assert [(issue.path, issue.rule) for issue in issues] == [
         ("/odd/x')\nimport os  # \\", "odd.required")
     ]
+
+
+def test_arrays_of_arrays_deeper_than_pythons_block_limit_compile() -> None:
+    from ixrules.checks import Env
+    from ixrules.compiler import compile_node
+    from ixrules.context import Context
+    from ixrules.engine import Call
+    from ixrules.model import FieldSpec, Rule
+
+    number = Rule("leaf.number", "Leaf must be a number", check="number")
+    spec = FieldSpec(rules=(number,))
+    for _ in range(30):
+        spec = FieldSpec(each=spec)
+    node = compile_node(FieldSpec(fields={"deep": spec}))
+    run = build(node, "create")
+    value: object = "x"
+    for _ in range(30):
+        value = [value]
+    issues = run({"deep": value}, "a", Call(Env(Context(None), "create"), unwrapped=False))
+    assert [(issue.path, issue.rule) for issue in issues] == [
+        ("/a/deep" + "/0" * 30, "leaf.number")
+    ]
