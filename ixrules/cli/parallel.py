@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from .checker import Checked, Settings, check_batch
 from .problems import CommandError
 from .sources import Batch
+
+if TYPE_CHECKING:  # the process pool is imported only for --jobs 2 or more
+    from concurrent.futures import Future
 
 #: Batches queued per worker: enough to keep workers busy while the next batch is read.
 IN_FLIGHT_PER_JOB = 4
@@ -43,6 +45,8 @@ def run(
             done(size, checked.bodies)
             yield checked
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     settings.rules()  # load once here: forked workers inherit the compiled rules
     pending: deque[tuple[Future[Checked], int]] = deque()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -59,6 +63,8 @@ def run(
 
 
 def _next(pending: deque[tuple[Future[Checked], int]], done: Callable[[int, int], None]) -> Checked:
+    from concurrent.futures.process import BrokenProcessPool
+
     future, size = pending.popleft()
     try:
         checked = future.result()
