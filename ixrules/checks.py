@@ -302,6 +302,13 @@ def not_taken(value: Any, env: Env, *, key: str) -> bool:
     return all(not (isinstance(name, str) and name.strip().casefold() == text) for name in names)
 
 
+@check("listed")
+def listed(value: Any, env: Env, *, key: str) -> bool:
+    """The value is among the names the context lists at ``key`` (compared without case and
+    surrounding blanks): the other side of ``not_taken``, for a name that must exist."""
+    return not not_taken(value, env, key=key)
+
+
 # --- other resources: lists of addresses, object fields, account and document state -------
 
 _ADDRESS_SEPARATORS = re.compile(r"[,;]")

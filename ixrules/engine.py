@@ -111,15 +111,22 @@ def report_unknown(
     program: Program, value: Mapping[str, Any], parts: tuple[Any, ...], call: Call
 ) -> None:
     """Report each key of ``value`` the object's spec does not declare (the API drops it),
-    with the closest declared key as the hint."""
+    with the closest declared key as the hint for the first few: an object of thousands of
+    unknown keys is not a typo, and the nearest spelling costs a comparison with every key."""
     bound = program.unknown
     if bound is None:
         return
     known = program.known
+    hinted = 0
     for key in value:
         if key not in known:
-            hint = closest_key(key, known)
+            hint = closest_key(key, known) if hinted < HINTED_KEYS else None
+            hinted += 1
             call.report(bound.rule, (*parts, key), key, f"did you mean {hint!r}?" if hint else None)
+
+
+#: How many unknown keys of one object get a "did you mean" hint.
+HINTED_KEYS = 64
 
 
 def closest_key(key: Any, known: tuple[str, ...]) -> str | None:

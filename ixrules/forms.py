@@ -110,8 +110,8 @@ def number_fields(endpoint: str, *, rules: Rules | None = None) -> list[str]:
     dotted, with ``*`` for any row of a list: the fields a locale's numbers are read in.
 
     >>> number_fields("invoices.create")
-    ['invoice.items.*.discount', 'invoice.items.*.quantity', 'invoice.items.*.unit_price',
-     'invoice.rate', 'invoice.retention']
+    ['invoice.global_discount.value', 'invoice.items.*.discount', 'invoice.items.*.quantity',
+     'invoice.items.*.unit_price', 'invoice.rate', 'invoice.retention']
     """
     return sorted(".".join(path) for path in _endpoint_numbers(_rules(rules), endpoint))
 

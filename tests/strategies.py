@@ -373,7 +373,11 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
     "number": CheckStrategy(valid=_valid_numbers, invalid=_invalid_numbers),
     "date": CheckStrategy(
         valid=lambda args: st.builds(_format_date, DATES, st.integers(0, 3)),
-        invalid=lambda args: st.sampled_from(INVALID_DATES) | st.integers() | st.just(True),
+        invalid=lambda args: (
+            st.sampled_from([d for d in INVALID_DATES if d or not args.get("allow_blank")])
+            | st.integers()
+            | st.just(True)
+        ),
     ),
     "datetime": CheckStrategy(
         valid=_datetimes,
@@ -438,6 +442,16 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
         context_fail=lambda args, value: {
             args["key"]: ["x", f" {value.upper() if isinstance(value, str) else value} "]
         },
+        reads=_key,
+    ),
+    "listed": CheckStrategy(
+        valid=lambda args: st.text(string.ascii_letters + " ", min_size=1, max_size=12).filter(
+            str.strip
+        ),
+        context_pass=lambda args, value: {
+            args["key"]: ["x", f" {value.upper() if isinstance(value, str) else value} "]
+        },
+        context_fail=lambda args, value: {args["key"]: ["ixrules test name 0"]},
         reads=_key,
     ),
     "email_list": CheckStrategy(valid=_email_lists, invalid=_bad_email_lists),
@@ -576,6 +590,35 @@ def put_at(body: Any, parts: tuple[Any, ...], value: Any) -> None:
     get_at(body, parts[:-1])[parts[-1]] = value
 
 
+#: The strategy of each leaf spec's candidates, per mode: built once, since Hypothesis checks
+#: every new strategy object, and a body of the full inventory has hundreds of leaves.
+_LEAVES: dict[tuple[int, str], tuple[FieldSpec, Strategy]] = {}
+
+
+def _leaf_candidates(spec: FieldSpec, mode: str) -> Strategy:
+    """(the rule whose strategy draws the value or None, that strategy), for one leaf."""
+    cached = _LEAVES.get((id(spec), mode))
+    if cached is not None:
+        return cached[1]
+    candidates: list[tuple[Rule | None, Strategy]] = []
+    for rule in spec.rules:
+        if not rule.applies_in(mode):
+            continue
+        strategy = strategy_of(rule.check)
+        if strategy is not None and strategy.valid is not None:
+            candidates.append((rule, strategy.valid(rule.args)))
+        guard = strategy_of(rule.when[0]) if rule.when else None
+        if rule.when is not None and guard is not None:
+            for make in (guard.valid, guard.invalid):
+                if make is not None:
+                    candidates.append((None, make(rule.when[1])))
+    if not candidates:
+        candidates.append((None, PRESENT))
+    out = st.sampled_from(candidates)
+    _LEAVES[id(spec), mode] = (spec, out)
+    return out
+
+
 class Maker:
     """Draws one body for one endpoint, remembering every node it made."""
 
@@ -667,13 +710,15 @@ class Maker:
                 obj[name] = self.build(child, self.child(site, name, child))
             elif choice != "missing":
                 obj[name] = choice
+        if not spec.open:  # closed objects warn of other keys (field.unknown): none is drawn
+            return obj
         extra = self.draw(
             st.dictionaries(
                 st.text(string.ascii_lowercase, min_size=1, max_size=6), JSON, max_size=2
             )
         )
-        for name, value in extra.items():  # keys the rules do not know: only open objects
-            if name not in fields and spec.open:  # ignore them (closed ones warn: field.unknown)
+        for name, value in extra.items():  # keys the rules do not know, which open objects
+            if name not in fields:  # ignore
                 obj["x_" + name] = value
         return obj
 
@@ -686,20 +731,7 @@ class Maker:
         return value
 
     def leaf(self, spec: FieldSpec, site: Site) -> Any:
-        rules = self.applicable(spec)
-        candidates: list[tuple[Rule | None, Strategy]] = []
-        for rule in rules:
-            strategy = strategy_of(rule.check)
-            if strategy is not None and strategy.valid is not None:
-                candidates.append((rule, strategy.valid(rule.args)))
-            guard = strategy_of(rule.when[0]) if rule.when else None
-            if rule.when is not None and guard is not None:
-                for make in (guard.valid, guard.invalid):
-                    if make is not None:
-                        candidates.append((None, make(rule.when[1])))
-        if not candidates:
-            candidates.append((None, PRESENT))
-        primary, strategy = self.draw(st.sampled_from(candidates))
+        primary, strategy = self.draw(_leaf_candidates(spec, self.mode))
         if primary is not None:
             self.primary[site.parts] = primary
         value = self.draw(strategy)

@@ -37,7 +37,8 @@ def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
         (["rules", "shipping.update"], "unknown endpoint 'shipping.update'; did you mean "
          "shippings.update, ...? (see 'ixrules endpoints')"),
         (["rules", "zzz"], "unknown endpoint 'zzz' (see 'ixrules endpoints')"),
-        (["explain", "country.know"], "unknown rule 'country.know'; did you mean country.known?"),
+        (["explain", "country.know"],
+         "unknown rule 'country.know'; did you mean country.known...?"),
         (["explain", "zzz"], "unknown rule 'zzz'; see 'ixrules rules'"),
         (["compile", "taxes.craete"], "unknown endpoint 'taxes.craete'; did you mean "
          "taxes.create, ...? (see 'ixrules endpoints')"),

@@ -236,7 +236,11 @@ def test_guide_loaded_at_must_be_in_the_future(endpoint: str) -> None:
         ("Loaded at must be later than now", "/shipping/loaded_at", "guide.loaded_at.future")
     ]
     assert validate(endpoint, body, early) == []
-    assert ixrules.validate(body, endpoint).skipped == ["guide.loaded_at.future"]
+    skipped = ixrules.validate(body, endpoint).skipped
+    # without existing.clients, whether a new document creates its client is not known either
+    assert [rule for rule in skipped if rule != "document.client.created"] == [
+        "guide.loaded_at.future"
+    ]
 
 
 MB = "Option to generate MB reference is set but no payment provider is configurated"
@@ -272,7 +276,7 @@ def test_a_settled_invoice_cannot_be_updated(path: str) -> None:
     create = ixrules.validate(
         valid_body(f"{path}.create"), f"{path}.create", context={"document": {"status": "settled"}}
     )
-    assert create.ok and create.skipped == []
+    assert create.ok and create.skipped == ["document.client.created"]  # no existing.clients
 
 
 @pytest.mark.parametrize("endpoint", [e for e in DOCUMENT_ENDPOINTS if e.endswith(".create")])

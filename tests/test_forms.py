@@ -395,6 +395,7 @@ def test_only_number_fields_are_read_as_numbers() -> None:
 
 def test_number_fields_come_from_the_rules() -> None:
     assert number_fields("invoices.create") == [
+        "invoice.global_discount.value",
         "invoice.items.*.discount",
         "invoice.items.*.quantity",
         "invoice.items.*.unit_price",

@@ -138,3 +138,18 @@ def test_the_command_line_prints_warnings_and_exits_0_unless_strict(tmp_path: ob
     assert registered["defaultConfiguration"] == {"level": "warning"}
     as_json = json.loads(run(Run(["lint", "-f", "json", "-e", "shippings.update", "-"], body)).out)
     assert as_json["problems"][0]["severity"] == "warning"
+
+
+@pytest.mark.parametrize(("code", "warned"), [("USD", False), ("usd", True), ("US$", True)])
+def test_a_currency_is_a_code_in_capitals(code: str, warned: bool) -> None:
+    report = ixrules.validate({"invoice": {"currency_code": code}}, "invoices.update")
+    expected = [
+        (
+            f"{code} is not one of the values the API accepts here",
+            "/invoice/currency_code",
+            "document.currency_code.known",
+            "warning",
+        )
+    ]
+    found = [(i.message, i.path, i.rule, i.severity) for i in report.issues]
+    assert found == (expected if warned else []) and report.ok
