@@ -218,18 +218,25 @@ class _Writer:
     ) -> None:
         """A node's rules: an if/elif chain, broken after each rule that does not stop."""
         keyword = "if"
+        passed: list[BoundRule] = []  # unconditional rules this chain has got past
         for bound in rules:
             rule = bound.rule
             if not rule.applies_in(self.mode):
                 continue
+            if keyword == "if":
+                passed = []
+            if any(_implies(earlier, bound) for earlier in passed):
+                continue  # reached only when a stricter check of the value has passed
             tests = []
             if bound.when is not None and rule.when is not None:
                 tests.append(self.passes(bound.when, rule.when[1], v))
             if rule.needs:
                 tests.append(f"needs(call, {self.rule(rule)})")
             if bound.check is None:
-                if rule.needs:  # evaluated for its one effect: noting the rule skipped
-                    out.append(f"{pad}{' and '.join(tests)}  # {rule.id}: no check")
+                if rule.needs:  # evaluated, when reached, for its one effect: noting a skip
+                    out.append(f"{pad}{keyword} {' and '.join(tests)} and False:  # {rule.id}")
+                    out.append(f"{pad}    pass")
+                    keyword = "elif"
                 continue
             tests.append(f"not ({self.passes(bound.check, rule.args, v)})")
             out.append(f"{pad}{keyword} {' and '.join(tests)}:  # {rule.id}")
@@ -241,6 +248,8 @@ class _Writer:
                 value, where = v, _pointer(path)
             self.report(bound, where, value, out, pad + "    ")
             keyword = "elif" if rule.stop else "if"
+            if rule.stop and rule.when is None and not rule.needs:
+                passed.append(bound)
 
     def report(self, bound: BoundRule, where: str, value: str, out: list[str], pad: str) -> None:
         rule = self.rule(bound.rule)
@@ -308,6 +317,29 @@ class _Writer:
         signature = ", ".join(["v", "call", "p", *index])
         self.helpers.append([f"def {name}({signature}):", *body])
         return name
+
+
+#: Checks with only ``allow_blank`` as an argument whose passing implies the same check with
+#: fewer constraints passes (a field's kind after its own rule: ``kind.number`` after
+#: ``number(gt=0)``, ``kind.date`` after ``date``).
+_BLANK_ONLY = frozenset({"number", "date", "datetime", "email"})
+
+
+def _implies(earlier: BoundRule, later: BoundRule) -> bool:
+    """True when ``later``, unconditional, cannot fail once ``earlier`` has passed on the same
+    value: so it need not be evaluated after it in one chain."""
+    a, b = earlier.rule, later.rule
+    if b.when is not None or b.needs or a.check is None or b.check is None:
+        return False
+    if a.check == "string" and b.check == "text" and not a.args and not b.args:
+        return True
+    if a.check != b.check:
+        return False
+    if not a.args and not b.args:
+        return True
+    if a.check not in _BLANK_ONLY or set(b.args) - {"allow_blank"}:
+        return False
+    return not a.args.get("allow_blank") or bool(b.args.get("allow_blank"))
 
 
 #: How many arrays deep one function inlines its loops (CPython allows 20 nested blocks).

@@ -118,3 +118,21 @@ def test_arrays_of_arrays_deeper_than_pythons_block_limit_compile() -> None:
     assert [(issue.path, issue.rule) for issue in issues] == [
         ("/a/deep" + "/0" * 30, "leaf.number")
     ]
+
+
+def test_a_rule_with_needs_and_no_check_only_notes_the_skip_in_its_chain() -> None:
+    from ixrules.checks import Env
+    from ixrules.compiler import compile_node
+    from ixrules.context import Context
+    from ixrules.engine import Call
+    from ixrules.model import FieldSpec, Rule
+
+    number = Rule("a.number", "A must be a number", check="number")
+    noted = Rule("a.noted", "A is noted", needs=("now",))
+    positive = Rule("a.positive", "A must be positive", check="number", args={"gt": 0})
+    node = compile_node(FieldSpec(fields={"a": FieldSpec(rules=(number, noted, positive))}))
+    run = build(node, "create")
+    for value, rules, skipped in (("x", ["a.number"], []), ("-1", ["a.positive"], ["a.noted"])):
+        call = Call(Env(Context(None), "create"), unwrapped=True)
+        assert [issue.rule for issue in run({"a": value}, "", call)] == rules
+        assert list(call.skipped) == skipped
