@@ -175,10 +175,11 @@ class _Writer:
             if program.unknown is not None:
                 known = self.const("KNOWN", frozenset(program.known))
                 rule = self.rule(program.unknown.rule)
-                out.append(f"{inner}for k in {v}:")
-                out.append(f"{inner}    if k not in {known}:")
+                out.append(f"{inner}if not {known}.issuperset({v}):")  # in C, the usual case
+                out.append(f"{inner}    for k in {v}:")
+                out.append(f"{inner}        if k not in {known}:")
                 out.append(
-                    f"{inner}        unknown_key(call, {rule}, {parts}, k, "
+                    f"{inner}            unknown_key(call, {rule}, {parts}, k, "
                     f"{self.const('KEYS', program.known)})"
                 )
             self.children(node.fields, v, path, index, out, inner)
