@@ -25,7 +25,7 @@ from .compiler import BoundRule, Node
 from .engine import Call, closest_key, finish
 from .model import Rule
 from .report import Issue
-from .values import as_number, display, pointer_token
+from .values import MAX_SCALAR_TEXT, as_number, display, pointer_token
 
 #: Where a node is: the call's pointer prefix ``"p"``, then the rule files' keys (1-tuples) and
 #: the names of the loop variables holding array indexes.
@@ -130,6 +130,8 @@ class _Writer:
             return f"isinstance({v}, list)"
         if name == "string" and not args:
             return f"isinstance({v}, str)"
+        if name == "not_empty" and not args:
+            return f"(({v}.strip() != '') if type({v}) is str else {self.call_of(check, args, v)})"
         if name == "text" and not args:
             return f"(type({v}) is str or isinstance({v}, str) or TEXT({v}))"
         if name == "one_of" and set(args) <= {"values", "ignore_case"}:
@@ -141,7 +143,12 @@ class _Writer:
             if all(type(value) is str for value in values):
                 return f"{text} in {self.const('S', frozenset(values))}"
         if name == "number" and set(args) <= {"gt", "gte", "lt", "lte", "integer", "allow_blank"}:
-            tests = [f"(x := NUMBER({v})) is not None"]
+            # digits alone are read here ("3"), anything else by values.as_number
+            read = (
+                f"(float({v}) if type({v}) is str and {v}.isdigit() and {v}.isascii() "
+                f"and len({v}) <= {MAX_SCALAR_TEXT} else NUMBER({v}))"
+            )
+            tests = [f"(x := {read}) is not None"]
             if args.get("integer"):
                 tests.append("x.is_integer()")
             for key, op in (("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<=")):
