@@ -78,6 +78,7 @@ class _Writer:
             "TEXT": is_text,
             "display": display,
             "token": pointer_token,
+            "LONGEST": MAX_SCALAR_TEXT,
         }
         self.rules: list[Rule] = []
         self.rule_index: dict[int, int] = {}
@@ -146,7 +147,7 @@ class _Writer:
             # digits alone are read here ("3"), anything else by values.as_number
             read = (
                 f"(float({v}) if type({v}) is str and {v}.isdigit() and {v}.isascii() "
-                f"and len({v}) <= {MAX_SCALAR_TEXT} else NUMBER({v}))"
+                f"and len({v}) <= LONGEST else NUMBER({v}))"
             )
             tests = [f"(x := {read}) is not None"]
             if args.get("integer"):
