@@ -310,20 +310,23 @@ def cli_times(runs: int, bodies: int, big_runs: int) -> tuple[list[str], dict[st
         many = Path(tmp) / "bodies.jsonl"
         write_jsonl(many, bodies)
         size = many.stat().st_size / 1e6
-        measured: dict[int, list[tuple[float, int]]] = {1: [], 2: []}
+        engines = {"--jobs 1": ["--jobs", "1"], "--jobs 2": ["--jobs", "2"]}
+        if re.search(r"--dask\b", lint_help) and _has("distributed"):
+            engines["--dask local"] = ["--dask", "local"]  # a LocalCluster, one worker a core
+        measured: dict[str, list[tuple[float, int]]] = {name: [] for name in engines}
         headrooms = []
-        for _ in range(big_runs):  # rounds: --jobs 1, --jobs 2, the machine's headroom
-            for jobs, runs_here in measured.items():
-                argv = [*cli, "lint", "--jobs", str(jobs), *extra, str(many)]
+        for _ in range(big_runs):  # rounds: each engine, then the machine's headroom
+            for name, runs_here in measured.items():
+                argv = [*cli, "lint", *engines[name], *extra, str(many)]
                 runs_here.append(peak_rss(argv))
             headrooms.append(parallel_headroom())
         results = {}
-        for jobs, runs_here in measured.items():
+        for name, runs_here in measured.items():
             seconds = statistics.median(run[0] for run in runs_here)
             rss = max(run[1] for run in runs_here)
-            results[jobs] = seconds
+            results[name] = seconds
             lines.append(
-                f"- `ixrules lint --jobs {jobs}` on {bodies:,} JSON Lines bodies ({size:.0f} MB, "
+                f"- `ixrules lint {name}` on {bodies:,} JSON Lines bodies ({size:.0f} MB, "
                 f"1 in 100 with 5 errors): {seconds:.2f} s, {bodies / seconds:,.0f} bodies/s, "
                 f"peak RSS of the largest process {rss / 1024:.0f} MiB"
             )
@@ -338,18 +341,25 @@ def cli_times(runs: int, bodies: int, big_runs: int) -> tuple[list[str], dict[st
             )
             for _ in range(3)
         )
-        loop_ratio = results[1] / loop
+        loop_ratio = results["--jobs 1"] / loop
         lines.append(
             f"- a loop that only runs `json.loads` on each line: {loop:.2f} s; "
             f"`ixrules lint --jobs 1` / that loop: {loop_ratio:.2f}x"
         )
         lines.extend(lint_stages(many, bodies))
-        speedup = results[1] / results[2]
+        speedup = results["--jobs 1"] / results["--jobs 2"]
         headroom = f"{min(headrooms):.2f}x to {max(headrooms):.2f}x"
         lines.append(
             f"- --jobs 2 speed-up over --jobs 1: {speedup:.2f}x (what two processes of pure "
             f"Python gained on this machine between the rounds: {headroom})"
         )
+        if "--dask local" in results:
+            lines.append(
+                f"- --dask local speed-up over --jobs 1: "
+                f"{results['--jobs 1'] / results['--dask local']:.2f}x (over --jobs 2: "
+                f"{results['--jobs 2'] / results['--dask local']:.2f}x; it includes starting "
+                f"the cluster)"
+            )
         small = max(1, bodies // 10)
         write_jsonl(many, small)
         _, rss_small = peak_rss([*cli, "lint", "--jobs", "1", *extra, str(many)])
@@ -430,6 +440,12 @@ def _stages(
         f"per body ({same})"
     )
     return rows
+
+
+def _has(module: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(module) is not None
 
 
 def _spin(count: int) -> float:

@@ -124,8 +124,8 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Result]]
         "light": Run([], program=[sys.executable, "-c", LIGHT]),
         "jobs1": Run(["lint", "--jobs", "1", str(big), INVOICE, f"{F}/payloads"]),
         "jobs2": Run(["lint", "--jobs", "2", str(big), INVOICE, f"{F}/payloads"]),
-        "tty": Run(["lint", INVOICE], tty=True),
-        "tty_no_color": Run(["lint", INVOICE], tty=True, env={"NO_COLOR": "1"}),
+        "tty": Run(["lint", "--no-progress", INVOICE], tty=True),
+        "tty_no_color": Run(["lint", "--no-progress", INVOICE], tty=True, env={"NO_COLOR": "1"}),
     }  # fmt: skip
     yield run_all(runs)
 

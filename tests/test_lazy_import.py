@@ -22,6 +22,7 @@ HEAVY = [
     "httpx",
     "requests",
     "stdnum",
+    *["dask", "distributed", "pandas", "pyarrow", "fsspec"],  # the dask extra
 ]
 
 
@@ -36,6 +37,16 @@ def modules_after(code: str) -> list[str]:
 def test_import_loads_nothing_heavy() -> None:
     loaded = modules_after("import ixrules; ixrules.__version__")
     assert [name for name in HEAVY if name in loaded] == []
+
+
+def test_the_local_lint_never_loads_the_dask_extra() -> None:
+    loaded = modules_after(
+        "import contextlib, io\nfrom ixrules.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['lint', 'examples/invoice.json'])"
+    )
+    assert "ixrules.api" in loaded
+    assert [name for name in loaded if name.split(".")[0] in {"dask", "distributed"}] == []
 
 
 def test_validating_never_loads_cerberus() -> None:

@@ -11,7 +11,7 @@ import argparse
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ..__about__ import __version__
@@ -19,6 +19,9 @@ from ..__about__ import __version__
 if TYPE_CHECKING:
     from ..api import Rules
     from .checker import Settings
+    from .problems import Outcome
+    from .progress import Progress
+    from .sources import Batch
 
 CLEAN, PROBLEMS, COULD_NOT_RUN = 0, 1, 2
 INTERRUPTED = 130
@@ -66,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
     lint.add_argument("--no-progress", action="store_true", help="no progress bar")
+    lint.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="check on a Dask cluster: a scheduler address, or 'local' (needs ixrules[dask])",
+    )
+    lint.add_argument(
+        "--output", metavar="FILE", help="also write the problem table to FILE.parquet"
+    )
     lint.add_argument(
         "--strict", action="store_true", help="warnings fail too (exit 1 for a warning alone)"
     )
@@ -128,29 +139,43 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from . import parallel, reporters, sources
+    from . import reporters, sources
     from .problems import Failure, Problem
     from .progress import Progress
 
+    if args.dask is not None and args.jobs != 1:
+        raise _UsageError("--jobs and --dask exclude each other")
+    if args.output is not None:
+        _check_output(args.output)
     settings = _settings(args)
     found = sources.expand(args.paths, args.stdin_filename)
-    progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
-    problems: list[Problem] = []
-    failed = False
     stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
-    batches = sources.batches(found, stdin)
-    jobs = parallel.workers(args.jobs)
+    if args.dask is not None:
+        from . import cluster
+
+        bar = not args.no_progress and sys.stderr.isatty()
+        outcomes: Iterable[Outcome] = cluster.lint(args.dask, found, settings, stdin, bar)
+        progress = Progress(None, None)  # Dask draws its own
+    else:
+        progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
+        outcomes = _checked(sources.batches(found, stdin), settings, args.jobs, progress)
+    problems: list[Problem] = []
+    table: list[Outcome] = []
+    failed = False
     try:
-        for checked in parallel.run(batches, settings, jobs, progress.advance):
-            for outcome in checked.outcomes:
-                if isinstance(outcome, Failure):
-                    failed = True
-                    progress.clear()
-                    print(outcome, file=sys.stderr, flush=True)
-                else:
-                    problems.append(outcome)
+        for outcome in outcomes:
+            if args.output is not None:
+                table.append(outcome)
+            if isinstance(outcome, Failure):
+                failed = True
+                progress.clear()
+                print(outcome, file=sys.stderr, flush=True)
+            else:
+                problems.append(outcome)
     finally:
         progress.finish()
+    if args.output is not None:
+        _write_table(table, args.output)
     catalogue = settings.rules().ruleset.rules if args.format == "sarif" else {}
     options = reporters.Options(
         color=_color(args.no_color, sys.stdout),
@@ -163,6 +188,37 @@ def _lint(args: argparse.Namespace) -> int:
         return COULD_NOT_RUN
     failing = [p for p in problems if args.strict or p.severity == "error"]
     return PROBLEMS if failing else CLEAN
+
+
+def _checked(
+    batches: Iterable[Batch], settings: Settings, jobs: int, progress: Progress
+) -> Iterator[Outcome]:
+    """The outcomes of the local engine (``--jobs``), in input order, as they are found."""
+    from . import parallel
+
+    for checked in parallel.run(batches, settings, parallel.workers(jobs), progress.advance):
+        yield from checked.outcomes
+
+
+def _check_output(path: str) -> None:
+    """Refuse an ``--output`` that cannot be written, before any body is checked."""
+    if not path.lower().endswith(".parquet"):
+        raise _UsageError(f"--output: only Parquet is written (FILE.parquet), not {path!r}")
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise _UsageError("--output needs pyarrow: pip install 'ixrules[dask]'") from None
+
+
+def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
+    from .problems import CommandError
+    from .sources import describe_os_error
+    from .table import write_parquet
+
+    try:
+        write_parquet(outcomes, path)
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {describe_os_error(exc)}") from None
 
 
 def _settings(args: argparse.Namespace) -> Settings:
