@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .checks import Env
-from .compiler import Node, compile_body
+from .compiler import Node, cerberus_rules, compile_body, compile_node
 from .context import Context
 from .endpoints import BodyError, resolve, root_index
-from .engine import Call
+from .engine import Call, finish
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
-from .report import Report
+from .report import Issue, Report
 
 if TYPE_CHECKING:
     from .codegen import Runner
@@ -52,6 +52,8 @@ class Rules:
         self._runners: dict[tuple[int, str], Runner] = {}  # derived, filled on first use
         self._by_root = root_index(ruleset.endpoints)
         self._schemas: dict[int, dict[str, Any]] = {}
+        #: Per endpoint with keys beside its root: their compiled nodes, in declared order.
+        self._siblings: dict[str, tuple[tuple[str, Node], ...]] = {}
         unknown = ruleset.rules.get(UNKNOWN_KEY_RULE)
         for endpoint in ruleset.endpoints.values():
             key = id(endpoint.body)
@@ -59,8 +61,13 @@ class Rules:
                 self._nodes[key], self._schemas[key] = compile_body(
                     endpoint.body, tuple(roots[key]), unknown
                 )
+            if endpoint.siblings:
+                self._siblings[endpoint.name] = tuple(
+                    (name, compile_node(spec, unknown)) for name, spec in endpoint.siblings.items()
+                )
         if executor == "cerberus":
             self._checked  # noqa: B018 (check the schemas now: the executor needs them)
+            self._checked_siblings  # noqa: B018
 
     @cached_property
     def _checked(self) -> dict[int, Mapping[str, Any]]:
@@ -68,6 +75,19 @@ class Rules:
         from .reference import check_schema
 
         return {key: check_schema(schema) for key, schema in self._schemas.items()}
+
+    @cached_property
+    def _checked_siblings(self) -> dict[str, Mapping[str, Any]]:
+        """For each endpoint with keys beside its root: the schema of its roots and those keys,
+        checked by Cerberus (once)."""
+        from .reference import check_schema
+
+        out = {}
+        for name, siblings in self._siblings.items():
+            schema = dict(self._schemas[id(self.ruleset.endpoints[name].body)])
+            schema.update((key, cerberus_rules(node)) for key, node in siblings)
+            out[name] = check_schema(schema)
+        return out
 
     @classmethod
     def load(cls, directory: str | Path | None = None, *, executor: Executor = "fast") -> Rules:
@@ -91,24 +111,44 @@ class Rules:
 
     def schema(self, name: str) -> dict[str, Any]:
         """The Cerberus schema of endpoint ``name``'s bodies, checked by Cerberus: each root
-        key's rules, with our one custom rule ``ix`` at every node (``ixrules.reference.
-        IxValidator`` runs it).
+        key's rules and those of the keys beside it, with our one custom rule ``ix`` at every
+        node (``ixrules.reference.IxValidator`` runs it).
 
         >>> schema = Rules.load().schema("invoices.create")
         >>> sorted(schema), sorted(schema["invoice"]["schema"]["items"])
-        (['invoice'], ['ix', 'nullable', 'schema'])
+        (['invoice', 'proprietary_uid'], ['ix', 'nullable', 'schema'])
         """
         spec = self.endpoint(name)
-        validated = self._checked[id(spec.body)]
-        return {root: validated[root] for root in spec.roots or ("",)}
+        validated = self._checked_siblings.get(name) or self._checked[id(spec.body)]
+        return {key: validated[key] for key in (*(spec.roots or ("",)), *spec.siblings)}
 
-    def _runner(self, spec: EndpointSpec) -> Runner:
-        """The generated function of ``spec``'s body in its mode, built once. Two threads may
+    def _runner(self, node: Node, spec: EndpointSpec) -> Runner:
+        """The generated function of ``node`` in ``spec``'s mode, built once. Two threads may
         both build it the first time; they build the same function and either one is kept."""
-        from .codegen import build
+        runner = self._runners.get((id(node), spec.mode))
+        if runner is None:
+            from .codegen import build
 
-        runner = build(self._nodes[id(spec.body)], spec.mode, spec.name)
-        return self._runners.setdefault((id(spec.body), spec.mode), runner)
+            runner = build(node, spec.mode, spec.name)
+            runner = self._runners.setdefault((id(node), spec.mode), runner)
+        return runner
+
+    def _run_fast(
+        self,
+        spec: EndpointSpec,
+        value: Any,
+        where: str,
+        call: Call,
+        sent: tuple[tuple[str, Node, Any], ...],
+    ) -> list[Issue]:
+        """The body's generated code on its root value, then each sibling key's beside it."""
+        runner = self._runner(self._nodes[id(spec.body)], spec)
+        if not sent:
+            return runner(value, where, call)
+        runner(value, where, call, False)
+        for name, node, item in sent:
+            self._runner(node, spec)(item, name, call, False)
+        return finish(call)
 
     def source(self, name: str) -> str:
         """The Python source the fast executor runs for endpoint ``name``'s bodies (what
@@ -139,15 +179,16 @@ class Rules:
             raise BodyError(f"{where} must be a JSON object for {spec.name}")
         call = Call(env=Env(Context(context), spec.mode), unwrapped=root is None, locale=locale)
         key, where = id(spec.body), root if root is not None else ""
+        beside = self._siblings.get(spec.name, ())
+        sent = tuple((name, node, body[name]) for name, node in beside if name in body)
         if self.executor == "fast":
-            runner = self._runners.get((key, spec.mode))
-            if runner is None:
-                runner = self._runner(spec)
-            issues = runner(value, where, call)
+            issues = self._run_fast(spec, value, where, call, sent)
         else:
             from .reference import run_cerberus
 
-            issues = run_cerberus(self._checked[key], value, where, call)
+            schema = self._checked_siblings[spec.name] if beside else self._checked[key]
+            siblings = {name: item for name, _, item in sent}
+            issues = run_cerberus(schema, value, where, call, siblings)
         return Report(
             endpoint=spec.name,
             issues=issues,

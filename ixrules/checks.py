@@ -296,7 +296,8 @@ def context_not(value: Any, env: Env, *, key: str, values: Sequence[str]) -> boo
 
 @check("not_taken")
 def not_taken(value: Any, env: Env, *, key: str) -> bool:
-    """The value is not among the names the context lists at ``key`` (compared without case)."""
+    """The value is not among the names the context lists at ``key`` (compared without case);
+    a mapping lists its keys (``existing.taxes`` may give each name with its rate)."""
     names = env.context.get(key) or ()
     text = display(value).strip().casefold()
     return all(not (isinstance(name, str) and name.strip().casefold() == text) for name in names)
@@ -432,3 +433,85 @@ def is_json_content_type(header: Any) -> bool:
 def json_content_type(value: Any, env: Env) -> bool:
     """The request's ``Content-Type`` (context ``request.content_type``) is JSON."""
     return is_json_content_type(env.context.get("request.content_type"))
+
+
+# --- what real accounts answer: fiscal numbers, lengths, tax exemptions -----------------------
+
+
+def _portugal(country_: Any) -> bool:
+    """The client's country names Portugal, as the ``country`` check reads names."""
+    return isinstance(country_, str) and fold(country_) == "portugal"
+
+
+def _nif_applies(value: Mapping[str, Any], country_field: str) -> bool:
+    """A NIF is checked for a client of Portugal or of no country (absent or blank)."""
+    country_ = value.get(country_field)
+    return _blank(country_) or _portugal(country_)
+
+
+@check("pt_nif")
+def pt_nif(value: Any, env: Env, *, field: str, country: str) -> bool:
+    """On a client: its ``field`` is a Portuguese NIF with a right check digit (a ``PT`` prefix
+    and blanks allowed), when its ``country`` is Portugal or not given. A blank number passes
+    (a final consumer), and so does any number of a client of another country."""
+    if not isinstance(value, Mapping) or not _nif_applies(value, country):
+        return True
+    number = value.get(field)
+    if _blank(number) or isinstance(number, bool) or not isinstance(number, (str, int)):
+        return True  # none (a final consumer), or not text: the field's kind says so
+    from .fiscal import is_valid_pt_nif
+
+    return is_valid_pt_nif(number)
+
+
+@check("vat_of_country")
+def vat_of_country(value: Any, env: Env, *, field: str, country: str) -> bool:
+    """On a client of Portugal: its ``field`` is not another EU country's VAT number (``FR...``,
+    ``ES...``): the API checks the pair. Clients of other countries, or of none, pass."""
+    if not isinstance(value, Mapping) or not _portugal(value.get(country)):
+        return True
+    from .fiscal import vat_country
+
+    found = vat_country(value.get(field))
+    return found is None or found == "PT"
+
+
+@check("max_length")
+def max_length(value: Any, env: Env, *, maximum: int) -> bool:
+    """Text (a number as its digits) of at most ``maximum`` characters, as Rails counts them."""
+    if isinstance(value, (list, Mapping)) or value is True:
+        return True  # not text: another rule's business
+    return len(display(value)) <= maximum
+
+
+def _zero_rated(line: Any, rates: Mapping[str, Any]) -> bool:
+    """A document line whose tax the account rates at 0 % (``rates``: name -> rate, the
+    context's ``existing.taxes`` as a mapping; names compared without case)."""
+    tax = line.get("tax") if isinstance(line, Mapping) else None
+    name = tax.get("name") if isinstance(tax, Mapping) else None
+    if not isinstance(name, str) or not name.strip():
+        return False
+    wanted = name.strip().casefold()
+    return any(
+        isinstance(known, str) and known.strip().casefold() == wanted and as_number(rate) == 0
+        for known, rate in rates.items()
+    )
+
+
+@check("exemption_given")
+def exemption_given(
+    value: Any, env: Env, *, field: str, items: str, countries: Sequence[str]
+) -> bool:
+    """On a document of an account of ``countries`` (context ``account.country``): when a line
+    of ``items`` names a tax the account rates at 0 % (context ``existing.taxes`` as a mapping
+    name -> rate), ``field`` is given. The API applies the account's tax of that name, so the
+    body alone cannot say a line is exempt: without the rates nothing is judged."""
+    rates = env.context.get("existing.taxes")
+    if not isinstance(value, Mapping) or not isinstance(rates, Mapping):
+        return True
+    if account_not_in(value, env, countries=countries):
+        return True
+    lines = value.get(items)
+    if not isinstance(lines, list) or not any(_zero_rated(line, rates) for line in lines):
+        return True
+    return not _blank(value.get(field))

@@ -31,8 +31,9 @@ from .values import MAX_SCALAR_TEXT, as_number, display, pointer_token
 #: the names of the loop variables holding array indexes.
 Path = list["str | tuple[str]"]
 
-#: A compiled body: ``run(value, root, call)`` -> the call's issues, umbrellas placed.
-Runner = Callable[[Any, str, Call], "list[Issue]"]
+#: A compiled body: ``run(value, root, call, done=True)`` -> the call's issues, umbrellas
+#: placed (``done`` False: not yet, more values of the same body follow).
+Runner = Callable[..., "list[Issue]"]
 
 
 def needs(call: Call, rule: Rule) -> bool:
@@ -391,11 +392,11 @@ def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, An
     ]
     for helper in writer.helpers:
         lines.extend([*helper, "", ""])
-    lines.append("def run(value, r, call):")
+    lines.append("def run(value, r, call, done=True):")
     lines.append('    p = "" if call.unwrapped else "/" + token(r)')
     lines.append("    if value is not None and value is not False:")
     lines.extend(body or ["        pass"])
-    lines.append("    return finish(call)")
+    lines.append("    return finish(call) if done else call.issues")
     namespace = writer.namespace
     namespace["R"] = tuple(writer.rules)
     legend = [f"# R[{i}] = {rule.id}" for i, rule in enumerate(writer.rules)]

@@ -21,7 +21,7 @@ KEYS: dict[str, tuple[type, ...]] = {
     "account.country": (str,),
     "existing.clients": (list,),
     "existing.items": (list,),
-    "existing.taxes": (list,),
+    "existing.taxes": (list, dict),  # names, or each name with its rate: {"IVA0": 0}
     "existing.sequences": (list,),
     "fiscal_ids_in_use": (list,),
     "document.id": (str, int),
@@ -89,5 +89,11 @@ class Context:
 
 
 def _names(types: tuple[type, ...]) -> str:
-    names = {bool: "a boolean", str: "a string", int: "an integer", list: "a list"}
+    names = {
+        bool: "a boolean",
+        str: "a string",
+        int: "an integer",
+        list: "a list",
+        dict: "a mapping",
+    }
     return " or ".join(names.get(t, t.__name__) for t in types)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import EndpointSpec, singular
-from .values import display
+from .values import absent, display
 
 #: Keys that a body's root value holds when it asks for a change of state.
 _STATE_KEYS = frozenset({"state", "message"})
@@ -53,10 +53,13 @@ def resolve(
 ) -> tuple[EndpointSpec, str | None]:
     """The endpoint and the root key to validate ``body`` with.
 
-    With a name, the body must carry one of that endpoint's root keys. Without one, the root
-    key decides: the family key (``invoice``, ``quote``, ``shipping``) or a singular document
-    type (``invoice_receipt``, ``proforma``, ...) means that path's ``create``, or its
-    ``change_state`` when the body holds only ``state`` and ``message``.
+    A root key whose value is null is absent (clients send ``{"invoice": null,
+    "invoice_receipt": {...}}``). With a name, the body must carry one of that endpoint's root
+    keys. Without one, the root key decides: the family key (``invoice``, ``quote``,
+    ``shipping``) or a singular document type (``invoice_receipt``, ``proforma``, ...) means
+    that path's ``create``, or its ``change_state`` when the body holds only ``state`` and
+    ``message``. A body whose top level holds field names (``date``, ``items``) is not wrapped
+    in its root key, so no endpoint is inferred from it: the error names the key to wrap it in.
     """
     if not isinstance(body, Mapping):
         raise BodyError(f"the body must be a JSON object, not {_kind(body)}")
@@ -64,27 +67,96 @@ def resolve(
         endpoint = find(endpoints, name)
         if not endpoint.wrapped:
             return endpoint, None
-        return endpoint, _root_for(body, endpoint.roots, f"endpoint {endpoint.name}")
+        return endpoint, _root_for(body, endpoint.roots, f"endpoint {endpoint.name}", [endpoint])
     if by_root is None:
         by_root = root_index(endpoints)
-    root = _root_for(body, by_root, "any endpoint")
+    wrapped = [e for e in endpoints.values() if e.wrapped]
+    root = _root_for(body, tuple(by_root), "any endpoint", wrapped)
+    beside = {key for e in by_root[root] for key in e.siblings}
+    loose = [
+        key
+        for key in body
+        if key != root and key not in beside and not (key in by_root and absent(body[key]))
+    ]
+    if loose and _wrap_in(loose, wrapped):
+        raise BodyError(_unwrapped(body, wrapped))
     return _infer(by_root[root], root, body[root]), root
 
 
+#: Root keys people write for another one: the API's families of estimates and guides, which
+#: its own paths and docs call estimates and guides.
+ALIASES = {"estimate": "quote", "guide": "shipping"}
+
+
 def _root_for(
-    body: Mapping[str, Any], roots: tuple[str, ...] | Mapping[str, Any], what: str
+    body: Mapping[str, Any], roots: tuple[str, ...], what: str, candidates: list[EndpointSpec]
 ) -> str:
     found = [key for key in body if isinstance(key, str) and key in roots]
-    if len(found) == 1:
-        return found[0]
-    if found:
+    present = [key for key in found if not absent(body[key])] or found
+    if len(present) == 1:
+        return present[0]
+    if present:
         raise BodyError(
-            f"ambiguous body: root keys {', '.join(map(repr, found))} are all known to {what}"
+            f"ambiguous body: root keys {', '.join(map(repr, present))} are all known to {what}"
         )
-    names = list(roots)
-    expected = ", ".join(repr(root) for root in names[:12]) + (", ..." if len(names) > 12 else "")
+    if _wrap_in(list(body), candidates):
+        raise BodyError(_unwrapped(body, candidates))
+    expected = ", ".join(repr(root) for root in roots[:12]) + (", ..." if len(roots) > 12 else "")
     keys = ", ".join(repr(display(key)[:100]) for key in list(body)[:5]) or "none"
-    raise BodyError(f"no root key known to {what}: expected one of {expected}; got {keys}")
+    hint = next((h for key in body if (h := closest_root(key, roots)) is not None), None)
+    mean = f"; did you mean {hint!r}?" if hint else ""
+    raise BodyError(f"no root key known to {what}: expected one of {expected}; got {keys}{mean}")
+
+
+def closest_root(key: Any, roots: tuple[str, ...]) -> str | None:
+    """The root key ``key`` was probably meant to be: the same without case (``Invoice``), its
+    singular (``invoices``), a known alias (``estimate`` -> ``quote``), else the nearest
+    spelling (``invoce``)."""
+    if not isinstance(key, str) or len(key) > 64:
+        return None
+    folded = key.strip().casefold().replace("-", "_").replace(" ", "_")
+    for guess in (folded, singular(folded), ALIASES.get(folded), ALIASES.get(singular(folded))):
+        if guess in roots:
+            return guess
+    import difflib  # only for a wrong root key: not on every start-up
+
+    close = difflib.get_close_matches(folded, roots, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def _wrap_in(keys: list[Any], candidates: list[EndpointSpec]) -> list[str]:
+    """The family root keys of the endpoints whose bodies have the most of ``keys`` as fields,
+    in rule-file order (none when no key is a field): what to wrap an unwrapped body in."""
+    best, roots = 0, dict[str, None]()
+    for endpoint in candidates:
+        fields = endpoint.body.fields or {}
+        score = sum(1 for key in keys if isinstance(key, str) and key in fields)
+        if score and score >= best:
+            if score > best:
+                best, roots = score, {}
+            roots[endpoint.roots[0]] = None
+    return list(roots)
+
+
+def _unwrapped(body: Mapping[str, Any], candidates: list[EndpointSpec]) -> str:
+    roots = _wrap_in(list(body), candidates)
+    fields = {
+        key for e in candidates if e.roots and e.roots[0] in roots for key in e.body.fields or {}
+    }
+    keys = [repr(key) for key in body if isinstance(key, str) and key in fields][:5]
+    one = len(keys) == 1
+    what = (
+        f"{keys[0]} is a field, not a root key"
+        if one
+        else f"{', '.join(keys)} are fields, not root keys"
+    )
+    where = " or ".join(
+        [", ".join(map(repr, roots[:-1])), repr(roots[-1])] if roots[1:] else [repr(roots[0])]
+    )
+    return (
+        f"the body is not wrapped in its root key: {what}; wrap {'it' if one else 'them'} in "
+        f'{where}, as in {{"{roots[0]}": {{...}}}}'
+    )
 
 
 def _infer(candidates: list[EndpointSpec], root: str, value: Any) -> EndpointSpec:

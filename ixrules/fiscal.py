@@ -24,6 +24,8 @@ def _text(value: Any) -> str | None:
     """The number as text with every blank removed, or None for what cannot be one."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
+    if isinstance(value, int) and value.bit_length() > 4 * _MAX_LENGTH:
+        return None  # far too long, and past Python's int-to-str limit before long
     text = "".join(str(value).split())
     return text if 0 < len(text) <= _MAX_LENGTH else None
 

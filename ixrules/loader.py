@@ -77,6 +77,7 @@ _ACTION_KEYS: dict[str, tuple[type, ...]] = {
     "status": (int,),
     "error_shape": (str,),
     "root": (str,),
+    "siblings": (dict,),
     "doc": (str,),
 }
 _FILE_KEYS: dict[str, tuple[type, ...]] = {
@@ -86,6 +87,9 @@ _FILE_KEYS: dict[str, tuple[type, ...]] = {
     "doc": (str,),
 }
 _MODES = ("create", "update", "action")
+#: The statuses a rule may predict: 422 (validation), 404, 406 and 415 (routes, states, media
+#: types), and 500 for a value the API is recorded to fail on without a message.
+RULE_STATUSES = (422, 404, 406, 415, 500)
 _ERROR_SHAPES = ("errors", "message")
 _PLACEHOLDERS = frozenset({"value"})
 
@@ -216,7 +220,8 @@ class _Builder:
                             source.name, line_of(entry), f"endpoint {endpoint.name!r} defined twice"
                         )
                     endpoints[endpoint.name] = endpoint
-                    for rule in _rules_of(endpoint.body):
+                    below = [endpoint.body, *endpoint.siblings.values()]
+                    for rule in {r.id: r for spec in below for r in _rules_of(spec)}.values():
                         if rule.applies_in(endpoint.mode):
                             rule_endpoints.setdefault(rule.id, []).append(endpoint.name)
                     if UNKNOWN_KEY_RULE in self.rules and _has_closed(endpoint.body):
@@ -254,12 +259,17 @@ class _Builder:
                     f"error_shape must be one of {_ERROR_SHAPES}",
                 )
             body = self._fragment(file, line_of(spec, "body"), spec["body"])
-            actions.append((action, spec, body, mode, shape))
+            siblings = self._siblings(file, spec)
+            actions.append((action, spec, body, mode, shape, siblings))
         out = []
         for path in paths:
-            for action, spec, body, mode, shape in actions:
+            for action, spec, body, mode, shape, siblings in actions:
                 method, route, status = self._route(file, spec, action, path)
                 roots = self._roots(entry, spec, path)
+                if siblings and not roots:
+                    raise RuleFileError(
+                        file, line_of(spec, "siblings"), "siblings need a root key to sit beside"
+                    )
                 out.append(
                     EndpointSpec(
                         name=f"{path}.{action}",
@@ -273,8 +283,25 @@ class _Builder:
                         success_status=spec.get("status", status),
                         error_shape=shape,
                         doc=spec.get("doc", entry.get("doc", "")),
+                        siblings=siblings,
                     )
                 )
+        return out
+
+    def _siblings(self, file: str, spec: YMap) -> dict[str, FieldSpec]:
+        """An action's ``siblings``: the keys taken beside the root key, each a field spec (or
+        a kind alone, as in ``fields``)."""
+        node = spec.get("siblings", YMap())
+        out = {}
+        for name, child in node.items():
+            line = line_of(node, name)
+            if isinstance(child, str):
+                child = self._compact(child, line)
+            if not isinstance(child, YMap):
+                raise RuleFileError(
+                    file, line, f"sibling {name!r} must be a mapping or a kind ({', '.join(KINDS)})"
+                )
+            out[name] = self._field(file, child)
         return out
 
     @staticmethod
@@ -483,8 +510,12 @@ class _Builder:
         if severity == "warning" and "source" not in node:
             source = "ixrules"
         status = node.get("status", 422)
-        if status not in (404, 406, 415, 422):
-            raise RuleFileError(file, line_of(node, "status"), "status must be 406 or 422")
+        if status not in RULE_STATUSES:
+            raise RuleFileError(
+                file,
+                line_of(node, "status"),
+                f"status must be one of {', '.join(map(str, RULE_STATUSES))}",
+            )
         rule = Rule(
             id=rule_id,
             message=node["message"],

@@ -123,6 +123,9 @@ class EndpointSpec:
     success_status: int
     error_shape: str = "errors"
     doc: str = ""
+    #: Keys the API takes beside the root key (``proprietary_uid`` on document create), with
+    #: their specs: fields of the body's top level, not a second root.
+    siblings: Mapping[str, FieldSpec] = field(default_factory=dict)
 
     @property
     def wrapped(self) -> bool:

@@ -48,10 +48,17 @@ class IxValidator(Validator):  # type: ignore[misc]
             report_unknown(program, value, parts, call)
 
 
-def run_cerberus(schema: DefinitionSchema, value: Any, root: str, call: Call) -> list[Issue]:
-    """Validate ``value`` (found under the key ``root``) with Cerberus and return its issues."""
+def run_cerberus(
+    schema: DefinitionSchema,
+    value: Any,
+    root: str,
+    call: Call,
+    siblings: Mapping[str, Any] | None = None,
+) -> list[Issue]:
+    """Validate ``value`` (found under the key ``root``) and the ``siblings`` beside it with
+    Cerberus and return its issues."""
     validator = IxValidator(schema, allow_unknown=True, ix_call=call)
-    validator.validate({root: value}, normalize=False)
+    validator.validate({root: value, **(siblings or {})}, normalize=False)
     return finish(call)
 
 

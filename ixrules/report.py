@@ -12,8 +12,9 @@ from .values import pointer_parts
 FieldStyle = Literal["brackets", "dotted", "pointer"]
 FIELD_STYLES: tuple[FieldStyle, ...] = ("brackets", "dotted", "pointer")
 
-#: The order in which the API decides a request's status: the first that applies wins.
-STATUS_PRECEDENCE = (401, 404, 406, 422)
+#: The order in which the API decides a request's status: the first that applies wins. A 500
+#: (a value the backend fails on while reading it) comes before the validations' 422.
+STATUS_PRECEDENCE = (401, 404, 406, 500, 422)
 
 
 @dataclass(frozen=True)

@@ -346,6 +346,39 @@ def _event_fail(args: Args, value: Any) -> dict[str, Any] | None:
     return None
 
 
+#: NIFs with a right check digit, written as clients write them; and ones without.
+GOOD_NIFS = ["999999990", "123456789", "PT123456789", "pt 508 025 338", "508025338"]
+BAD_NIFS = ["123456780", "PT123456780", "999999991", "12345678", "ABC", "5080253380"]
+FOREIGN_VAT = ["FR40303265045", "DE136695976", "EL094259216", "ES B58378431"]
+PORTUGAL = ["Portugal", "PORTUGAL", "portugal"]
+
+
+def _fiscal_repair(obj: dict[str, Any], args: Args) -> dict[str, Any]:
+    """A client whose number any country takes: a right NIF (or none)."""
+    if not is_absent(obj.get(args["field"])):
+        obj[args["field"]] = "999999990"
+    return obj
+
+
+def _a_zero_rate_line_without_exemption(args: Args, value: Any) -> dict[str, Any] | None:
+    """A Portuguese account rating at 0 % the tax a line of the document names, when the
+    document gives no exemption."""
+    if not isinstance(value, Mapping) or str(value.get(args["field"]) or "").strip():
+        return None
+    lines = value.get(args["items"])
+    names = [
+        line["tax"]["name"]
+        for line in (lines if isinstance(lines, list) else [])
+        if isinstance(line, Mapping)
+        and isinstance(line.get("tax"), Mapping)
+        and isinstance(line["tax"].get("name"), str)
+        and line["tax"]["name"].strip()
+    ]
+    if not names:
+        return None
+    return {"account.country": "Portugal", "existing.taxes": {names[0]: 0}}
+
+
 CHECK_STRATEGIES: dict[str, CheckStrategy] = {
     "object": CheckStrategy(
         valid=lambda args: st.dictionaries(st.text(max_size=6), JSON, max_size=3),
@@ -491,6 +524,34 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
         context_pass=lambda args, value: {"document.status": "ixrules-test-status"},
         context_fail=_event_fail,
         reads=lambda args: ("document.status",),
+    ),
+    "pt_nif": CheckStrategy(
+        repair=_fiscal_repair,
+        spoil=lambda args: st.fixed_dictionaries(
+            {args["field"]: st.sampled_from(BAD_NIFS), args["country"]: st.sampled_from(PORTUGAL)}
+        ),
+    ),
+    "vat_of_country": CheckStrategy(
+        repair=_fiscal_repair,
+        spoil=lambda args: st.fixed_dictionaries(
+            {
+                args["field"]: st.sampled_from(FOREIGN_VAT),
+                args["country"]: st.sampled_from(PORTUGAL),
+            }
+        ),
+    ),
+    "max_length": CheckStrategy(
+        valid=lambda args: st.text(min_size=1, max_size=args["maximum"]),
+        invalid=lambda args: st.text(
+            string.ascii_letters + "çãé ",
+            min_size=args["maximum"] + 1,
+            max_size=args["maximum"] + 9,
+        ),
+    ),
+    "exemption_given": CheckStrategy(
+        context_pass=lambda args, value: {"account.country": "Atlantis"},
+        context_fail=_a_zero_rate_line_without_exemption,
+        reads=lambda args: ("account.country", "existing.taxes"),
     ),
     "json_content_type": CheckStrategy(
         context_pass=lambda args, value: {"request.content_type": "application/json"},

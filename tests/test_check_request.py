@@ -182,7 +182,8 @@ def test_a_path_without_the_host_works() -> None:
         (
             {"body": {"name": "Acme"}},
             ixrules.BodyError,
-            "no root key known to endpoint clients.create",
+            "the body is not wrapped in its root key: 'name' is a field, not a root key; "
+            "wrap it in 'client', as in {\"client\": {...}}",
         ),
         ({"body": CLIENT, "context": []}, ixrules.ContextError, "context must be an object"),
         ({"headers": ["Content-Type"]}, ValueError, "headers must be a mapping"),

@@ -276,7 +276,7 @@ def test_a_settled_invoice_cannot_be_updated(path: str) -> None:
     create = ixrules.validate(
         valid_body(f"{path}.create"), f"{path}.create", context={"document": {"status": "settled"}}
     )
-    assert create.ok and create.skipped == ["document.client.created"]  # no existing.clients
+    assert create.ok and "document.not_settled" not in create.skipped
 
 
 @pytest.mark.parametrize("endpoint", [e for e in DOCUMENT_ENDPOINTS if e.endswith(".create")])

@@ -122,7 +122,7 @@ EXPECTED = {
         "invoice[items][1][discount]": ["Discount is not a number"],
     },
     "pt": {
-        "invoice[due_date]": ["Data de vencimento tem de ser posterior à data"],
+        "invoice[due_date]": ["Vencimento deve ser igual ou posterior à data do documento"],
         "invoice[client]": ["Cliente não é válido"],
         "invoice[client][name]": ["Nome é um campo obrigatório"],
         "invoice[client][email]": ["Email tem de ser um endereço de email"],

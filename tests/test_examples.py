@@ -12,8 +12,79 @@ from conftest import EXAMPLES, load_example, triples
 import ixrules
 from ixrules.api import default_rules
 
+
+def _fiscal(root: str) -> list[tuple[str, str, str]]:
+    """What a document whose client has a placeholder NIF is answered."""
+    return [
+        ("Client is invalid", f"/{root}/client", "document.client.invalid"),
+        ("Fiscal is invalid", f"/{root}/client/fiscal_id", "client.fiscal_id.nif"),
+    ]
+
+
 #: Bodies the API does not accept as they are, with the reason and what ixrules answers.
+#: Recorded bodies (``rec-``) the API accepted are never here; docs, OpenAPI and fixture
+#: examples carry placeholders (NIFs that fail the check digit) the API refuses.
 KNOWN_REJECTED = {
+    "docs-v2-invoice-update.json": (
+        "placeholder NIF 508000000 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("invoice"),
+    ),
+    "docs-v2-shipping-update.json": (
+        "placeholder NIF 508000000 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("shipping"),
+    ),
+    "openapi-estimate-create.json": (
+        "placeholder NIF 500999888 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("quote"),
+    ),
+    "openapi-guide-create.json": (
+        "placeholder NIF 508000000 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("shipping"),
+    ),
+    "openapi-invoice-create.json": (
+        "placeholder NIF 500999888 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("invoice"),
+    ),
+    "openapi-invoice-update.json": (
+        "placeholder NIF 500999888 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("invoice"),
+    ),
+    "squarebit-fixture-estimate-create.json": (
+        "placeholder NIF 508000000 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("quote"),
+    ),
+    "squarebit-fixture-guide-create.json": (
+        "placeholder NIF 508000000 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("shipping"),
+    ),
+    "squarebit-fixture-invoice-create.json": (
+        "placeholder NIF 508000000 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("invoice"),
+    ),
+    "squarebit-fixture-invoice-update.json": (
+        "placeholder NIF 508000000 of a Portugal client fails the check digit (recorded: "
+        "'Fiscal is invalid', Ventrata, tim-online)",
+        _fiscal("invoice"),
+    ),
+    "openapi-item-create.json": (
+        "unit_price as a JSON number: /items.json answers 'unit price is not valid' "
+        "(live: diogopms)",
+        [("unit price is not valid", "/item/unit_price", "item.unit_price.string")],
+    ),
+    "squarebit-fixture-item-update.json": (
+        "unit_price as a JSON number: /items.json answers 'unit price is not valid' "
+        "(live: diogopms)",
+        [("unit price is not valid", "/item/unit_price", "item.unit_price.string")],
+    ),
     "hivesolutions-example-invoice-create.json": (
         "unit_price '123,0000' uses a decimal comma; the API reads numbers with a point",
         [
@@ -162,8 +233,8 @@ def test_an_accepted_example_passes(name: str) -> None:
     assert {issue.severity for issue in report.warnings} <= {"warning"}
 
 
-def test_the_warned_examples_are_accepted_ones() -> None:
-    assert set(WARNED) <= set(ACCEPTED)
+def test_the_warned_examples_are_examples() -> None:
+    assert set(WARNED) <= set(ENDPOINTS)
 
 
 @pytest.mark.parametrize("name", ACCEPTED)
@@ -180,6 +251,8 @@ def test_a_known_rejected_example_gets_its_message(name: str) -> None:
     assert reason
     report = ixrules.validate(load_example(name), ENDPOINTS[name], context=CONTEXTS.get(name))
     assert triples(report) == expected
+    warnings = [(issue.message, issue.path, issue.rule) for issue in report.warnings]
+    assert warnings == WARNED.get(name, ("", []))[1]
 
 
 def test_every_example_is_accounted_for() -> None:

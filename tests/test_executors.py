@@ -46,6 +46,7 @@ CONTEXTS: list[dict[str, Any] | None] = [
         "documents_in_period": 0,
         "request": {"content_type": "text/plain"},
     },
+    {"account": {"country": "Portugal"}, "existing": {"taxes": {"IVA23": 0, "IVA6": "6"}}},
 ]
 
 
@@ -190,7 +191,7 @@ def test_an_unknown_executor_is_refused() -> None:
 
 def test_the_cerberus_schema_is_available_per_endpoint() -> None:
     schema = FAST.schema("invoice_receipts.create")
-    assert sorted(schema) == ["invoice", "invoice_receipt"]
+    assert sorted(schema) == ["invoice", "invoice_receipt", "proprietary_uid"]
     items = schema["invoice"]["schema"]["items"]
     assert items["nullable"] is True and items["ix"].container is list
 

@@ -467,7 +467,7 @@ def test_from_the_form_to_messages_under_its_fields() -> None:
     report = ixrules.validate(body_from_form(form, locale="pt_PT"), locale="pt_PT")
     errors = report.by_field()
     assert errors == {
-        "invoice[due_date]": ["Data de vencimento tem de ser posterior à data"],
+        "invoice[due_date]": ["Vencimento deve ser igual ou posterior à data do documento"],
         "invoice[items]": ["Itens da fatura não são válidos"],
         "invoice[items][0][quantity]": ["Quantidade tem de ser um número maior que 0"],
     }

@@ -196,6 +196,9 @@ RIGHT = {
 
 #: A right value for a field that takes only some texts, by the field's last key.
 RIGHT_TEXT = {
+    "fiscal_id": "999999990",
+    "tax_exemption": "M00",
+    "value_type": "percentage",
     "email": "someone@example.com",
     "cc": "someone@example.com",
     "bcc": "someone@example.com",
@@ -221,6 +224,12 @@ RIGHT_AT = {
 
 #: The smallest body each endpoint takes (under its root key), for those that need one.
 BASE: dict[str, dict[str, Any]] = {
+    "accounts.create": {
+        "organization_name": "Acme",
+        "email": "someone@example.com",
+        "password": "secret123",
+    },
+    "sequences.create": {"serie": "A"},
     "invoices.email": {"client": {"email": "someone@example.com"}},
     "partial_payments.create": {"amount": 10},
     "receipts.change_state": {"state": "canceled", "message": "Wrong"},
@@ -242,6 +251,23 @@ _STATE = ("Invalid state", "/state")
 #: with paths under the root key. The API's own message comes first (an error where the API
 #: refuses), the umbrella of a client or a line beside it.
 OWN: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {
+    ("invoices.update", "/tax_exemption"): [
+        (
+            "Tax exemption should be one of: M09, M08, M07, M06, M05, M04, M03, M02, M01, M16, "
+            "M15, M14, M13, M12, M11, M10, M99",
+            "/tax_exemption",
+            "document.tax_exemption.accepted",
+            "error",
+        )
+    ],
+    ("invoices.update", "/global_discount/value_type"): [
+        (
+            "Value type is not included in the list",
+            "/global_discount/value_type",
+            "document.global_discount.value_type",
+            "error",
+        )
+    ],
     ("accounts.create", "/tax_country"): [
         (_NOT_LISTED, "/tax_country", "account.tax_country.known", "warning")
     ],

@@ -34,7 +34,7 @@ def test_a_full_item_passes(endpoint: str) -> None:
         (
             "/item/unit_price",
             "9,99",
-            9.99,
+            "9.99",
             [("Unit price is not a number", "/item/unit_price", "item.unit_price.not_a_number")],
         ),
         (

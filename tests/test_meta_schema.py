@@ -189,7 +189,7 @@ CASES = {
     ),
     "an unknown status": (
         "            status: 422\n",
-        "            status: 500\n",
+        "            status: 501\n",
         24,
         "status must be",
     ),

@@ -26,8 +26,12 @@ def triples(report: ixrules.Report) -> list[tuple[str, str | None, str]]:
 # --- every message of the catalogue, in every language, back to its rule and field ---------
 
 
+#: A 500 has no text: a rule predicting one says what ixrules knows, never what the API says.
+ANSWERED = sorted(r for r in RULES if RULES[r].severity == "error" and RULES[r].status != 500)
+
+
 @pytest.mark.parametrize("locale", [None, "pt", "es"])
-@pytest.mark.parametrize("rule_id", sorted(r for r in RULES if RULES[r].severity == "error"))
+@pytest.mark.parametrize("rule_id", ANSWERED)
 def test_each_catalogue_message_reads_back_to_its_rule_and_field(
     rule_id: str, locale: str | None
 ) -> None:
@@ -71,11 +75,11 @@ RECORDED: list[tuple[str, int, str | None, list[tuple[str, str | None, str]]]] =
      [("Document should have at least one item", "document.items.not_empty", "/invoice/items"),
       ("Date is not valid", "document.date.valid", "/invoice/date"),
       ("Tax exemption should be one of: M09, M08, M07, M06, M05, M04, M03, M02, M01, M16, M15, "
-       "M14, M13, M12, M11, M10, M99", None, "")]),
+       "M14, M13, M12, M11, M10, M99", "document.tax_exemption.needed", "/invoice/tax_exemption")]),
     ("lib-timonline-422-document-creation-limit.json", 422, "invoices.create",
      [("Document creation limit reached for the period from 15/12/2022 to 15/01/2023.", None, "")]),
     ("lib-timonline-422-fiscal-invalid.json", 422, "invoices.create",
-     [("Fiscal is invalid", None, "")]),
+     [("Fiscal is invalid", "client.fiscal_id.nif", "/invoice/client/fiscal_id")]),
     ("openapi-doc-202-saft.json", 202, "saft.export", []),
     ("openapi-doc-400-generic.json", 400, None, [("Some parameters were incorrect.", None, "")]),
     ("openapi-doc-401.json", 401, "clients.get", [("Invalid API key", None, "")]),
@@ -176,13 +180,15 @@ def test_the_timonline_multi_answer_given_the_body_that_caused_it() -> None:
     assert [(i.rule, i.path) for i in report.errors] == [
         ("document.items.not_empty", "/invoice/items"),
         ("document.date.valid", "/invoice/date"),
-        (None, ""),
+        ("document.tax_exemption.needed", "/invoice/tax_exemption"),
     ]
     assert report.by_field() == {
         "invoice[items]": ["Document should have at least one item"],
         "invoice[date]": ["Date is not valid"],
-        "": ["Tax exemption should be one of: M09, M08, M07, M06, M05, M04, M03, M02, M01, M16, "
-             "M15, M14, M13, M12, M11, M10, M99"],
+        "invoice[tax_exemption]": [
+            "Tax exemption should be one of: M09, M08, M07, M06, M05, M04, M03, M02, M01, M16, "
+            "M15, M14, M13, M12, M11, M10, M99"
+        ],
     }  # fmt: skip
 
 

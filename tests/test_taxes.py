@@ -32,7 +32,7 @@ def test_a_full_tax_passes(endpoint: str) -> None:
                 good,
                 [("Value must be a number between 0 and 99.99", "/tax/value", "tax.value.range")],
             )
-            for bad, good in [("100", "99.99"), ("-1", 0), ("23%", 23), ("23,0", "6")]
+            for bad, good in [("100", "99.99"), ("-1", "0"), ("23%", "23"), ("23,0", "6")]
         ],
         *[
             (

@@ -68,6 +68,8 @@ def explain_text(rules: Rules, rule_id: str) -> str:
     out.append("")
     source = SOURCES.get(rule.source, rule.source)
     out.append(f"Severity: {rule.severity}")
+    if rule.status != 422:
+        out.append(f"Predicts: HTTP {rule.status}")
     out.append(f"Message from: {source}" + (f" ({rule.origin})" if rule.origin else ""))
     served = rules.ruleset.rule_endpoints.get(rule.id, ())
     if served:
