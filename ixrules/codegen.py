@@ -395,7 +395,7 @@ def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, An
     lines.append("def run(value, r, call, done=True):")
     lines.append('    p = "" if call.unwrapped else "/" + token(r)')
     lines.append("    if value is not None and value is not False:")
-    lines.extend(body or ["        pass"])
+    lines.extend([*body, "        pass"])
     lines.append("    return finish(call) if done else call.issues")
     namespace = writer.namespace
     namespace["R"] = tuple(writer.rules)
