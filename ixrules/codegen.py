@@ -178,6 +178,7 @@ class _Writer:
         if node.fields is not None:
             out.append(f"{pad}if type({v}) is dict or isinstance({v}, Mapping):")
             inner = pad + "    "
+            out.append(f"{inner}pass")
             if umbrella is not None:
                 out.append(f"{inner}u{depth} = len(call.umbrellas)")
             self.required(program.required, v, path, out, inner)
