@@ -272,3 +272,80 @@ def jsonschema_validator(name: str) -> Callable[[Any], Any]:
         return list(validator.iter_errors(body))
 
     return run
+
+
+def fastjsonschema_validator(name: str) -> Callable[[Any], Any] | None:
+    """The same JSON Schema compiled to Python by fastjsonschema (draft 7, its newest: the
+    schema uses nothing draft 2020-12 added); it stops at the first error, as it is built to."""
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    schema = {key: value for key, value in JSONSCHEMA[name].items() if key != "$schema"}
+    validate = fastjsonschema.compile(schema)
+
+    def run(body: Any) -> Any:
+        try:
+            validate(body)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            return [exc.message]
+        return []
+
+    return run
+
+
+def jsonschema_rs_validator(name: str) -> Callable[[Any], Any] | None:
+    """The same JSON Schema with jsonschema-rs (Rust), formats asserted, every error listed."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    validator = jsonschema_rs.Draft202012Validator(JSONSCHEMA[name], validate_formats=True)
+
+    def run(body: Any) -> Any:
+        return [error.message for error in validator.iter_errors(body)]
+
+    return run
+
+
+# --- pydantic v2 and msgspec: the same checks as models ------------------------------------
+
+
+def pydantic_validator(name: str) -> Callable[[Any], Any] | None:
+    """The same checks as pydantic v2 models (lax mode reads numeric strings as numbers, as the
+    API does), ``EmailStr`` for addresses (email-validator, as ixrules), the date order as a
+    model validator; every error collected."""
+    try:
+        from pydantic_models import MODELS, ValidationError
+    except ImportError:
+        return None
+    model = MODELS[name]
+
+    def run(body: Any) -> Any:
+        try:
+            model.model_validate(body)
+        except ValidationError as exc:
+            return exc.errors()
+        return []
+
+    return run
+
+
+def msgspec_validator(name: str) -> Callable[[Any], Any] | None:
+    """The same checks as msgspec Structs, converted from the parsed body (``strict=False``
+    reads numeric strings as numbers); it stops at the first error."""
+    try:
+        import msgspec
+        from msgspec_models import STRUCTS
+    except ImportError:
+        return None
+    struct = STRUCTS[name]
+
+    def run(body: Any) -> Any:
+        try:
+            msgspec.convert(body, struct, strict=False)
+        except msgspec.ValidationError as exc:
+            return [str(exc)]
+        return []
+
+    return run

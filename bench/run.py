@@ -10,6 +10,7 @@ collection off as timeit does it); the ratios compare medians taken in this one 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -29,7 +30,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from alternatives import cerberus_validator, jsonschema_validator  # noqa: E402
+from alternatives import (  # noqa: E402
+    cerberus_validator,
+    fastjsonschema_validator,
+    jsonschema_rs_validator,
+    jsonschema_validator,
+    msgspec_validator,
+    pydantic_validator,
+)
 from bodies import CASES, invoice, invoice_with_errors  # noqa: E402
 
 import ixrules  # noqa: E402
@@ -37,12 +45,16 @@ from ixrules.api import Rules, rules_dir  # noqa: E402
 from ixrules.loader import load_rule_dir  # noqa: E402
 
 TARGETS = {
-    "validate / hand-written Cerberus, 10-line invoice (valid and 5 errors)": "<= 0.5x",
-    "validate / jsonschema, valid 10-line invoice": "<= 1.0x",
-    "200-line invoice / 10-line invoice": "<= 25x",
+    "valid 10-line invoice / pydantic v2 (EmailStr)": "<= 1.0x",
+    "valid 10-line invoice / json.loads of its text": "<= 4x",
+    "5-error invoice / valid 10-line invoice": "<= 1.2x",
+    "200-line invoice / json.loads of its text": "<= 3x",
+    "lint --jobs 1 on JSON Lines / a json.loads-only loop": "<= 4x",
+    "JSON Lines, --jobs 2 speed-up over --jobs 1": ">= 1.7x (with a free core)",
+    "first validate in a fresh process (rules cached)": "<= 50 ms",
+    "ixrules lint of one small file": "<= 80 ms",
     "import ixrules": "< 60 ms",
     "ixrules --version": "< 150 ms",
-    "JSON Lines, --jobs 2 speed-up over --jobs 1": ">= 1.7x",
 }
 
 
@@ -116,54 +128,97 @@ def machine() -> list[str]:
 # --- validate against the alternatives ----------------------------------------------------
 
 
+#: The alternatives, each built for one of the schemas of bench/alternatives.py (None when its
+#: package is not installed: ``tox -e bench`` installs them all).
+ALTERNATIVES: dict[str, Callable[[str], Callable[[Any], Any] | None]] = {
+    "pydantic v2 (EmailStr)": pydantic_validator,
+    "msgspec": msgspec_validator,
+    "fastjsonschema": fastjsonschema_validator,
+    "jsonschema-rs": jsonschema_rs_validator,
+    "hand-written Cerberus": cerberus_validator,
+    "jsonschema": jsonschema_validator,
+}
+
+
 def validators(repeat: int) -> tuple[list[str], dict[str, float | None]]:
     fast = ixrules.validate
     reference = Rules.load(executor="cerberus")
     known = set(ixrules.endpoints())
+    names = ["json.loads of its text", *ALTERNATIVES]
     rows = [
-        "| case | ixrules | hand-written Cerberus | jsonschema | ixrules / Cerberus "
-        "| ixrules / jsonschema | ixrules on its Cerberus executor |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| case | ixrules | " + " | ".join(names) + " | ixrules' Cerberus executor |",
+        "|---|" + "---:|" * (len(names) + 2),
+    ]
+    ratios = [
+        "| case | " + " | ".join(f"ixrules / {name}" for name in names) + " |",
+        "|---|" + "---:|" * len(names),
     ]
     medians: dict[str, float | None] = {}
     notes = []
     for case, (body, endpoint, schema, has_errors) in CASES.items():
-        cerberus, jsonschema = cerberus_validator(schema), jsonschema_validator(schema)
-        ours = ref = None
-        for name, fn in (("Cerberus", cerberus), ("jsonschema", jsonschema)):
+        text = json.dumps(body)
+        fns: dict[str, Callable[[Any], Any]] = {
+            "json.loads of its text": lambda _, t=text: json.loads(t)
+        }
+        for name, make in ALTERNATIVES.items():
+            fn = make(schema)
+            if fn is None:
+                notes.append(f"- note: {name} is not installed")
+                continue
             result = fn(body)
             found = result is not True and bool(result)
             if found != has_errors:
                 notes.append(f"- note: {name} {'found' if found else 'missed'} issues in {case}")
+            fns[name] = fn
         if endpoint in known:
             found = not fast(body, endpoint).ok
             if found != has_errors:
                 notes.append(f"- note: ixrules {'found' if found else 'missed'} issues in {case}")
-            ours, theirs, js, ref = per_call(
-                [
-                    lambda b, e=endpoint: fast(b, e),
-                    cerberus,
-                    jsonschema,
-                    lambda b, e=endpoint: reference.validate(b, e),
-                ],
-                body,
-                repeat,
-            )
-        else:
-            theirs, js = per_call([cerberus, jsonschema], body, repeat)
+            fns["ixrules"] = lambda b, e=endpoint: fast(b, e)
+            fns["reference"] = lambda b, e=endpoint: reference.validate(b, e)
+        timed = dict(zip(fns, per_call(list(fns.values()), body, repeat), strict=True))
+        ours = timed.get("ixrules")
         medians[case] = ours
+        for name in names:
+            medians[f"{case}/{name}"] = timed.get(name)
         rows.append(
-            f"| {case} | {us(ours)} | {us(theirs)} | {us(js)} | {ratio(ours, theirs)} "
-            f"| {ratio(ours, js)} | {us(ref)} |"
+            f"| {case} | {us(ours)} | "
+            + " | ".join(us(timed.get(name)) for name in names)
+            + f" | {us(timed.get('reference'))} |"
         )
-        medians[f"{case}/cerberus"], medians[f"{case}/jsonschema"] = theirs, js
-    return rows + (["", *notes] if notes else []), medians
+        ratios.append(
+            f"| {case} | " + " | ".join(ratio(ours, timed.get(name)) for name in names) + " |"
+        )
+    return rows + ["", *ratios] + (["", *dict.fromkeys(notes)] if notes else []), medians
+
+
+def fresh_addresses(repeat: int) -> list[str]:
+    """What the e-mail verdict cache saves: the valid 10-line invoice with the same address on
+    every call, and with a new address on every call (email-validator asked each time)."""
+    body = invoice(10)
+    client = body["invoice"]["client"]
+    counter = iter(range(10**9))
+
+    def fresh(b: Any) -> Any:
+        client["email"] = f"user{next(counter)}@example.com"
+        return ixrules.validate(b, "invoices.create")
+
+    def same(b: Any) -> Any:
+        client["email"] = "bruce@example.com"
+        return ixrules.validate(b, "invoices.create")
+
+    cached, uncached = per_call([same, fresh], body, repeat)
+    return [
+        f"- e-mail verdicts: valid 10-line invoice {us(cached)} with an address seen before, "
+        f"{us(uncached)} with a new address on every call (email-validator's own cost: "
+        f"{us(uncached - cached)})"
+    ]
 
 
 # --- compiling, importing, the command line -----------------------------------------------
 
 
-def compile_times(runs: int) -> list[str]:
+def compile_times(runs: int) -> tuple[list[str], float]:
     directory = rules_dir()
     loads, compiles, checks = [], [], []
     for _ in range(runs):
@@ -176,27 +231,36 @@ def compile_times(runs: int) -> list[str]:
         loads.append(loaded - start)
         compiles.append(compiled - loaded)
         checks.append(time.perf_counter() - compiled)
-    first = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import time; start = time.perf_counter(); import ixrules; "
-            "ixrules.validate({'invoice': {}}, 'invoices.update'); "
-            "print(time.perf_counter() - start)",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    probe = (
+        "import time; start = time.perf_counter(); import ixrules; "
+        "ixrules.validate({'invoice': {}}, 'invoices.update'); "
+        "print(time.perf_counter() - start)"
+    )
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "IXRULES_CACHE_DIR": cache}
+        env.pop("IXRULES_NO_CACHE", None)
+        firsts = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", probe],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    env=env,
+                ).stdout
+            )
+            for _ in range(runs + 1)
+        ]
+    cold, warm = firsts[0], statistics.median(firsts[1:])
     return [
         f"- rule files read and checked (YAML -> model, {len(ruleset.endpoints)} endpoints, "
         f"{len(ruleset.rules)} rules): {ms(statistics.median(loads))}",
         f"- compiled (program trees and Cerberus schemas): {ms(statistics.median(compiles))}",
         f"- Cerberus' check of the compiled schemas (on first `Rules.schema()` or "
         f"`executor='cerberus'` only; Cerberus already imported): {ms(statistics.median(checks))}",
-        f"- first `validate` in a fresh process (imports + load + compile + call): "
-        f"{ms(float(first))}",
-    ]
+        f"- first `validate` in a fresh process (imports + rules + the endpoint's code + call): "
+        f"{ms(warm)} with the rule cache filled, {ms(cold)} the first time (parsing the YAML)",
+    ], warm
 
 
 def import_times(runs: int) -> tuple[list[str], float, float]:
@@ -226,23 +290,23 @@ def command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "ixrules"]
 
 
-def cli_times(runs: int, bodies: int, big_runs: int) -> tuple[list[str], float, str | None]:
+def cli_times(runs: int, bodies: int, big_runs: int) -> tuple[list[str], dict[str, str]]:
     cli = command()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     version_wall = wall([*cli, "--version"], runs, **quiet)
     lines = [f"- `ixrules --version`: {ms(version_wall)}"]
+    found = {"ixrules --version": ms(version_wall)}
     lint_help = subprocess.run([*cli, "lint", "--help"], capture_output=True, text=True).stdout
     extra = ["--no-progress"] if "--no-progress" in lint_help else []
     with tempfile.TemporaryDirectory() as tmp:
         one = Path(tmp) / "invoice.json"
         one.write_text(json.dumps(invoice(10)))
-        lines.append(
-            f"- `ixrules lint` one file (valid 10-line invoice): "
-            f"{ms(wall([*cli, 'lint', *extra, str(one)], runs, **quiet))}"
-        )
+        one_wall = wall([*cli, "lint", *extra, str(one)], runs, **quiet)
+        lines.append(f"- `ixrules lint` one file (valid 10-line invoice): {ms(one_wall)}")
+        found["ixrules lint of one small file"] = ms(one_wall)
         if not re.search(r"--jobs\b", lint_help):
             lines.append("- JSON Lines, --jobs 1 / --jobs 2: n/a (`ixrules lint` has no --jobs)")
-            return lines, version_wall, None
+            return lines, found
         many = Path(tmp) / "bodies.jsonl"
         write_jsonl(many, bodies)
         size = many.stat().st_size / 1e6
@@ -266,6 +330,23 @@ def cli_times(runs: int, bodies: int, big_runs: int) -> tuple[list[str], float, 
                 f"1 in 100 with 5 errors): {seconds:.2f} s, {bodies / seconds:,.0f} bodies/s, "
                 f"peak RSS of the largest process {rss / 1024:.0f} MiB"
             )
+        loop = statistics.median(
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", LOADS_LOOP, str(many)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+            for _ in range(3)
+        )
+        loop_ratio = results["--jobs 1"] / loop
+        lines.append(
+            f"- a loop that only runs `json.loads` on each line: {loop:.2f} s; "
+            f"`ixrules lint --jobs 1` / that loop: {loop_ratio:.2f}x"
+        )
+        lines.extend(lint_stages(many, bodies))
         speedup = results["--jobs 1"] / results["--jobs 2"]
         headroom = f"{min(headrooms):.2f}x to {max(headrooms):.2f}x"
         lines.append(
@@ -285,7 +366,80 @@ def cli_times(runs: int, bodies: int, big_runs: int) -> tuple[list[str], float, 
         lines.append(
             f"- memory: peak RSS with {small:,} bodies (--jobs 1): {rss_small / 1024:.0f} MiB"
         )
-    return lines, version_wall, f"{speedup:.2f}x (two processes gained {headroom} meanwhile)"
+    found["JSON Lines, --jobs 2 speed-up over --jobs 1"] = (
+        f"{speedup:.2f}x (two processes gained {headroom} meanwhile)"
+    )
+    found["lint --jobs 1 on JSON Lines / a json.loads-only loop"] = f"{loop_ratio:.2f}x"
+    return lines, found
+
+
+LOADS_LOOP = (
+    "import json, sys, time\n"
+    "start = time.perf_counter()\n"
+    "with open(sys.argv[1], 'rb') as handle:\n"
+    "    for line in handle:\n"
+    "        json.loads(line)\n"
+    "print(time.perf_counter() - start)\n"
+)
+
+
+def lint_stages(path: Path, bodies: int) -> list[str]:
+    """Where ``ixrules lint`` spends its time on a JSON Lines file, stage by stage, in this
+    process (one pass each over the same lines; --jobs 1 does all of them in turn)."""
+    from ixrules.cli.checker import Settings, check_body, parse
+    from ixrules.endpoints import resolve
+
+    rules = ixrules.api.default_rules()
+    settings = Settings()
+    gc.disable()  # as timeit does: the parsed bodies kept here would make collections costly
+    try:
+        return _stages(path, bodies, rules, settings, check_body, parse, resolve)
+    finally:
+        gc.enable()
+
+
+def _stages(
+    path: Path, bodies: int, rules: Any, settings: Any, check_body: Any, parse: Any, resolve: Any
+) -> list[str]:
+    start = time.perf_counter()
+    lines = path.read_bytes().splitlines()
+    read = time.perf_counter() - start
+    start = time.perf_counter()
+    parsed = [parse("x", line, number)[1] for number, line in enumerate(lines, 1)]
+    parsing = time.perf_counter() - start
+    start = time.perf_counter()
+    for body in parsed:
+        resolve(rules.ruleset.endpoints, body, None, rules._by_root)
+    resolving = time.perf_counter() - start
+    start = time.perf_counter()
+    reports = [rules.validate(body) for body in parsed]
+    validating = time.perf_counter() - start
+    start = time.perf_counter()
+    for number, line in enumerate(lines, 1):
+        check_body("x", line, settings, number)
+    whole = time.perf_counter() - start
+    issues = sum(len(report.issues) for report in reports)
+    rows = [
+        f"- lint stages on {len(lines):,} bodies ({issues:,} issues), per body: "
+        f"reading {us(read / bodies)}, parsing (decode + json.loads) {us(parsing / bodies)}, "
+        f"endpoint inference {us(resolving / bodies)}, validation (inference included) "
+        f"{us(validating / bodies)}, positions and problems "
+        f"{us(max(0.0, whole - parsing - validating) / bodies)}; check_body in all "
+        f"{us(whole / bodies)}"
+    ]
+    try:
+        import orjson
+    except ImportError:
+        return rows
+    start = time.perf_counter()
+    fast = [orjson.loads(line) for line in lines]
+    orjson_time = time.perf_counter() - start
+    same = "identical values" if fast == parsed else "DIFFERENT values"
+    rows.append(
+        f"- parsing with orjson instead (not used by ixrules): {us(orjson_time / bodies)} "
+        f"per body ({same})"
+    )
+    return rows
 
 
 def _has(module: str) -> bool:
@@ -345,30 +499,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(rows))
     small, large = medians["invoice, 10 lines, valid"], medians["invoice, 200 lines, valid"]
     print(f"\n- 200-line invoice / 10-line invoice (ixrules): {ratio(large, small)}")
+    print("\n".join(fresh_addresses(repeat)))
     print("\n## Around a call\n")
-    print("\n".join(compile_times(repeat)))
+    compile_lines, first = compile_times(repeat)
+    print("\n".join(compile_lines))
     lines, importtime, import_wall = import_times(repeat * 2)
     print("\n".join(lines))
-    version_wall: float | None = None
-    speedup: str | None = None
+    measured: dict[str, str] = {}
     if not args.no_cli:
-        cli_lines, version_wall, speedup = cli_times(repeat, bodies, 1 if args.quick else 3)
+        cli_lines, measured = cli_times(repeat, bodies, 1 if args.quick else 3)
         print("\n".join(cli_lines))
 
     valid, invalid = "invoice, 10 lines, valid", "invoice, 10 lines, 5 errors"
-    measured = [
-        f"{ratio(medians[valid], medians[valid + '/cerberus'])} and "
-        f"{ratio(medians[invalid], medians[invalid + '/cerberus'])}",
-        ratio(medians[valid], medians[valid + "/jsonschema"]),
-        ratio(large, small),
-        f"{ms(importtime)} importtime, {ms(import_wall)} wall",
-        ms(version_wall),
-        speedup or "n/a",
-    ]
+    loads = "json.loads of its text"
+    measured.update(
+        {
+            "valid 10-line invoice / pydantic v2 (EmailStr)": ratio(
+                medians[valid], medians[f"{valid}/pydantic v2 (EmailStr)"]
+            ),
+            "valid 10-line invoice / json.loads of its text": ratio(
+                medians[valid], medians[f"{valid}/{loads}"]
+            ),
+            "5-error invoice / valid 10-line invoice": ratio(medians[invalid], medians[valid]),
+            "200-line invoice / json.loads of its text": ratio(
+                large, medians[f"invoice, 200 lines, valid/{loads}"]
+            ),
+            "first validate in a fresh process (rules cached)": ms(first),
+            "import ixrules": f"{ms(importtime)} importtime, {ms(import_wall)} wall",
+        }
+    )
     print("\n## Targets\n")
     print("| target | wanted | measured |\n|---|---|---|")
-    for (target, wanted), got in zip(TARGETS.items(), measured, strict=True):
-        print(f"| {target} | {wanted} | {got} |")
+    for target, wanted in TARGETS.items():
+        print(f"| {target} | {wanted} | {measured.get(target, 'n/a')} |")
     print("\n## Machine\n")
     print("\n".join(machine()))
     print(f"- command: `{' '.join(['python', 'bench/run.py', *(argv or sys.argv[1:])])}`")

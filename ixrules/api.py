@@ -10,19 +10,23 @@ from typing import TYPE_CHECKING, Any, Literal
 from .checks import Env
 from .compiler import Node, cerberus_rules, compile_body, compile_node
 from .context import Context, ContextError
-from .endpoints import BodyError, resolve
-from .engine import Call, walk
+from .endpoints import BodyError, resolve, root_index
+from .engine import Call, finish
 from .loader import load_rule_dir, pack_texts
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
-from .report import Report
+from .report import Issue, Report
 from .values import Unreadable, plain
 
 if TYPE_CHECKING:
     from .config import Config
     from .requests import Route
 
-#: How calls are run: ``fast`` walks the compiled tree; ``cerberus`` runs the same programs
-#: through Cerberus (the reference executor, slower, kept to hold the fast one to it).
+if TYPE_CHECKING:
+    from .codegen import Runner
+
+#: How calls are run: ``fast`` runs each body's program tree written out as Python
+#: (:mod:`ixrules.codegen`); ``cerberus`` runs the same programs through Cerberus (the
+#: reference executor, slower, kept to hold the fast one to it).
 Executor = Literal["fast", "cerberus"]
 EXECUTORS: tuple[Executor, ...] = ("fast", "cerberus")
 
@@ -31,9 +35,11 @@ class Rules:
     """A loaded, compiled rule set: immutable, shared, safe to use from many threads.
 
     Each body spec is compiled once into a program tree and the Cerberus schema written from
-    it. Calls walk the tree (``executor="fast"``, the default) or run the schema through
-    Cerberus (``executor="cerberus"``, the reference). Cerberus checks the schemas when they
-    are first needed (``schema()`` or the Cerberus executor), so plain calls never import it.
+    it. Calls run the tree written out as Python source (``executor="fast"``, the default;
+    each body's function is generated on its first call, see :meth:`source`) or run the
+    schema through Cerberus (``executor="cerberus"``, the reference). Cerberus checks the
+    schemas when they are first needed (``schema()`` or the Cerberus executor), so plain
+    calls never import it.
 
     >>> rules = Rules.load()
     >>> rules.validate({"quote": {"items": [{"unit": "kg"}]}}, "quotes.update").messages
@@ -54,6 +60,8 @@ class Rules:
         for endpoint in ruleset.endpoints.values():
             roots.setdefault(id(endpoint.body), {}).update(dict.fromkeys(endpoint.roots or ("",)))
         self._nodes: dict[int, Node] = {}
+        self._runners: dict[tuple[int, str], Runner] = {}  # derived, filled on first use
+        self._by_root = root_index(ruleset.endpoints)
         self._schemas: dict[int, dict[str, Any]] = {}
         #: Per endpoint with keys beside its root: their compiled nodes, in declared order.
         self._siblings: dict[str, tuple[tuple[str, Node], ...]] = {}
@@ -115,10 +123,17 @@ class Rules:
         executor: Executor = "fast",
     ) -> Rules:
         """Load and compile the rule files of ``directory`` (default: the shipped rules), with
-        the rule packs ``extra`` (files or folders of ``*.yaml``) layered over them in order."""
-        ruleset = load_rule_dir(
-            directory if directory is not None else rules_dir(), pack_texts(extra)
-        )
+        the rule packs ``extra`` (files or folders of ``*.yaml``) layered over them in order.
+        Without packs, a fresh process reads the rule set from a cache while the files are
+        unchanged (see :mod:`ixrules.rulecache`)."""
+        directory = directory if directory is not None else rules_dir()
+        packs = pack_texts(extra)
+        if packs:
+            ruleset = load_rule_dir(directory, packs)
+        else:
+            from .rulecache import load_cached
+
+            ruleset = load_cached(directory)
         return cls(ruleset, executor=executor)
 
     @classmethod
@@ -205,6 +220,46 @@ class Rules:
 
         return json_schema(self, name, locale=locale)
 
+    def _runner(self, node: Node, spec: EndpointSpec) -> Runner:
+        """The generated function of ``node`` in ``spec``'s mode, built once. Two threads may
+        both build it the first time; they build the same function and either one is kept."""
+        runner = self._runners.get((id(node), spec.mode))
+        if runner is None:
+            from .codegen import build
+
+            runner = build(node, spec.mode, spec.name)
+            runner = self._runners.setdefault((id(node), spec.mode), runner)
+        return runner
+
+    def _run_fast(
+        self,
+        spec: EndpointSpec,
+        value: Any,
+        where: str,
+        call: Call,
+        sent: tuple[tuple[str, Node, Any], ...],
+    ) -> list[Issue]:
+        """The body's generated code on its root value, then each sibling key's beside it."""
+        runner = self._runner(self._nodes[id(spec.body)], spec)
+        if not sent:
+            return runner(value, where, call)
+        runner(value, where, call, False)
+        for name, node, item in sent:
+            self._runner(node, spec)(item, name, call, False)
+        return finish(call)
+
+    def source(self, name: str) -> str:
+        """The Python source the fast executor runs for endpoint ``name``'s bodies (what
+        ``ixrules compile NAME`` prints): for reading and debugging, never for editing.
+
+        >>> print(Rules.load().source("taxes.create").splitlines()[0])
+        \"\"\"taxes.create, mode create: generated by ixrules.codegen from the rule files.\"\"\"
+        """
+        from .codegen import source
+
+        spec = self.endpoint(name)
+        return source(self._nodes[id(spec.body)], spec.mode, spec.name)[0]
+
     def validate(
         self,
         body: Any,
@@ -216,7 +271,7 @@ class Rules:
         """Validate ``body`` for ``endpoint`` (inferred from the root key when None), with the
         messages in ``locale``'s language (``"pt"``, ``"es_ES"``, ...; English when None)."""
         body, context, endpoint, locale = _plain_arguments(body, context, endpoint, locale)
-        spec, root = resolve(self.ruleset.endpoints, body, endpoint)
+        spec, root = resolve(self.ruleset.endpoints, body, endpoint, self._by_root)
         value = body[root] if root is not None else body
         if not isinstance(value, Mapping):
             where = f"the value of {root!r}" if root is not None else "the body"
@@ -226,7 +281,7 @@ class Rules:
         beside = self._siblings.get(spec.name, ())
         sent = tuple((name, node, body[name]) for name, node in beside if name in body)
         if self.executor == "fast":
-            issues = walk(self._nodes[key], value, where, call, sent)
+            issues = self._run_fast(spec, value, where, call, sent)
         else:
             from .reference import run_cerberus
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .context import Context
@@ -195,11 +196,18 @@ def one_of(value: Any, env: Env, *, values: Sequence[str], ignore_case: bool = F
     """The value, as the API writes it, is one of ``values``."""
     text = display(value)
     if ignore_case:
-        return text.casefold() in {choice.casefold() for choice in values}
+        return text.casefold() in _folded(tuple(values))
     return text in values
 
 
+@lru_cache(maxsize=256)
+def _folded(values: tuple[str, ...]) -> frozenset[str]:
+    """A list of choices, case-folded once (the generated code folds its own at build time)."""
+    return frozenset(choice.casefold() for choice in values)
+
+
 _FOLDED_COUNTRIES = frozenset(fold(name) for name in COUNTRY_NAMES)
+_COUNTRIES = frozenset(COUNTRY_NAMES)
 
 
 def suggest_country(value: Any) -> str | None:
@@ -226,6 +234,8 @@ def suggest_country(value: Any) -> str | None:
 @check("country", hint=suggest_country)
 def country(value: Any, env: Env) -> bool:
     """One of the API's own 251 country names (not an ISO code)."""
+    if type(value) is str and value in _COUNTRIES:  # the API's own spelling, as usually sent
+        return True
     return isinstance(value, str) and len(value) <= 64 and fold(value) in _FOLDED_COUNTRIES
 
 
@@ -248,7 +258,10 @@ def email(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
     return _email_ok(value)
 
 
+@lru_cache(maxsize=4096)
 def _email_ok(text: str) -> bool:
+    """email-validator's verdict on one address, asked once per address per process (a
+    bounded cache of a pure function: thread-safe, and the verdicts are its own)."""
     if len(text) > 320:
         return False
     from email_validator import EmailNotValidError, validate_email

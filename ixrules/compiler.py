@@ -4,9 +4,9 @@ Each node of a body spec compiles once into a ``Node``: its ``Program`` (the nod
 their checks bound, its children's absence rules, the umbrella rule, the container it expects)
 and the nodes of what it contains. The same tree is written out as a Cerberus schema (``schema``
 for objects and arrays, unknown keys allowed, null allowed, and one custom rule ``ix`` whose
-constraint is the node's program), which Cerberus checks once at load time. Calls walk the tree
-with the small evaluator of :mod:`ixrules.engine`; the Cerberus schema drives the reference
-executor that the tests hold the evaluator to.
+constraint is the node's program), which Cerberus checks once at load time. Calls run the tree
+written out as Python by :mod:`ixrules.codegen`; the Cerberus schema drives the reference
+executor that the tests hold the generated code to.
 """
 
 from __future__ import annotations

@@ -52,6 +52,8 @@ class Context:
         if not isinstance(data, Mapping):
             raise ContextError(f"context must be an object, not {type(data).__name__}")
         self._data = data
+        if not data:
+            return  # nothing to check (most calls)
         for key, types in KEYS.items():
             value = self._lookup(key)
             if value is _MISSING or value is None:
@@ -66,6 +68,8 @@ class Context:
                 raise ContextError(f"context key 'now' must be YYYY-MM-DDTHH:MM:SS, not {value!r}")
 
     def _lookup(self, key: str) -> Any:
+        if not self._data:
+            return _MISSING
         node: Any = self._data
         for part in key.split("."):
             if not isinstance(node, Mapping) or part not in node:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,13 +28,28 @@ def find(endpoints: Mapping[str, EndpointSpec], name: str) -> EndpointSpec:
     except (KeyError, TypeError):
         # display(), not str() or repr(): the name may be any object, even a 5,000-digit int
         shown = display(name)
+        import difflib  # only for a wrong name: not on every start-up
+
         close = difflib.get_close_matches(shown, list(endpoints), n=3) if len(shown) < 100 else []
         hint = f"; did you mean {', '.join(close)}?" if close else "; see ixrules.endpoints()"
         raise EndpointError(f"unknown endpoint {shown!r}{hint}") from None
 
 
+def root_index(endpoints: Mapping[str, EndpointSpec]) -> dict[str, list[EndpointSpec]]:
+    """Each root key with the endpoints that take it, in rule-file order (``Rules`` builds it
+    once; it is what inferring an endpoint looks the body's root key up in)."""
+    by_root: dict[str, list[EndpointSpec]] = {}
+    for endpoint in endpoints.values():
+        for root in endpoint.roots:
+            by_root.setdefault(root, []).append(endpoint)
+    return by_root
+
+
 def resolve(
-    endpoints: Mapping[str, EndpointSpec], body: Any, name: str | None
+    endpoints: Mapping[str, EndpointSpec],
+    body: Any,
+    name: str | None,
+    by_root: Mapping[str, list[EndpointSpec]] | None = None,
 ) -> tuple[EndpointSpec, str | None]:
     """The endpoint and the root key to validate ``body`` with.
 
@@ -54,10 +68,8 @@ def resolve(
         if not endpoint.wrapped:
             return endpoint, None
         return endpoint, _root_for(body, endpoint.roots, f"endpoint {endpoint.name}", [endpoint])
-    by_root: dict[str, list[EndpointSpec]] = {}
-    for endpoint in endpoints.values():
-        for root in endpoint.roots:
-            by_root.setdefault(root, []).append(endpoint)
+    if by_root is None:
+        by_root = root_index(endpoints)
     wrapped = [e for e in endpoints.values() if e.wrapped]
     root = _root_for(body, tuple(by_root), "any endpoint", wrapped)
     beside = {key for e in by_root[root] for key in e.siblings}
@@ -106,6 +118,8 @@ def closest_root(key: Any, roots: tuple[str, ...]) -> str | None:
     for guess in (folded, singular(folded), ALIASES.get(folded), ALIASES.get(singular(folded))):
         if guess in roots:
             return guess
+    import difflib  # only for a wrong root key: not on every start-up
+
     close = difflib.get_close_matches(folded, roots, n=1, cutoff=0.8)
     return close[0] if close else None
 

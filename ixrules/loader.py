@@ -758,7 +758,7 @@ class _Builder:
             )
         message, translations = _check_message(file, node)
         check_name = node.get("check")
-        args = dict(node.get("args", {}))
+        args = _plain(dict(node.get("args", {})))  # plain data: a loaded rule set pickles
         if check_name is None and args:
             raise RuleFileError(file, line_of(node, "args"), "args given without a check")
         if check_name is not None:
@@ -767,7 +767,7 @@ class _Builder:
         if "when" in node:
             when_node = node["when"]
             _check_keys(file, when_node, _WHEN_KEYS, "when", required=("check",))
-            when_args = dict(when_node.get("args", {}))
+            when_args = _plain(dict(when_node.get("args", {})))
             self._check_call(file, line_of(when_node, "check"), when_node["check"], when_args)
             when = (when_node["check"], when_args)
         needs = tuple(node.get("needs", ()))

@@ -9,15 +9,15 @@ English rendering touches no catalog at all.
 
 from __future__ import annotations
 
-import gettext
 import re
 from functools import cache, lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from .values import display
 
 if TYPE_CHECKING:
+    import gettext
+
     from .model import Rule
 
 #: The gettext domain of the catalogs: ``ixrules/locale/<language>/LC_MESSAGES/ixrules.mo``.
@@ -91,6 +91,8 @@ def languages() -> frozenset[str]:
     >>> sorted(languages())
     ['es', 'pt']
     """
+    from importlib import resources  # only for a translated call: English needs no catalog
+
     root = resources.files("ixrules") / "locale"
     if not root.is_dir():
         return frozenset()
@@ -104,6 +106,9 @@ def _catalog(language: str) -> gettext.GNUTranslations | None:
     """The compiled catalog of ``language``, read once; None when there is none."""
     if language not in languages():
         return None
+    import gettext
+    from importlib import resources
+
     source = resources.files("ixrules") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
     with source.open("rb") as handle:
         return gettext.GNUTranslations(handle)

@@ -1,8 +1,9 @@
 """The reference executor: Cerberus itself runs the compiled schema, through ``IxValidator``
-and its one custom rule ``ix``, which evaluates a node's program with the same functions as the
-fast walk of :mod:`ixrules.engine`. Slower; kept so the tests can hold the walk to what
-Cerberus does (same issues, same order), and to check compiled schemas with Cerberus' own
-schema validation. Imported only when used, so ordinary calls never load Cerberus.
+and its one custom rule ``ix``, which evaluates a node's program with the rule evaluation of
+:mod:`ixrules.engine`. Slower; kept so the tests can hold the generated code of
+:mod:`ixrules.codegen` to what Cerberus does (same issues, same order), and to check compiled
+schemas with Cerberus' own schema validation. Imported only when used, so ordinary calls
+never load Cerberus.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class IxValidator(Validator):  # type: ignore[misc]
             self._drop_remaining_rules("schema")
             return
         if program.invalid is not None:
-            call.umbrellas.append((parts, program.invalid))
+            call.umbrellas.append((call.path(parts), program.invalid))
         if program.required and mode != "update" and isinstance(value, Mapping):
             require(program, value, parts, call, mode)
         if program.unknown is not None and isinstance(value, Mapping):

@@ -10,7 +10,6 @@ digits, which the API refuses). Every pattern here is linear-time on any input.
 from __future__ import annotations
 
 import datetime as _dt
-import decimal
 import math
 import re
 from collections.abc import Mapping
@@ -40,6 +39,21 @@ def as_number(value: Any) -> float | None:
     >>> as_number(True), as_number("NaN"), as_number(float("inf"))
     (None, None, None)
     """
+    kind = type(value)
+    if kind is str:  # the common shapes first: "3", "1.50" (the regex decides the rest)
+        if value.isdigit() and value.isascii() and len(value) <= MAX_SCALAR_TEXT:
+            return float(value)
+        whole, dot, fraction = value.partition(".")
+        if (
+            dot
+            and whole.isdigit()
+            and fraction.isdigit()
+            and value.isascii()
+            and len(value) <= MAX_SCALAR_TEXT
+        ):
+            return float(value)
+    elif kind is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -156,6 +170,8 @@ def _int_text(value: int) -> str:
     bits = value.bit_length()
     if bits > _MAX_INT_BITS:
         return f"<integer of about {int(bits * math.log10(2)) + 1} digits>"
+    import decimal  # only for integers past the limit of str(): rare
+
     return str(decimal.Decimal(value))
 
 
@@ -165,7 +181,13 @@ def pointer(parts: tuple[Any, ...] | list[Any]) -> str:
     >>> pointer(("invoice", "items", 2, "quantity")), pointer(("a/b", "c~d"))
     ('/invoice/items/2/quantity', '/a~1b/c~0d')
     """
-    return "".join("/" + pointer_token(part) for part in parts)
+    out = []
+    for part in parts:
+        text = part if type(part) is str else str(part)
+        if "~" in text or "/" in text:
+            text = text.replace("~", "~0").replace("/", "~1")
+        out.append(text)
+    return "/" + "/".join(out) if out else ""
 
 
 def pointer_token(part: Any) -> str:

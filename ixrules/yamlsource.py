@@ -11,15 +11,9 @@ from typing import Any
 
 import yaml
 
+from .rulefile import RuleFileError
 
-class RuleFileError(ValueError):
-    """A rule file is unusable: says which file, which line, and what is wrong."""
-
-    def __init__(self, file: str, line: int, problem: str) -> None:
-        super().__init__(f"{file}:{line}: {problem}")
-        self.file = file
-        self.line = line
-        self.problem = problem
+__all__ = ["RuleFileError", "YList", "YMap", "line_of", "load_yaml"]
 
 
 class YMap(dict[str, Any]):

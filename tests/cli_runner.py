@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class Result:
 
 def environment(extra: Mapping[str, str]) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    if "IXRULES_CACHE_DIR" not in env:  # never the user's own cache (conftest sets one)
+        env["IXRULES_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "ixrules-test-cache")
     env.update(extra)
     return env
 

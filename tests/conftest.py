@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # HYPOTHESIS_PROFILE=long (tox -e long) runs the properties of tests/test_properties.py with
@@ -22,6 +24,21 @@ settings.register_profile(
 # a slow example says nothing about the code.
 settings.register_profile("default", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# The rule-set cache (ixrules.rulecache) never writes to the user's home during the tests:
+# one temporary directory for the whole run, set before any test module loads the rules and
+# inherited by the command-line tests' subprocesses (tests/cli_runner.py).
+os.environ["IXRULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="ixrules-test-cache-")
+os.environ.pop("IXRULES_NO_CACHE", None)
+
+
+@pytest.fixture(autouse=True)
+def _rule_cache_in_a_temporary_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the run's temporary cache directory, whatever an earlier test set."""
+    monkeypatch.setenv("IXRULES_CACHE_DIR", CACHE_DIR)
+
+
+CACHE_DIR = os.environ["IXRULES_CACHE_DIR"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = FIXTURES / "examples"

@@ -29,7 +29,7 @@ def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
         (["lint", "-e", "invoices.creat", "x.json"], "unknown endpoint 'invoices.creat'; did you "
          "mean invoices.create, ...? (see 'ixrules endpoints')"),
         (["lint"], "the following arguments are required: PATH (see 'ixrules lint --help')"),
-        ([], "missing command: lint, endpoints, rules, explain or schema (see --help)"),
+        ([], "missing command: lint, endpoints, rules, explain, schema or compile (see --help)"),
         (["lint", "--jobs", "-1", "x.json"],
          "argument -j/--jobs: must be 0 (one a CPU) or more (see 'ixrules lint --help')"),
         (["lint", "--jobs", "two", "x.json"],
@@ -40,6 +40,8 @@ def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
         (["explain", "country.know"],
          "unknown rule 'country.know'; did you mean country.known...?"),
         (["explain", "zzz"], "unknown rule 'zzz'; see 'ixrules rules'"),
+        (["compile", "taxes.craete"], "unknown endpoint 'taxes.craete'; did you mean "
+         "taxes.create, ...? (see 'ixrules endpoints')"),
         (["lint", "-c", "tests/fixtures/cli/missing.json", "x.json"],
          "context tests/fixtures/cli/missing.json: error: no such file or directory"),
         (["lint", "-c", "tests/fixtures/cli/export.jsonl", "x.json"],

@@ -1,6 +1,7 @@
 """The fast executor answers exactly what Cerberus answers with the same compiled rules: the
-same issues (message, path, rule, status, hint) in the same order, the same skipped rules, on
-every test body, every rule's example and generated bodies; and hostile input cannot crash it."""
+same issues (message, path, rule, status, hint, severity) in the same order, the same skipped
+rules, on every endpoint: every test body, every rule's example, and bodies generated from each
+endpoint's own rules (tests/strategies.py) and at random; and hostile input cannot crash it."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES, FIXTURES, load_example
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import broken_cases, examples, shaped_noise, valid_cases
 from test_documents import DOCUMENT_ENDPOINTS, FIELD_CASES, valid_body
 
 from ixrules import BodyError, Rules
 from ixrules.api import default_rules
+from ixrules.loader import _rules_of
 from ixrules.model import FieldSpec
 
 FAST = default_rules()
@@ -53,7 +56,7 @@ def answer(rules: Rules, body: Any, endpoint: str | None, context: Any) -> Any:
         report = rules.validate(body, endpoint, context=context)
     except BodyError as exc:
         return ("BodyError", str(exc))
-    issues = [(i.message, i.path, i.rule, i.status, i.hint) for i in report.errors]
+    issues = [(i.message, i.path, i.rule, i.status, i.hint, i.severity) for i in report.issues]
     return issues, report.skipped, report.status
 
 
@@ -209,3 +212,27 @@ def test_calls_from_many_threads_answer_as_one_thread_does() -> None:
     alone = [both(case) for case in bodies]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(both, bodies * 4)) == alone * 4
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@settings(
+    max_examples=examples(4),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(data=st.data())
+def test_bodies_generated_from_each_endpoints_rules(endpoint: str, data: st.DataObject) -> None:
+    """Every endpoint, on bodies built from its own rules: valid ones, ones with one thing
+    broken, and ones shaped like the body with any value anywhere."""
+    kind = data.draw(st.sampled_from(["valid", "broken", "noise"]), label="kind")
+    if kind == "noise":
+        body, context = data.draw(shaped_noise(endpoint), label="body and context")
+    else:
+        if kind == "broken" and not _rules_of(FAST.ruleset.endpoints[endpoint].body):
+            return
+        make = valid_cases if kind == "valid" else broken_cases
+        case = data.draw(make(endpoint), label="case")
+        body, context = case.body, case.context
+    if isinstance(context, dict) or context is None:
+        same(body, endpoint, context)
+        same(body, None, context)

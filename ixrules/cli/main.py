@@ -122,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--all", metavar="DIR", dest="all_dir", help="write every endpoint's")
     schema.add_argument("--locale", help="messages in this language (pt, es; default English)")
     _rules_option(schema)
+    compiled = commands.add_parser(
+        "compile", help="print the Python code an endpoint's bodies are checked with (debugging)"
+    )
+    compiled.add_argument("endpoint", metavar="ENDPOINT")
+    _rules_option(compiled)
     return parser
 
 
@@ -178,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return done.code if isinstance(done.code, int) else CLEAN
         if args.command is None:
             raise _UsageError(
-                "missing command: lint, endpoints, rules, explain or schema (see --help)"
+                "missing command: lint, endpoints, rules, explain, schema or compile (see --help)"
             )
         if args.command == "lint":
             with _terminated_by_signals():
@@ -434,7 +439,7 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
     from ..config import ConfigError
-    from ..yamlsource import RuleFileError
+    from ..rulefile import RuleFileError
     from .problems import CommandError
 
     try:
@@ -463,6 +468,9 @@ def _info(args: argparse.Namespace) -> int:
         listing = info.endpoints_text(rules)
     elif args.command == "rules":
         listing = info.rules_text(rules, args.endpoint)
+    elif args.command == "compile":
+        info.check_endpoint(rules, args.endpoint)
+        listing = rules.source(args.endpoint)
     else:
         listing = info.explain_text(rules, args.rule)
     _stdout(utf8=False).write(lines(listing))  # a user's rule pack is text from anyone

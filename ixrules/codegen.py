@@ -1,0 +1,415 @@
+"""The fast executor: each body spec's program tree written out as Python source, once, and run.
+
+:func:`source` writes one function per (body spec, mode): the checks simple enough to be an
+expression (object, array, string, text, one of a list, number bounds) inlined, the others
+called directly with their arguments spelled out, the mode's rules only (an update never
+tests ``required``), and paths built only when an issue is reported. What the function does
+is what :func:`ixrules.reference.run_cerberus` does through Cerberus: for each present value
+its own rules (stopping at the first failure of a ``stop`` rule), then for an object its
+missing required children, its unknown keys, and each known child in the body's key order;
+for an array each element. ``tests/test_executors.py`` holds the two to the same reports.
+
+The source is built from the rule set only, never from a body: rules, checks, their
+arguments and key sets are constants of the function's namespace, referenced by name or
+index; field names are written as string literals with ``repr``. Generated code recurses
+only into the keys the rules know, so its depth is bounded by the compiled tree's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .checks import Check
+from .compiler import BoundRule, Node
+from .engine import Call, closest_key, finish
+from .model import Rule
+from .report import Issue
+from .values import MAX_SCALAR_TEXT, as_number, display, pointer_token
+
+#: Where a node is: the call's pointer prefix ``"p"``, then the rule files' keys (1-tuples) and
+#: the names of the loop variables holding array indexes.
+Path = list["str | tuple[str]"]
+
+#: A compiled body: ``run(value, root, call, done=True)`` -> the call's issues, umbrellas
+#: placed (``done`` False: not yet, more values of the same body follow).
+Runner = Callable[..., "list[Issue]"]
+
+
+def needs(call: Call, rule: Rule) -> bool:
+    """True when the call's context has every key ``rule`` needs; else notes it skipped."""
+    context = call.env.context
+    for key in rule.needs:
+        if not context.has(key):
+            call.skipped[rule.id] = None
+            return False
+    return True
+
+
+def unknown_key(call: Call, rule: Rule, path: str, key: Any, known: Any) -> None:
+    """Report one undeclared key (``path`` is its object's), with the closest declared key as
+    the hint."""
+    hint = closest_key(key, known)
+    where = f"{path}/{pointer_token(key)}"
+    call.report_at(rule, where, key, f"did you mean {hint!r}?" if hint else None)
+
+
+def is_blank_text(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+def is_text(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Writer:
+    """Writes the source of one body's function for one mode, collecting its constants."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.requires = mode != "update"
+        self.names: dict[int, str] = {}
+        self.namespace: dict[str, Any] = {
+            "Mapping": Mapping,
+            "finish": finish,
+            "needs": needs,
+            "unknown_key": unknown_key,
+            "NUMBER": as_number,
+            "BLANK": is_blank_text,
+            "TEXT": is_text,
+            "display": display,
+            "token": pointer_token,
+            "LONGEST": MAX_SCALAR_TEXT,
+        }
+        self.rules: list[Rule] = []
+        self.rule_index: dict[int, int] = {}
+        self.helpers: list[list[str]] = []
+        self.count = 0
+
+    # --- constants ------------------------------------------------------------------------
+
+    def const(self, prefix: str, value: Any) -> str:
+        """The namespace name of ``value`` (one name per object)."""
+        name = self.names.get(id(value))
+        if name is None:
+            name = f"{prefix}{len(self.names)}"
+            self.names[id(value)] = name
+            self.namespace[name] = value
+        return name
+
+    def rule(self, rule: Rule) -> str:
+        """``R[i]``: the rule as a constant, with its id in a comment nearby."""
+        index = self.rule_index.get(id(rule))
+        if index is None:
+            index = self.rule_index[id(rule)] = len(self.rules)
+            self.rules.append(rule)
+        return f"R[{index}]"
+
+    def check_name(self, check: Check) -> str:
+        name = f"check_{check.name}"
+        if not name.isidentifier():
+            raise ValueError(f"check name {check.name!r} is not an identifier")
+        self.namespace[name] = check.fn
+        return name
+
+    def call_of(self, check: Check, args: Mapping[str, Any], v: str) -> str:
+        """A direct call of a registered check, its arguments spelled out as constants."""
+        spelled = []
+        for key, value in args.items():
+            if not key.isidentifier():
+                raise ValueError(f"argument {key!r} of {check.name} is not an identifier")
+            spelled.append(f", {key}={self.const('K', value)}")
+        return f"{self.check_name(check)}({v}, call.env{''.join(spelled)})"
+
+    # --- checks as expressions ------------------------------------------------------------
+
+    def passes(self, check: Check, args: Mapping[str, Any], v: str) -> str:
+        """An expression true when ``v`` passes ``check`` (inlined where it is simple)."""
+        name = check.name
+        if name == "object" and not args:
+            return f"(type({v}) is dict or isinstance({v}, Mapping))"
+        if name == "array" and not args:
+            return f"isinstance({v}, list)"
+        if name == "string" and not args:
+            return f"isinstance({v}, str)"
+        if name == "not_empty" and not args:
+            return f"(({v}.strip() != '') if type({v}) is str else {self.call_of(check, args, v)})"
+        if name == "text" and not args:
+            return f"(type({v}) is str or isinstance({v}, str) or TEXT({v}))"
+        if name == "one_of" and set(args) <= {"values", "ignore_case"}:
+            values = args["values"]
+            text = f"({v} if type({v}) is str else display({v}))"
+            if args.get("ignore_case"):
+                folded = frozenset(value.casefold() for value in values)
+                return f"{text}.casefold() in {self.const('S', folded)}"
+            if all(type(value) is str for value in values):
+                return f"{text} in {self.const('S', frozenset(values))}"
+        if name == "number" and set(args) <= {"gt", "gte", "lt", "lte", "integer", "allow_blank"}:
+            # digits alone are read here ("3"), anything else by values.as_number
+            read = (
+                f"(float({v}) if type({v}) is str and {v}.isdigit() and {v}.isascii() "
+                f"and len({v}) <= LONGEST else NUMBER({v}))"
+            )
+            tests = [f"(x := {read}) is not None"]
+            if args.get("integer"):
+                tests.append("x.is_integer()")
+            for key, op in (("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<=")):
+                if args.get(key) is not None:
+                    tests.append(f"x {op} {self.const('K', args[key])}")
+            test = " and ".join(tests)
+            return f"(BLANK({v}) or ({test}))" if args.get("allow_blank") else f"({test})"
+        return self.call_of(check, args, v)
+
+    # --- nodes ----------------------------------------------------------------------------
+
+    def node(
+        self, node: Node, v: str, path: Path, index: list[str], out: list[str], pad: str
+    ) -> None:
+        """Statements that run ``node`` on the present value ``v`` at ``path``."""
+        program = node.program
+        container = node.fields is not None or node.each is not None
+        depth = len(index)
+        umbrella = program.invalid if container else None
+        mark = f"m{depth}"
+        if umbrella is not None:
+            out.append(f"{pad}{mark} = len(call.issues)")
+        self.own_rules(program.rules, v, path, out, pad)
+        parts = _pointer(path)
+        if node.fields is not None:
+            out.append(f"{pad}if type({v}) is dict or isinstance({v}, Mapping):")
+            inner = pad + "    "
+            out.append(f"{inner}pass")
+            if umbrella is not None:
+                out.append(f"{inner}u{depth} = len(call.umbrellas)")
+            self.required(program.required, v, path, out, inner)
+            if program.unknown is not None:
+                known = self.const("KNOWN", frozenset(program.known))
+                rule = self.rule(program.unknown.rule)
+                out.append(f"{inner}if not {known}.issuperset({v}):")  # in C, the usual case
+                out.append(f"{inner}    for k in {v}:")
+                out.append(f"{inner}        if k not in {known}:")
+                out.append(
+                    f"{inner}            unknown_key(call, {rule}, {parts}, k, "
+                    f"{self.const('KEYS', program.known)})"
+                )
+            self.children(node.fields, v, path, index, out, inner)
+            if umbrella is not None:
+                self.close_umbrella(umbrella, parts, mark, depth, out, inner)
+        elif node.each is not None:
+            out.append(f"{pad}if isinstance({v}, list):")
+            inner = pad + "    "
+            if umbrella is not None:
+                out.append(f"{inner}u{depth} = len(call.umbrellas)")
+            i, c = f"i{depth}", f"c{depth}"
+            out.append(f"{inner}for {i}, {c} in enumerate({v}):")
+            out.append(f"{inner}    if {c} is not None and {c} is not False:")
+            before = len(out)
+            if depth < _INLINED_ARRAYS:
+                self.node(node.each, c, [*path, i], [*index, i], out, inner + "        ")
+            else:  # arrays of arrays: a new function now and then, for Python's block limit
+                helper = self.helper(node.each, [*path, i], [*index, i])
+                if helper is not None:
+                    arguments = ", ".join([c, "call", "p", *index, i])
+                    out.append(f"{inner}        {helper}({arguments})")
+            if len(out) == before:
+                out.append(f"{inner}        pass")
+            if umbrella is not None:
+                self.close_umbrella(umbrella, parts, mark, depth, out, inner)
+
+    def close_umbrella(
+        self, rule: Rule, parts: str, mark: str, depth: int, out: list[str], pad: str
+    ) -> None:
+        """Note the umbrella rule when anything was reported at or below this node, at the
+        place a pre-order walk would have noted it (``finish`` places its message)."""
+        out.append(f"{pad}if len(call.issues) > {mark}:")
+        out.append(f"{pad}    call.umbrellas.insert(u{depth}, ({parts}, {self.rule(rule)}))")
+
+    def own_rules(
+        self, rules: tuple[BoundRule, ...], v: str, path: Path, out: list[str], pad: str
+    ) -> None:
+        """A node's rules: an if/elif chain, broken after each rule that does not stop."""
+        keyword = "if"
+        passed: list[BoundRule] = []  # unconditional rules this chain has got past
+        for bound in rules:
+            rule = bound.rule
+            if not rule.applies_in(self.mode):
+                continue
+            if keyword == "if":
+                passed = []
+            if any(_implies(earlier, bound) for earlier in passed):
+                continue  # reached only when a stricter check of the value has passed
+            tests = []
+            if bound.when is not None and rule.when is not None:
+                tests.append(self.passes(bound.when, rule.when[1], v))
+            if rule.needs:
+                tests.append(f"needs(call, {self.rule(rule)})")
+            if bound.check is None:
+                if rule.needs:  # evaluated, when reached, for its one effect: noting a skip
+                    out.append(f"{pad}{keyword} {' and '.join(tests)} and False:  # {rule.id}")
+                    out.append(f"{pad}    pass")
+                    keyword = "elif"
+                continue
+            tests.append(f"not ({self.passes(bound.check, rule.args, v)})")
+            out.append(f"{pad}{keyword} {' and '.join(tests)}:  # {rule.id}")
+            if rule.at is not None:
+                at = repr(rule.at)
+                value = f"({v}.get({at}) if isinstance({v}, Mapping) else None)"
+                where = _pointer([*path, (rule.at,)])
+            else:
+                value, where = v, _pointer(path)
+            self.report(bound, where, value, out, pad + "    ")
+            keyword = "elif" if rule.stop else "if"
+            if rule.stop and rule.when is None and not rule.needs:
+                passed.append(bound)
+
+    def report(self, bound: BoundRule, where: str, value: str, out: list[str], pad: str) -> None:
+        rule = self.rule(bound.rule)
+        check = bound.check
+        if check is not None and check.hint is not None:
+            hint = self.const("HINT", check.hint)
+            out.append(f"{pad}w = {value}")
+            out.append(f"{pad}call.report_at({rule}, {where}, w, {hint}(w))")
+        else:
+            out.append(f"{pad}call.report_at({rule}, {where}, {value})")
+
+    def required(
+        self,
+        required: tuple[tuple[str, BoundRule], ...],
+        v: str,
+        path: Path,
+        out: list[str],
+        pad: str,
+    ) -> None:
+        if not self.requires:
+            return
+        for name, bound in required:
+            if not bound.rule.applies_in(self.mode):
+                continue
+            key = repr(name)
+            out.append(f"{pad}c = {v}.get({key})")
+            out.append(f"{pad}if c is None or c is False:  # {bound.rule.id}")
+            self.report(bound, _pointer([*path, (name,)]), "c", out, pad + "    ")
+
+    def children(
+        self,
+        fields: Mapping[str, Node],
+        v: str,
+        path: Path,
+        index: list[str],
+        out: list[str],
+        pad: str,
+    ) -> None:
+        """Each known child in the body's key order, through a table of helper functions."""
+        table: dict[str, str] = {}
+        for name, child in fields.items():
+            helper = self.helper(child, [*path, (name,)], index)
+            if helper is not None:
+                table[name] = helper
+        if not table:
+            return
+        self.count += 1
+        dispatch = f"D{self.count}"
+        self.namespace[dispatch] = table  # names now; functions once the source is run
+        out.append(f"{pad}for k, c in {v}.items():")
+        out.append(f"{pad}    if c is not None and c is not False:")
+        out.append(f"{pad}        f = {dispatch}.get(k)")
+        out.append(f"{pad}        if f is not None:")
+        out.append(f"{pad}            f(c, call, {', '.join(['p', *index])})")
+
+    def helper(self, node: Node, path: Path, index: list[str]) -> str | None:
+        """The name of a helper function running ``node`` (None when it does nothing)."""
+        body: list[str] = []
+        self.node(node, "v", path, index, body, "    ")
+        if not body:
+            return None
+        self.count += 1
+        last = path[-1]
+        name = f"n{self.count}_{_ident(str(last[0]) if isinstance(last, tuple) else 'item')}"
+        signature = ", ".join(["v", "call", "p", *index])
+        self.helpers.append([f"def {name}({signature}):", *body])
+        return name
+
+
+#: Checks with only ``allow_blank`` as an argument whose passing implies the same check with
+#: fewer constraints passes (a field's kind after its own rule: ``kind.number`` after
+#: ``number(gt=0)``, ``kind.date`` after ``date``).
+_BLANK_ONLY = frozenset({"number", "date", "datetime", "email"})
+
+
+def _implies(earlier: BoundRule, later: BoundRule) -> bool:
+    """True when ``later``, unconditional, cannot fail once ``earlier`` has passed on the same
+    value: so it need not be evaluated after it in one chain."""
+    a, b = earlier.rule, later.rule
+    if b.when is not None or b.needs or a.check is None or b.check is None:
+        return False
+    if a.check == "string" and b.check == "text" and not a.args and not b.args:
+        return True
+    if a.check != b.check:
+        return False
+    if not a.args and not b.args:
+        return True
+    if a.check not in _BLANK_ONLY or set(b.args) - {"allow_blank"}:
+        return False
+    return not a.args.get("allow_blank") or bool(b.args.get("allow_blank"))
+
+
+#: How many arrays deep one function inlines its loops (CPython allows 20 nested blocks).
+_INLINED_ARRAYS = 6
+
+
+def _pointer(path: Path) -> str:
+    """An expression for the JSON pointer of ``path``: the call's prefix ``p``, the rule
+    files' keys escaped here once, and ``str()`` of the array indexes."""
+    pieces: list[str] = []
+    literal = ""
+    for part in path:
+        if isinstance(part, tuple):
+            literal += "/" + pointer_token(part[0])
+            continue
+        if part != "p":
+            literal += "/"
+        if literal:
+            pieces.append(repr(literal))
+            literal = ""
+        pieces.append("p" if part == "p" else f"str({part})")
+    if literal:
+        pieces.append(repr(literal))
+    return " + ".join(pieces)
+
+
+def _ident(name: str) -> str:
+    text = "".join(ch if ch.isalnum() else "_" for ch in name)
+    return text[:30] if text.isascii() else "field"
+
+
+def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, Any]]:
+    """The Python source of ``node``'s function for ``mode``, and the namespace it runs in."""
+    writer = _Writer(mode)
+    body: list[str] = []
+    writer.node(node, "value", ["p"], [], body, "        ")
+    lines = [
+        f'"""{name}, mode {mode}: generated by ixrules.codegen from the rule files."""',
+        "",
+    ]
+    for helper in writer.helpers:
+        lines.extend([*helper, "", ""])
+    lines.append("def run(value, r, call, done=True):")
+    lines.append('    p = "" if call.unwrapped else "/" + token(r)')
+    lines.append("    if value is not None and value is not False:")
+    lines.extend([*body, "        pass"])
+    lines.append("    return finish(call) if done else call.issues")
+    namespace = writer.namespace
+    namespace["R"] = tuple(writer.rules)
+    legend = [f"# R[{i}] = {rule.id}" for i, rule in enumerate(writer.rules)]
+    return "\n".join([*lines, "", *legend, ""]), namespace
+
+
+def build(node: Node, mode: str, name: str = "body") -> Runner:
+    """``node``'s function for ``mode``, compiled and ready to call."""
+    text, namespace = source(node, mode, name)
+    exec(compile(text, f"<ixrules.codegen {name} {mode}>", "exec"), namespace)
+    for key, value in list(namespace.items()):
+        if key.startswith("D") and key[1:].isdigit():
+            namespace[key] = {field: namespace[helper] for field, helper in value.items()}
+    runner: Runner = namespace["run"]
+    return runner

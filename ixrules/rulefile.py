@@ -1,0 +1,14 @@
+"""The error a broken rule file is reported with, importable without the YAML parser (the
+command line catches it even when the rules come from the cache and YAML is never loaded)."""
+
+from __future__ import annotations
+
+
+class RuleFileError(ValueError):
+    """A rule file is unusable: says which file, which line, and what is wrong."""
+
+    def __init__(self, file: str, line: int, problem: str) -> None:
+        super().__init__(f"{file}:{line}: {problem}")
+        self.file = file
+        self.line = line
+        self.problem = problem

@@ -1,0 +1,120 @@
+"""The on-disk cache of loaded rule sets: a hit is the same rule set, any change to a rule file
+is a miss, and a broken cache never breaks loading."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ixrules import loader
+from ixrules.api import Rules, rules_dir
+from ixrules.loader import load_rule_dir
+from ixrules.rulecache import cache_dir, load_cached
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "rules"
+    shutil.copytree(rules_dir(), copy)
+    return copy
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("IXRULES_CACHE_DIR", str(where))
+    return where
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(directory: object) -> None:
+        raise AssertionError("the rule files were parsed")
+
+    monkeypatch.setattr(loader, "load_rule_dir", refuse)
+
+
+def test_a_hit_is_the_same_rule_set_without_parsing(
+    rules_copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load_cached(rules_copy)
+    assert len(list(cache.glob("rules-*.pickle"))) == 1
+    _no_parsing(monkeypatch)
+    again = load_cached(rules_copy)
+    assert again == first == load_rule_dir(rules_copy)
+    body = {"invoice": {"date": "31/02/2017"}}
+    assert Rules(again).validate(body).issues == Rules(first).validate(body).issues
+
+
+def test_changing_a_rule_file_is_a_miss(rules_copy: Path, cache: Path) -> None:
+    load_cached(rules_copy)
+    target = next(
+        path
+        for path in sorted(rules_copy.glob("*.yaml"))
+        if "message: Date is not valid" in path.read_text(encoding="utf-8")
+    )
+    target.write_text(
+        target.read_text(encoding="utf-8").replace(
+            "message: Date is not valid", "message: Date is wrong", 1
+        ),
+        encoding="utf-8",
+    )
+    changed = load_cached(rules_copy)
+    assert len(list(cache.glob("rules-*.pickle"))) == 2
+    messages = Rules(changed).validate({"invoice": {"date": "31/02/2017"}}, "invoices.update")
+    assert "Date is wrong" in messages.messages
+
+
+def test_a_new_rule_file_is_a_miss(rules_copy: Path, cache: Path) -> None:
+    before = load_cached(rules_copy)
+    (rules_copy / "zz-empty.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    assert load_cached(rules_copy) == before
+    assert len(list(cache.glob("rules-*.pickle"))) == 2
+
+
+def test_a_corrupt_cache_file_falls_back_to_parsing(rules_copy: Path, cache: Path) -> None:
+    expected = load_cached(rules_copy)
+    for path in cache.glob("rules-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert load_cached(rules_copy) == expected
+    for path in cache.glob("rules-*.pickle"):
+        path.write_bytes(b"")
+    assert load_cached(rules_copy) == expected
+
+
+def test_an_unwritable_cache_is_silent(
+    rules_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("in the way", encoding="utf-8")
+    monkeypatch.setenv("IXRULES_CACHE_DIR", str(blocked / "cache"))
+    assert load_cached(rules_copy) == load_rule_dir(rules_copy)
+
+
+def test_the_cache_can_be_turned_off(
+    rules_copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IXRULES_NO_CACHE", "1")
+    assert cache_dir() is None
+    load_cached(rules_copy)
+    assert not cache.exists()
+
+
+def test_where_the_cache_lives(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("IXRULES_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "ixrules"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache_dir() == Path(os.path.expanduser("~")) / ".cache" / "ixrules"
+
+
+def test_errors_in_rule_files_are_still_reported(cache: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "a.yaml").write_text("rules: [1\n", encoding="utf-8")
+    with pytest.raises(loader.RuleFileError):
+        load_cached(bad)
+    with pytest.raises(loader.RuleFileError, match="not found"):
+        load_cached(tmp_path / "missing")
