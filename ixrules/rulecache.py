@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 from pathlib import Path
 
 from .__about__ import __version__
@@ -56,7 +57,7 @@ def load_cached(directory: str | Path) -> RuleSet:
     where = cache_dir()
     files = sorted(Path(directory).glob("*.yaml")) if Path(directory).is_dir() else []
     key = None
-    if where is not None and files:
+    if where is not None and files and all(_plain_file(path) for path in files):
         try:
             key = content_key(files)
             with (where / f"rules-{key}.pickle").open("rb") as handle:
@@ -71,6 +72,20 @@ def load_cached(directory: str | Path) -> RuleSet:
     if where is not None and key is not None:
         _store(where, key, ruleset)
     return ruleset
+
+
+def _plain_file(path: Path) -> bool:
+    """A regular file of a sane size: anything else (a FIFO would block the hashing) is left to
+    the loader, which reports it."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size <= _MAX_HASHED
+
+
+#: Past this size a rule file is not hashed for the cache (the loader refuses it anyway).
+_MAX_HASHED = 16 << 20
 
 
 def _store(where: Path, key: str, ruleset: RuleSet) -> None:
