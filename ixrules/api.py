@@ -12,7 +12,6 @@ from .compiler import Node, cerberus_rules, compile_body, compile_node
 from .context import Context, ContextError
 from .endpoints import BodyError, resolve, root_index
 from .engine import Call, finish
-from .loader import load_rule_dir, pack_texts
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Issue, Report
 from .values import Unreadable, plain
@@ -127,9 +126,11 @@ class Rules:
         Without packs, a fresh process reads the rule set from a cache while the files are
         unchanged (see :mod:`ixrules.rulecache`)."""
         directory = directory if directory is not None else rules_dir()
-        packs = pack_texts(extra)
-        if packs:
-            ruleset = load_rule_dir(directory, packs)
+        extra = tuple(extra)
+        if extra:  # the YAML parser is imported only when there is YAML to read
+            from .loader import load_rule_dir, pack_texts
+
+            ruleset = load_rule_dir(directory, pack_texts(extra))
         else:
             from .rulecache import load_cached
 
@@ -157,7 +158,7 @@ class Rules:
         True
         """
         from .config import Config, ConfigError, discover, load_config
-        from .loader import relevel
+        from .loader import load_rule_dir, pack_texts, relevel
 
         found = Path(path) if path is not None else discover()
         config = load_config(found) if found is not None else Config()

@@ -106,9 +106,13 @@ class _Writer:
         return f"R[{index}]"
 
     def check_name(self, check: Check) -> str:
-        name = f"check_{check.name}"
-        if not name.isidentifier():
-            raise ValueError(f"check name {check.name!r} is not an identifier")
+        """The local name a check's function is called by: ``check_<name>``, a plugin's dotted
+        name (``acme.house_code``) spelled with underscores, never clashing with another."""
+        name = "check_" + "".join(c if c.isalnum() or c == "_" else "_" for c in check.name)
+        if not name.isidentifier() or not name.isascii():
+            name = f"check_{len(self.namespace)}"
+        while self.namespace.get(name, check.fn) is not check.fn:
+            name += "_"
         self.namespace[name] = check.fn
         return name
 

@@ -946,7 +946,7 @@ def _check_args(file: str, line: int, check: Check, args: dict[str, Any]) -> Non
     ]
     if missing:
         raise RuleFileError(file, line, f"check {name!r} needs argument(s) {missing}")
-    hints = _arg_types(name)
+    hints = _arg_types(check.fn)
     for key, value in args.items():
         want = hints.get(key)
         if want is not None and not _conforms(value, want):
@@ -961,9 +961,13 @@ def _check_args(file: str, line: int, check: Check, args: dict[str, Any]) -> Non
 
 
 @cache
-def _arg_types(name: str) -> dict[str, Any]:
-    """The annotated types of a check's keyword arguments."""
-    hints = typing.get_type_hints(CHECKS[name].fn)
+def _arg_types(fn: Callable[..., bool]) -> dict[str, Any]:
+    """The annotated types of a check's keyword arguments (shipped or a plugin's; a plugin's
+    annotations that cannot be resolved are not checked)."""
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception:
+        return {}
     return {key: value for key, value in hints.items() if key not in ("value", "env", "return")}
 
 

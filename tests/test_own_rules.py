@@ -584,7 +584,7 @@ def test_a_project_lints_its_mixed_folder_in_one_call(
     code, out, err = plain
     assert (code, err) == (0, "")
     assert out.replace("./", "") == (
-        EXPECTED + "Found 1 problem (0 errors, 1 warning) in 1 file.\n"
+        EXPECTED + "Found 1 problem (0 errors, 1 warning) in 1 file; 3 files checked.\n"
     )
     assert strict[0] == 1
     code, out, err = unconfigured
@@ -612,7 +612,7 @@ def test_strict_and_context_per_file_from_the_configuration(tmp_path: Path) -> N
     code, out, err = lint(root, "lint", "--no-progress", "fixtures/create_undated.json")
     assert (code, out, err) == (
         1,
-        EXPECTED + "Found 1 problem (0 errors, 1 warning) in 1 file.\n",
+        EXPECTED + "Found 1 problem (0 errors, 1 warning) in 1 file; 1 file checked.\n",
         "",
     )
 
@@ -624,7 +624,7 @@ def test_an_excluded_file_is_never_read_even_when_named(tmp_path: Path) -> None:
         (root, ("lint", "--no-progress", "package.json", "fixtures/create_ok.json")),
         (root, ("lint", "--no-progress", "--exclude", "fixtures/create_*", "fixtures")),
     )
-    assert named == (0, "", "")
+    assert named == (0, "No problems found; 1 file checked.\n", "")
     code, out, err = excluded
     assert (code, err) == (0, "")
     assert "create_undated" not in out
@@ -755,7 +755,7 @@ def test_one_pre_commit_hook_lints_the_mixed_example_folder() -> None:
     assert "package.json" in staged and "payloads/updates/due_date.json" in staged
     code, out, err = lint(project, *hook["entry"].split()[1:], "--no-progress", *staged)
     assert (code, err) == (1, "")
-    assert out.splitlines()[-1] == "Found 3 problems (2 errors, 1 warning) in 1 file."
+    assert out.splitlines()[-1] == "Found 3 problems (2 errors, 1 warning) in 1 file; 3 files checked."
     assert "updates" not in out and "package.json" not in out
 
 
@@ -772,11 +772,11 @@ def test_a_files_entry_gives_its_context_and_the_command_line_wins(tmp_path: Pat
     assert (code, err) == (1, "")
     assert out == (
         "updates/mb.json:1:30: Option to generate MB reference is set but no payment provider is "
-        "configurated [document.mb_reference.provider]\nFound 1 problem in 1 file.\n"
+        "configurated [document.mb_reference.provider]\nFound 1 problem in 1 file; 1 file checked.\n"
     )
     write(tmp_path, "other.json", '{"account": {"mb_payment_provider": true}}')
     code, out, err = lint(tmp_path, "lint", "--no-progress", "-c", "other.json", "updates")
-    assert (code, out, err) == (0, "", "")
+    assert (code, out, err) == (0, "No problems found; 1 file checked.\n", "")
 
 
 def test_extra_rules_on_the_command_line_without_a_configuration(tmp_path: Path) -> None:
@@ -790,7 +790,7 @@ def test_extra_rules_on_the_command_line_without_a_configuration(tmp_path: Path)
     assert linted == (
         1,
         "a.json:1:13: Due date can't be blank [acme.due_date.required]\n"
-        "Found 1 problem in 1 file.\n",
+        "Found 1 problem in 1 file; 1 file checked.\n",
         "",
     )
     (line,) = [line for line in listed[1].splitlines() if line.startswith("acme.tax.house ")]
@@ -832,13 +832,13 @@ def test_an_ignored_rule_is_not_reported_through_the_command(tmp_path: Path) -> 
         (root, ("lint", "--no-progress", "zero.json")),
         (root, ("lint", "--no-progress", "--no-config", "zero.json")),
     )
-    assert configured == (1, quantity + "Found 1 problem in 1 file.\n", "")
+    assert configured == (1, quantity + "Found 1 problem in 1 file; 1 file checked.\n", "")
     code, out, err = unconfigured
     assert (code, err) == (1, "")
     assert out == (
         "zero.json:1:83: Invoice items is invalid [document.items.invalid]\n"
         + quantity
-        + "Found 2 problems in 1 file.\n"
+        + "Found 2 problems in 1 file; 1 file checked.\n"
     )
 
 
