@@ -379,6 +379,8 @@ def _a_zero_rate_line_without_exemption(args: Args, value: Any) -> dict[str, Any
     return {"account.country": "Portugal", "existing.taxes": {names[0]: 0}}
 
 
+LISTED_NAMES = ["IVA23", "IVA13", "Isento", "acme house"]
+
 CHECK_STRATEGIES: dict[str, CheckStrategy] = {
     "object": CheckStrategy(
         valid=lambda args: st.dictionaries(st.text(max_size=6), JSON, max_size=3),
@@ -477,12 +479,12 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
         },
         reads=_key,
     ),
+    # Valid names come from one list the passing context holds whole: a body may name several
+    # (one per line), and every one of them must be listed at once.
     "listed": CheckStrategy(
-        valid=lambda args: st.text(string.ascii_letters + " ", min_size=1, max_size=12).filter(
-            str.strip
-        ),
+        valid=lambda args: st.sampled_from(LISTED_NAMES),
         context_pass=lambda args, value: {
-            args["key"]: ["x", f" {value.upper() if isinstance(value, str) else value} "]
+            args["key"]: ["x", *(f" {name.upper()} " for name in LISTED_NAMES)]
         },
         context_fail=lambda args, value: {args["key"]: ["ixrules test name 0"]},
         reads=_key,

@@ -755,7 +755,8 @@ def test_one_pre_commit_hook_lints_the_mixed_example_folder() -> None:
     assert "package.json" in staged and "payloads/updates/due_date.json" in staged
     code, out, err = lint(project, *hook["entry"].split()[1:], "--no-progress", *staged)
     assert (code, err) == (1, "")
-    assert out.splitlines()[-1] == "Found 3 problems (2 errors, 1 warning) in 1 file; 3 files checked."
+    last = "Found 3 problems (2 errors, 1 warning) in 1 file; 3 files checked."
+    assert out.splitlines()[-1] == last
     assert "updates" not in out and "package.json" not in out
 
 
@@ -772,7 +773,8 @@ def test_a_files_entry_gives_its_context_and_the_command_line_wins(tmp_path: Pat
     assert (code, err) == (1, "")
     assert out == (
         "updates/mb.json:1:30: Option to generate MB reference is set but no payment provider is "
-        "configurated [document.mb_reference.provider]\nFound 1 problem in 1 file; 1 file checked.\n"
+        "configurated [document.mb_reference.provider]\n"
+        "Found 1 problem in 1 file; 1 file checked.\n"
     )
     write(tmp_path, "other.json", '{"account": {"mb_payment_provider": true}}')
     code, out, err = lint(tmp_path, "lint", "--no-progress", "-c", "other.json", "updates")
