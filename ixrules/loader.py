@@ -571,16 +571,7 @@ class _Builder:
             *[rule for rule in rules if not rule.id.startswith("kind.")],
             *[rule for rule in rules if rule.id.startswith("kind.")],
         )
-        kind, final = self._kind(file, node, base, ordered, fields, each)
-        spec = FieldSpec(
-            rules=final,
-            required=required,
-            fields=fields,
-            each=each,
-            invalid=invalid,
-            kind=kind,
-            open=node.get("open", base.open),
-        )
+        spec = self._spec(file, node, base, ordered, required, fields, each, invalid)
         self.extended[key] = spec
         return spec
 
@@ -641,16 +632,7 @@ class _Builder:
         each = base.each
         if "each" in node:
             each = self._field(file, node["each"])
-        kind, rules = self._kind(file, node, base, rules, fields, each)
-        spec = FieldSpec(
-            rules=rules,
-            required=required,
-            fields=fields,
-            each=each,
-            invalid=invalid,
-            kind=kind,
-            open=node.get("open", base.open),
-        )
+        spec = self._spec(file, node, base, rules, required, fields, each, invalid)
         self.built[id(node)] = spec
         return spec
 
@@ -669,6 +651,29 @@ class _Builder:
                 )
             out.append((name, child))
         return out
+
+    def _spec(
+        self,
+        file: str,
+        node: YMap,
+        base: FieldSpec,
+        rules: tuple[Rule, ...],
+        required: Rule | None,
+        fields: dict[str, FieldSpec] | None,
+        each: FieldSpec | None,
+        invalid: Rule | None,
+    ) -> FieldSpec:
+        """The field spec a node builds (or a pack's node extends) into, its kind's rule last."""
+        kind, final = self._kind(file, node, base, rules, fields, each)
+        return FieldSpec(
+            rules=final,
+            required=required,
+            fields=fields,
+            each=each,
+            invalid=invalid,
+            kind=kind,
+            open=node.get("open", base.open),
+        )
 
     def _compact(self, kind: str, line: int) -> YMap:
         """``name: date`` read as ``name: {kind: date}``; kept alive, since ``built`` is keyed

@@ -205,9 +205,9 @@ def _terminated_by_signals() -> Iterator[None]:
     """While linting, SIGTERM and SIGHUP raise ``Terminated`` (their default would end this
     process at once and leave the workers of ``--jobs`` running; while workers run,
     ``parallel`` handles them itself)."""
-    import signal
     import threading
 
+    from .parallel import handling
     from .problems import Terminated
 
     def handle(signum: int, frame: object) -> None:
@@ -216,13 +216,8 @@ def _terminated_by_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {name: signal.signal(getattr(signal, name), handle) for name in names}
-    try:
+    with handling(("SIGTERM", "SIGHUP"), handle):
         yield
-    finally:
-        for name, handler in previous.items():
-            signal.signal(getattr(signal, name), handler)
 
 
 def _lint(args: argparse.Namespace) -> int:

@@ -128,13 +128,21 @@ def _stopping_workers(pool: ProcessPoolExecutor, stopped: list[int]) -> Iterator
                 stream.flush()
         os._exit(128 + signum)
 
-    names = [name for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {name: signal.signal(getattr(signal, name), handle) for name in names}
+    with handling(("SIGINT", "SIGTERM", "SIGHUP"), handle):
+        yield
+
+
+@contextlib.contextmanager
+def handling(names: Iterable[str], handler: Callable[[int, object], None]) -> Iterator[None]:
+    """``handler`` for the signals ``names`` (those this platform has) while the block runs,
+    the previous handlers restored after it."""
+    present = [name for name in names if hasattr(signal, name)]
+    previous = {name: signal.signal(getattr(signal, name), handler) for name in present}
     try:
         yield
     finally:
-        for name, handler in previous.items():
-            signal.signal(getattr(signal, name), handler)
+        for name, before in previous.items():
+            signal.signal(getattr(signal, name), before)
 
 
 def _raise_for(signum: int) -> NoReturn:
