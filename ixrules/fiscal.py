@@ -10,6 +10,7 @@ answer the rules give; the arithmetic is python-stdnum's (``stdnum.pt.nif``, ``s
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 #: Longer text is not a fiscal number (and never handed to the checksum code).
@@ -41,8 +42,15 @@ def is_valid_pt_nif(value: Any) -> bool:
     (False, False, False)
     """
     text = _text(value)
-    if text is None:
-        return False
+    return text is not None and _nif_is_valid(text)
+
+
+@lru_cache(maxsize=4096)
+def _nif_is_valid(text: str) -> bool:
+    """python-stdnum's verdict on one compacted number, remembered: an app sends the same
+    clients again and again, and the check costs more than the rest of a client's rules (a
+    bounded cache of a pure function of a short string: thread-safe, and the verdicts are
+    stdnum's own)."""
     from stdnum.pt import nif
 
     return bool(nif.is_valid(text))
@@ -59,6 +67,12 @@ def vat_country(value: Any) -> str | None:
     text = _text(value)
     if text is None or len(text) < 3 or not text[:2].isalpha():
         return None
+    return _vat_country_of(text)
+
+
+@lru_cache(maxsize=4096)
+def _vat_country_of(text: str) -> str | None:
+    """``vat_country`` of one compacted number, remembered (as ``_nif_is_valid`` is)."""
     from stdnum.eu import vat
 
     prefix = text[:2].upper()
