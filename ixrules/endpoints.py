@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import EndpointSpec, singular
 from .values import absent, display
@@ -35,21 +35,49 @@ def find(endpoints: Mapping[str, EndpointSpec], name: str) -> EndpointSpec:
         raise EndpointError(f"unknown endpoint {shown!r}{hint}") from None
 
 
-def root_index(endpoints: Mapping[str, EndpointSpec]) -> dict[str, list[EndpointSpec]]:
-    """Each root key with the endpoints that take it, in rule-file order (``Rules`` builds it
-    once; it is what inferring an endpoint looks the body's root key up in)."""
+class RootIndex(NamedTuple):
+    """What inferring an endpoint from a body's root key looks up, built once per rule set
+    (``Rules`` holds one): nothing of it is rebuilt per call."""
+
+    #: Each root key with the endpoints that take it, in rule-file order.
+    by_root: dict[str, list[EndpointSpec]]
+    #: Those root keys, in order.
+    roots: tuple[str, ...]
+    #: The endpoints whose bodies are wrapped in a root key.
+    wrapped: list[EndpointSpec]
+    #: Per root key: the keys its endpoints take beside it.
+    beside: dict[str, frozenset[str]]
+    #: Per root key and "the body holds only a state change": the endpoint it means.
+    inferred: dict[tuple[str, bool], EndpointSpec]
+
+
+def root_index(endpoints: Mapping[str, EndpointSpec]) -> RootIndex:
+    """The :class:`RootIndex` of ``endpoints``."""
     by_root: dict[str, list[EndpointSpec]] = {}
     for endpoint in endpoints.values():
         for root in endpoint.roots:
             by_root.setdefault(root, []).append(endpoint)
-    return by_root
+    return RootIndex(
+        by_root=by_root,
+        roots=tuple(by_root),
+        wrapped=[e for e in endpoints.values() if e.wrapped],
+        beside={
+            root: frozenset(key for e in found for key in e.siblings)
+            for root, found in by_root.items()
+        },
+        inferred={
+            (root, state): _infer(found, root, state)
+            for root, found in by_root.items()
+            for state in (False, True)
+        },
+    )
 
 
 def resolve(
     endpoints: Mapping[str, EndpointSpec],
     body: Any,
     name: str | None,
-    by_root: Mapping[str, list[EndpointSpec]] | None = None,
+    index: RootIndex | None = None,
 ) -> tuple[EndpointSpec, str | None]:
     """The endpoint and the root key to validate ``body`` with.
 
@@ -68,11 +96,11 @@ def resolve(
         if not endpoint.wrapped:
             return endpoint, None
         return endpoint, _root_for(body, endpoint.roots, f"endpoint {endpoint.name}", [endpoint])
-    if by_root is None:
-        by_root = root_index(endpoints)
-    wrapped = [e for e in endpoints.values() if e.wrapped]
-    root = _root_for(body, tuple(by_root), "any endpoint", wrapped)
-    beside = {key for e in by_root[root] for key in e.siblings}
+    if index is None:
+        index = root_index(endpoints)
+    by_root, wrapped = index.by_root, index.wrapped
+    root = _root_for(body, index.roots, "any endpoint", wrapped)
+    beside = index.beside[root]
     loose = [
         key
         for key in body
@@ -80,7 +108,9 @@ def resolve(
     ]
     if loose and _wrap_in(loose, wrapped):
         raise BodyError(_unwrapped(body, wrapped))
-    return _infer(by_root[root], root, body[root]), root
+    value = body[root]
+    wants_state = isinstance(value, Mapping) and "state" in value and set(value) <= _STATE_KEYS
+    return index.inferred[root, wants_state], root
 
 
 #: Root keys people write for another one: the API's families of estimates and guides, which
@@ -159,9 +189,8 @@ def _unwrapped(body: Mapping[str, Any], candidates: list[EndpointSpec]) -> str:
     )
 
 
-def _infer(candidates: list[EndpointSpec], root: str, value: Any) -> EndpointSpec:
+def _infer(candidates: list[EndpointSpec], root: str, wants_state: bool) -> EndpointSpec:
     own = [e for e in candidates if singular(e.path) == root] or candidates
-    wants_state = isinstance(value, Mapping) and "state" in value and set(value) <= _STATE_KEYS
     order = ("change_state",) if wants_state else ("create",)
     for action in order:
         for endpoint in own:
