@@ -148,13 +148,8 @@ class _Writer:
                 return f"{text}.casefold() in {self.const('S', folded)}"
             if all(type(value) is str for value in values):
                 return f"{text} in {self.const('S', frozenset(values))}"
-        if name == "number" and set(args) <= {"gt", "gte", "lt", "lte", "integer", "allow_blank"}:
-            # digits alone are read here ("3"), anything else by values.as_number
-            read = (
-                f"(float({v}) if type({v}) is str and {v}.isdigit() and {v}.isascii() "
-                f"and len({v}) <= LONGEST else NUMBER({v}))"
-            )
-            tests = [f"(x := {read}) is not None"]
+        if name == "number" and set(args) <= _INLINE_NUMBER:
+            tests = ["x is not None"]  # x: the value read as a number, once (own_rules)
             if args.get("integer"):
                 tests.append("x.is_integer()")
             for key, op in (("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<=")):
@@ -234,6 +229,13 @@ class _Writer:
         """A node's rules: an if/elif chain, broken after each rule that does not stop."""
         keyword = "if"
         passed: list[BoundRule] = []  # unconditional rules this chain has got past
+        if any(_reads_number(bound) for bound in rules if bound.rule.applies_in(self.mode)):
+            # digits alone are read here ("3"), anything else by values.as_number; once for
+            # every number rule of the value
+            out.append(
+                f"{pad}x = (float({v}) if type({v}) is str and {v}.isdigit() and {v}.isascii() "
+                f"and len({v}) <= LONGEST else NUMBER({v}))"
+            )
         for bound in rules:
             rule = bound.rule
             if not rule.applies_in(self.mode):
@@ -332,6 +334,21 @@ class _Writer:
         signature = ", ".join(["v", "call", "p", *index])
         self.helpers.append([f"def {name}({signature}):", *body])
         return name
+
+
+#: The arguments of a ``number`` check that ``_Writer.passes`` writes inline.
+_INLINE_NUMBER = frozenset({"gt", "gte", "lt", "lte", "integer", "allow_blank"})
+
+
+def _reads_number(bound: BoundRule) -> bool:
+    """True when ``bound``'s check or condition is an inlined number check (which tests the
+    value read once as ``x``)."""
+    rule = bound.rule
+    pairs = ((bound.check, rule.args), (bound.when, rule.when[1] if rule.when else {}))
+    return any(
+        check is not None and check.name == "number" and set(args) <= _INLINE_NUMBER
+        for check, args in pairs
+    )
 
 
 #: Checks with only ``allow_blank`` as an argument whose passing implies the same check with
