@@ -253,29 +253,42 @@ def plain(value: Any) -> Any:
     return _convert(value)
 
 
+#: Leaf types whose values are plain as they are, and the types a plain key may have.
+_LEAVES = frozenset({str, int, float, bool, type(None), bytes, complex})
+_KEYS = frozenset(_SCALARS)
+#: How deep ``_is_plain`` recurses; a deeper document is converted (iteratively) instead.
+_PLAIN_DEPTH = 100
+
+
 def _is_plain(value: Any) -> bool:
-    seen: set[int] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is dict:
-            if id(item) in seen:
-                continue
-            seen.add(id(item))
-            for key in item:
-                if type(key) not in _SCALARS:
-                    return False
-            stack.extend(item.values())
-        elif kind is list:
-            if id(item) in seen:
-                continue
-            seen.add(id(item))
-            stack.extend(item)
-        elif kind not in _TRUSTED:
+    """True when ``value`` is plain already (the usual case, asked on every call: so the one
+    loop does as little as it can per value, and recursion is bounded, then given up)."""
+    kind = type(value)
+    if kind is dict or kind is list:
+        return _plain_tree(value, set(), 0)
+    return kind in _LEAVES
+
+
+def _plain_tree(value: Any, seen: set[int], depth: int) -> bool:
+    if id(value) in seen:
+        return True  # shared, or a cycle: read once
+    if depth > _PLAIN_DEPTH:
+        return False
+    seen.add(id(value))
+    items: Any = value
+    if type(value) is dict:
+        if not _KEYS.issuperset(map(type, value)):
             return False
-        elif kind is tuple or kind is set or kind is frozenset:
-            return False  # their items may be anything: converted below (kept as they are)
+        items = value.values()
+    for child in items:
+        kind = type(child)
+        if kind is str:
+            continue
+        if kind is dict or kind is list:
+            if not _plain_tree(child, seen, depth + 1):
+                return False
+        elif kind not in _LEAVES:
+            return False  # a caller's type, or a tuple or set whose items may be anything
     return True
 
 

@@ -4,6 +4,8 @@ and the caller's data left untouched."""
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -183,3 +185,25 @@ def test_results_are_deterministic() -> None:
     first = ixrules.validate(body)
     for _ in range(5):
         assert ixrules.validate(body) == first
+
+
+EXAMPLES = sorted(
+    (Path(__file__).parent / "fixtures" / "examples").glob("*.json"), key=lambda p: p.name
+)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_validate_parsed_answers_as_validate_does_for_parsed_json(path: Path) -> None:
+    # the lint's entry point skips reading the body through: for what json.loads returns the
+    # two give the same report, or the same error
+    body = json.loads(path.read_text(encoding="utf-8"))
+    rules = ixrules.Rules.load()
+    try:
+        expected: Any = rules.validate(body)
+    except ixrules.BodyError as exc:
+        expected = str(exc)
+    try:
+        got: Any = rules.validate_parsed(body)
+    except ixrules.BodyError as exc:
+        got = str(exc)
+    assert got == expected

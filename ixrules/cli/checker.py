@@ -198,7 +198,7 @@ def check_body(
     place = _Placer(text, line)
     try:
         endpoint, context = settings.for_file(file)
-        report = settings.rules().validate(body, endpoint, context=context)
+        report = settings.rules().validate_parsed(body, endpoint, context=context)
     except Unreadable as exc:  # a context file named by the configuration
         return [Failure(file, f"context {exc.failure}", *place(place.start))]
     except (BodyError, EndpointError, ContextError) as exc:
