@@ -409,10 +409,10 @@ def _stages(
     parsing = time.perf_counter() - start
     start = time.perf_counter()
     for body in parsed:
-        resolve(rules.ruleset.endpoints, body, None, rules._by_root)
+        resolve(rules.ruleset.endpoints, body, None, rules._roots)
     resolving = time.perf_counter() - start
     start = time.perf_counter()
-    reports = [rules.validate(body) for body in parsed]
+    reports = [rules.validate_parsed(body) for body in parsed]  # as the lint calls it
     validating = time.perf_counter() - start
     start = time.perf_counter()
     for number, line in enumerate(lines, 1):
