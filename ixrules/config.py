@@ -29,19 +29,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .configfind import TOML_NAME, YAML_NAME, discover
 from .loader import Level
-from .yamlsource import RuleFileError, YList, YMap, line_of, load_yaml
+from .rulefile import ConfigError, RuleFileError
+from .yamlsource import YList, YMap, line_of, load_yaml
 
 __all__ = ["Config", "ConfigError", "FileSettings", "discover", "load_config", "parse_config"]
 
 #: The configuration files looked for in each folder, in this order.
-YAML_NAME = ".ixrules.yaml"
-TOML_NAME = "pyproject.toml"
 LEVELS = ("error", "warning", "off")
-
-
-class ConfigError(RuleFileError):
-    """A configuration is unusable: which file, which line, and what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -150,34 +146,6 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 # --- finding and reading ----------------------------------------------------------------
-
-
-def discover(start: str | Path | None = None) -> Path | None:
-    """The configuration of ``start`` (default: the working directory): the first
-    ``.ixrules.yaml``, or ``pyproject.toml`` with a ``[tool.ixrules]`` table, in it or a folder
-    above it, stopping at the repository root (a folder with ``.git``)."""
-    here = Path(start if start is not None else os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / YAML_NAME
-        if candidate.is_file():
-            return candidate
-        candidate = folder / TOML_NAME
-        if candidate.is_file() and _mentions_tool(candidate):
-            return candidate
-        if (folder / ".git").exists():
-            return None
-    return None
-
-
-_TOOL_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*tool\.ixrules\b", re.MULTILINE)
-
-
-def _mentions_tool(path: Path) -> bool:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return True  # reported, with its reason, when it is read
-    return _TOOL_TABLE.search(text) is not None
 
 
 def load_config(path: str | Path) -> Config:

@@ -1,5 +1,6 @@
-"""The error a broken rule file is reported with, importable without the YAML parser (the
-command line catches it even when the rules come from the cache and YAML is never loaded)."""
+"""The errors a broken rule file or configuration is reported with, importable without the YAML
+parser (the command line catches them even when the rules come from the cache and YAML is never
+loaded)."""
 
 from __future__ import annotations
 
@@ -12,3 +13,7 @@ class RuleFileError(ValueError):
         self.file = file
         self.line = line
         self.problem = problem
+
+
+class ConfigError(RuleFileError):
+    """A configuration is unusable: which file, which line, and what is wrong."""

@@ -53,6 +53,21 @@ def test_the_local_lint_never_loads_the_dask_extra() -> None:
     assert [name for name in loaded if name.split(".")[0] in {"dask", "distributed"}] == []
 
 
+def test_a_lint_without_a_configuration_reads_no_yaml_and_starts_no_pool() -> None:
+    # finding no configuration needs neither its reader nor the rule loader, and --jobs 1
+    # never imports the process pool (each costs a one-file lint tens of milliseconds)
+    lint = (
+        "import contextlib, io\nfrom ixrules.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['lint', '--jobs', '1', 'examples/invoice.json'])"
+    )
+    modules_after(lint)  # fills the rule cache
+    loaded = modules_after(lint)
+    assert "ixrules.configfind" in loaded
+    unwanted = ("yaml", "ixrules.config", "ixrules.loader", "concurrent.futures.process")
+    assert [name for name in unwanted if name in loaded] == []
+
+
 def test_validating_never_loads_cerberus() -> None:
     loaded = modules_after("import ixrules; ixrules.validate({'invoice': {}})")
     assert "ixrules.api" in loaded and "cerberus" not in loaded

@@ -395,7 +395,7 @@ def _packs(paths: list[str]) -> tuple[str, ...]:
 def _config_path(args: argparse.Namespace) -> str | None:
     """The configuration to use: ``--config``, else the one found from here upward; none with
     ``--no-config``."""
-    from ..config import discover
+    from ..configfind import discover
     from .problems import CommandError
 
     if args.no_config:
@@ -413,6 +413,8 @@ def _config_path(args: argparse.Namespace) -> str | None:
 def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], bool] | None:
     """Whether a path is excluded: by ``--exclude`` (relative to the working directory) or by
     the configuration's ``exclude`` (relative to its folder)."""
+    if not patterns and (config is None or not config.exclude):
+        return None
     from ..config import glob_regex, matches
     from .problems import CommandError
 
@@ -421,8 +423,6 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
             glob_regex(pattern)
         except ValueError as exc:
             raise CommandError(f"--exclude {pattern!r}: {exc}") from None
-    if not patterns and (config is None or not config.exclude):
-        return None
     here = os.getcwd()
 
     def excluded(path: str) -> bool:
@@ -433,8 +433,7 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
 
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
-    from ..config import ConfigError
-    from ..rulefile import RuleFileError
+    from ..rulefile import ConfigError, RuleFileError
     from .problems import CommandError
 
     try:

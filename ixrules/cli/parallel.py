@@ -15,13 +15,14 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .checker import Checked, Settings, check_batch
 from .problems import CommandError, Terminated
 from .sources import Batch, Item, Lines
+
+if TYPE_CHECKING:  # the pool is imported only by a lint with --jobs above 1
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 #: What a worker process checks with: set once, when it starts (each worker is a process of
 #: its own; nothing is shared, and the main process never sets it).
@@ -77,6 +78,9 @@ def run(
                     yield checked
             done(size, 0)
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     settings.rules()  # load once here: forked workers inherit the compiled rules
     pending: deque[tuple[Future[Checked], int]] = deque()
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings,))
@@ -178,6 +182,8 @@ def _next(
     done: Callable[[int, int], None],
     stopped: list[int],
 ) -> Checked:
+    from concurrent.futures.process import BrokenProcessPool
+
     future, size = pending.popleft()
     try:
         checked = future.result()
