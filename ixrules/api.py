@@ -287,9 +287,9 @@ class Rules:
     ) -> Report:
         """:meth:`validate` for a body that is plain JSON data by construction (what
         ``json.loads`` or ``orjson.loads`` returned): it is not read through first, which costs
-        a fifth of a call. The lint and bulk paths use it; anything else passes
-        :meth:`validate`, whose answer is the same for such a body. The context is still read
-        as plain data.
+        about a seventh of a 10-line invoice's call. The lint and bulk paths use it; anything
+        else passes :meth:`validate`, whose answer is the same for such a body. The context is
+        still read as plain data.
 
         >>> Rules.load().validate_parsed({"quote": {"retention": 200}}, "quotes.update").messages
         ['Retention must be a number between 0 and 99.99']

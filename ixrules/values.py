@@ -253,8 +253,9 @@ def plain(value: Any) -> Any:
     return _convert(value)
 
 
-#: Leaf types whose values are plain as they are, and the types a plain key may have.
-_LEAVES = frozenset({str, int, float, bool, type(None), bytes, complex})
+#: Leaf types whose values are plain as they are (the trusted types but the containers whose
+#: items may be anything), and the types a plain key may have.
+_LEAVES = _TRUSTED - {tuple, set, frozenset}
 _KEYS = frozenset(_SCALARS)
 #: How deep ``_is_plain`` recurses; a deeper document is converted (iteratively) instead.
 _PLAIN_DEPTH = 100
@@ -301,7 +302,7 @@ def _convert(value: Any) -> Any:
     while stack:
         item, where, into, slot = stack.pop()
         kind = type(item)
-        if kind in _TRUSTED and kind not in (tuple, set, frozenset):
+        if kind in _LEAVES:
             into[slot] = item
             continue
         if id(item) in done:
