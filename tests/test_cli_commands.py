@@ -12,9 +12,9 @@ import pytest
 import ixrules
 from ixrules.api import default_rules
 from ixrules.cli import main as cli
-from ixrules.cli.problems import Problem
 from ixrules.cli.progress import Progress
 from ixrules.cli.reporters import REPORTERS, Options, text
+from ixrules.lint.problems import Problem
 
 
 def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..api import Rules
 from ..endpoints import EndpointError
-from .problems import CommandError
+from .errors import CommandError
 
 #: What a rule's ``source`` says about where its message comes from.
 SOURCES = {

@@ -22,10 +22,10 @@ from ..__about__ import __version__
 if TYPE_CHECKING:
     from ..api import Rules
     from ..config import Config
-    from .checker import Settings
-    from .problems import Outcome
+    from ..lint.checker import Settings
+    from ..lint.problems import Outcome
+    from ..lint.sources import Batch
     from .progress import Progress
-    from .sources import Batch
 
 CLEAN, PROBLEMS, COULD_NOT_RUN = 0, 1, 2
 INTERRUPTED = 130
@@ -174,7 +174,7 @@ def _size(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status (never raises for bad input)."""
-    from .problems import CommandError, Terminated
+    from .errors import CommandError, Terminated
 
     try:
         try:
@@ -207,8 +207,8 @@ def _terminated_by_signals() -> Iterator[None]:
     ``parallel`` handles them itself)."""
     import threading
 
+    from .errors import Terminated
     from .parallel import handling
-    from .problems import Terminated
 
     def handle(signum: int, frame: object) -> None:
         raise Terminated(signum)
@@ -221,8 +221,9 @@ def _terminated_by_signals() -> Iterator[None]:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from . import reporters, sources
-    from .problems import Failure
+    from ..lint import sources
+    from ..lint.problems import Failure
+    from . import reporters
     from .progress import Progress
 
     if args.dask is not None and args.jobs != 1:
@@ -324,9 +325,9 @@ def _check_output(path: str) -> None:
 
 
 def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
-    from .problems import CommandError
-    from .sources import describe_os_error
-    from .table import write_parquet
+    from ..lint.sources import describe_os_error
+    from ..lint.table import write_parquet
+    from .errors import CommandError
 
     try:
         write_parquet(outcomes, path)
@@ -337,9 +338,9 @@ def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
 def _settings(args: argparse.Namespace) -> Settings:
     """Everything checked once before any body: rules, endpoint name, context snapshot."""
     from ..context import Context, ContextError
-    from .checker import Settings, Unreadable, load_json_file
-    from .problems import CommandError
-    from .sources import MAX_BYTES
+    from ..lint.checker import Settings, Unreadable, load_json_file
+    from ..lint.sources import MAX_BYTES
+    from .errors import CommandError
 
     context = text = None
     max_bytes = args.max_bytes or MAX_BYTES
@@ -384,7 +385,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _packs(paths: list[str]) -> tuple[str, ...]:
     """The ``--extra-rules`` packs as absolute paths (each must exist)."""
-    from .problems import CommandError
+    from .errors import CommandError
 
     for path in paths:
         if not os.path.exists(path):
@@ -396,7 +397,7 @@ def _config_path(args: argparse.Namespace) -> str | None:
     """The configuration to use: ``--config``, else the one found from here upward; none with
     ``--no-config``."""
     from ..configfind import discover
-    from .problems import CommandError
+    from .errors import CommandError
 
     if args.no_config:
         if args.config is not None:
@@ -416,7 +417,7 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
     if not patterns and (config is None or not config.exclude):
         return None
     from ..config import glob_regex, matches
-    from .problems import CommandError
+    from .errors import CommandError
 
     for pattern in patterns:
         try:
@@ -434,7 +435,7 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
     from ..rulefile import ConfigError, RuleFileError
-    from .problems import CommandError
+    from .errors import CommandError
 
     try:
         return settings.rules()
@@ -447,9 +448,9 @@ def _load(settings: Settings) -> Rules:
 
 
 def _info(args: argparse.Namespace) -> int:
+    from ..lint.checker import Settings
+    from ..lint.safe import lines
     from . import info
-    from .checker import Settings
-    from .safe import lines
 
     settings = Settings(
         rules_dir=args.rules_dir, config=_config_path(args), extra=_packs(args.extra_rules)
@@ -472,8 +473,8 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _schema(rules: Rules, args: argparse.Namespace) -> None:
+    from ..lint.safe import visible
     from . import schema
-    from .safe import visible
 
     if (args.endpoint is None) == (args.all_dir is None):
         raise _UsageError("schema takes an ENDPOINT or --all DIR (see 'ixrules schema --help')")
@@ -490,7 +491,7 @@ def _color(disabled: bool, stream: TextIO) -> bool:
 
 
 def _fail(reason: str) -> None:
-    from .safe import visible
+    from ..lint.safe import visible
 
     print(f"ixrules: error: {visible(reason)}", file=sys.stderr)
 

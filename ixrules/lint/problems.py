@@ -80,17 +80,3 @@ class Failure:
 
 
 Outcome = Problem | Failure
-
-
-class CommandError(Exception):
-    """The command cannot run at all (bad argument, unreadable context, broken rule file): its
-    message is the one line printed on stderr before exiting 2."""
-
-
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP while linting: the run unwinds as for Ctrl-C (workers ended, exit
-    128 + the signal's number)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
