@@ -386,7 +386,7 @@ LOADS_LOOP = (
 def lint_stages(path: Path, bodies: int) -> list[str]:
     """Where ``ixrules lint`` spends its time on a JSON Lines file, stage by stage, in this
     process (one pass each over the same lines; --jobs 1 does all of them in turn)."""
-    from ixrules.endpoints import resolve
+    from ixrules.endpoint_lookup import resolve
     from ixrules.lint.checker import Settings, check_body, parse
 
     rules = ixrules.api.default_rules()

@@ -14,9 +14,7 @@ command that only prints its version never loads YAML or the rules.
 
 from __future__ import annotations
 
-import sys
 from importlib import import_module
-from types import ModuleType
 
 from .__about__ import __version__
 
@@ -26,7 +24,7 @@ if TYPE_CHECKING:
 
     from .api import Rules, endpoints, validate
     from .context import ContextError
-    from .endpoints import BodyError, EndpointError
+    from .endpoint_lookup import BodyError, EndpointError
     from .http import PreflightError
     from .report import Issue, Report
     from .requests import check_request
@@ -35,9 +33,9 @@ if TYPE_CHECKING:
 
 #: Each lazily exported name and the module that defines it.
 _EXPORTS = {
-    "BodyError": "endpoints",
+    "BodyError": "endpoint_lookup",
     "ContextError": "context",
-    "EndpointError": "endpoints",
+    "EndpointError": "endpoint_lookup",
     "Issue": "report",
     "PreflightError": "http",
     "Report": "report",
@@ -78,18 +76,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_EXPORTS})
-
-
-class _Package(ModuleType):
-    """The package module: ``ixrules.endpoints`` stays the function even after the submodule
-    of the same name is imported (the import system would bind the submodule over it). The
-    submodule is still ``sys.modules["ixrules.endpoints"]`` for ``from ixrules.endpoints
-    import ...``."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "endpoints" and isinstance(value, ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .checks import Env
 from .compiler import Node, cerberus_rules, compile_body, compile_node
 from .context import Context, ContextError
-from .endpoints import BodyError, resolve, root_index
+from .endpoint_lookup import BodyError, resolve, root_index
 from .engine import Call, finish
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Issue, Report
@@ -173,7 +173,7 @@ class Rules:
 
     def endpoint(self, name: str) -> EndpointSpec:
         """The endpoint called ``name``."""
-        from .endpoints import find
+        from .endpoint_lookup import find
 
         return find(self.ruleset.endpoints, name)
 

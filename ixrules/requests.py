@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from .api import Rules, default_rules
 from .checks import is_json_content_type
 from .context import ContextError
-from .endpoints import BodyError, EndpointError
+from .endpoint_lookup import BodyError, EndpointError
 from .model import EndpointSpec, RuleSet
 from .report import Issue, Report
 from .values import Unreadable, plain

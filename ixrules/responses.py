@@ -413,7 +413,7 @@ class _Placer:
 
     def _predict(self) -> list[Issue]:
         from .context import ContextError
-        from .endpoints import BodyError, EndpointError
+        from .endpoint_lookup import BodyError, EndpointError
 
         try:
             return self.rules.validate(self.sent, self.endpoint).issues

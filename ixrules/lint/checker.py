@@ -22,7 +22,7 @@ from typing import Any
 
 from ..api import Rules, default_rules
 from ..context import ContextError
-from ..endpoints import BodyError, EndpointError
+from ..endpoint_lookup import BodyError, EndpointError
 from .positions import constant_offset, line_col, nearest, newline_offsets, value_offsets
 from .problems import Failure, Outcome, Problem
 from .sources import MAX_BYTES, Document, Failed, Item, Lines, describe_os_error, read_file
