@@ -42,7 +42,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: ``lint``, ``endpoints``, ``rules``, ``explain`` and ``schema``."""
+    """The command line: ``lint``, ``endpoints``, ``rules``, ``explain``, ``schema`` and
+    ``compile``."""
     parser = _Parser(
         prog="ixrules",
         description="Validate InvoiceXpress API payloads before they are sent, with the API's "
@@ -135,11 +136,14 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
         "--rules", metavar="DIR", dest="rules_dir", help="rule files to use instead of the shipped"
     )
     parser.add_argument(
-        "--extra-rules",
-        action="append",
+        "--pack",
+        "--extra-rules",  # its old name, still taken
+        action=_PackOption,
         default=[],
+        dest="packs",
         metavar="PATH",
-        help="a rule pack (file or folder) layered over the rules (repeatable)",
+        help="a rule pack (file or folder) layered over the rules (repeatable; --extra-rules "
+        "is its old name)",
     )
     parser.add_argument(
         "--config",
@@ -148,6 +152,21 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
         "pyproject.toml, found from here upward to the repository root)",
     )
     parser.add_argument("--no-config", action="store_true", help="ignore any project configuration")
+
+
+class _PackOption(argparse.Action):
+    """``--pack PATH`` (or its old name ``--extra-rules``): each pack with the spelling that
+    named it, in command-line order, so an error quotes the option as the user wrote it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        given = [*getattr(namespace, self.dest), (option_string or "--pack", str(values))]
+        setattr(namespace, self.dest, given)
 
 
 def _jobs(value: str) -> int:
@@ -246,7 +265,7 @@ def _lint(args: argparse.Namespace) -> int:
         outcomes = _checked(batches, settings, args.jobs, progress)
     catalogue = settings.rules().ruleset.rules if args.format == "sarif" else {}
     options = reporters.Options(
-        color=_color(args.no_color, sys.stdout),
+        color=use_color(args.no_color, sys.stdout),
         rules=reporters.rule_infos(catalogue),
         version=__version__,
     )
@@ -357,7 +376,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         context,
         args.rules_dir,
         _config_path(args),
-        _packs(args.extra_rules),
+        _packs(args.packs),
         max_bytes,
         context_text=text,
         show_skipped=args.show_skipped,
@@ -383,14 +402,14 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _packs(paths: list[str]) -> tuple[str, ...]:
-    """The ``--extra-rules`` packs as absolute paths (each must exist)."""
+def _packs(given: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The ``--pack`` packs as absolute paths (each must exist)."""
     from .errors import CommandError
 
-    for path in paths:
+    for option, path in given:
         if not os.path.exists(path):
-            raise CommandError(f"--extra-rules {path}: no such file or directory")
-    return tuple(os.path.abspath(path) for path in paths)
+            raise CommandError(f"{option} {path}: no such file or directory")
+    return tuple(os.path.abspath(path) for _, path in given)
 
 
 def _config_path(args: argparse.Namespace) -> str | None:
@@ -453,7 +472,7 @@ def _info(args: argparse.Namespace) -> int:
     from . import info
 
     settings = Settings(
-        rules_dir=args.rules_dir, config=_config_path(args), extra=_packs(args.extra_rules)
+        rules_dir=args.rules_dir, config=_config_path(args), packs=_packs(args.packs)
     )
     rules = _load(settings)
     if args.command == "schema":
@@ -485,7 +504,7 @@ def _schema(rules: Rules, args: argparse.Namespace) -> None:
         sys.stdout.write(schema.schema_text(rules, args.endpoint, args.locale))
 
 
-def _color(disabled: bool, stream: TextIO) -> bool:
+def use_color(disabled: bool, stream: TextIO) -> bool:
     """Colour only on a terminal, and never with ``--no-color`` or a non-empty ``NO_COLOR``."""
     return not disabled and not os.environ.get("NO_COLOR") and stream.isatty()
 

@@ -372,8 +372,6 @@ def sarif(problems: Sequence[Problem], options: Options) -> str:
 
 
 FORMATS: dict[str, Format] = {"text": TEXT, "json": JSON, "github": GITHUB, "sarif": SARIF}
-Reporter = Callable[[Sequence[Problem], Options], str]
-REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json, "github": github, "sarif": sarif}
 
 
 def rule_infos(rules: Mapping[str, Rule]) -> tuple[RuleInfo, ...]:

@@ -35,12 +35,11 @@ class Settings:
     endpoint: str | None = None
     context: Mapping[str, Any] | None = None
     rules_dir: str | None = None
-    #: The project configuration (an absolute path), or None: its packs, levels and per-file
-    #: settings; each process builds the rules from it once.
+    #: The project configuration (an absolute path), or None: its packs, severities and
+    #: per-file settings; each process builds the rules from it once.
     config: str | None = None
-    #: Rule packs named on the command line (``--extra-rules``), layered after the
-    #: configuration's.
-    extra: tuple[str, ...] = ()
+    #: Rule packs named on the command line (``--pack``), layered after the configuration's.
+    packs: tuple[str, ...] = ()
     max_bytes: int = MAX_BYTES
     #: The context file's bytes, when it came from one: what is sent to worker processes in
     #: place of the parsed context (pickling a deeply nested dict recurses; parsing it again
@@ -59,16 +58,16 @@ class Settings:
             self.context_text,
             self.show_skipped,
             self.config,
-            self.extra,
+            self.packs,
         )
 
     def rules(self) -> Rules:
         """The rule set: the shipped one, or the rule files of ``rules_dir``, with the
-        configuration's packs and levels when there is one, and the ``extra`` packs."""
+        configuration's packs and severities when there is one, and the ``packs``."""
         if self.config is not None:
-            return _configured_rules(self.config, self.rules_dir, self.extra)
-        if self.extra:
-            return _layered_rules(self.rules_dir, self.extra)
+            return _configured_rules(self.config, self.rules_dir, self.packs)
+        if self.packs:
+            return _layered_rules(self.rules_dir, self.packs)
         return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
 
     def for_file(self, file: str) -> tuple[str | None, Mapping[str, Any] | None]:
@@ -77,7 +76,7 @@ class Settings:
         endpoint, context = self.endpoint, self.context
         if self.config is None or (endpoint is not None and context is not None):
             return endpoint, context
-        given, path = _file_settings(self.config, self.rules_dir, self.extra, file)
+        given, path = _file_settings(self.config, self.rules_dir, self.packs, file)
         if endpoint is None:
             endpoint = given
         if context is None and path is not None:
@@ -93,13 +92,13 @@ def _settings(
     context_text: bytes | None,
     show_skipped: bool,
     config: str | None,
-    extra: tuple[str, ...],
+    packs: tuple[str, ...],
 ) -> Settings:
     """Settings unpickled: the context parsed again from its file's bytes when it had one."""
     if context_text is not None:
         context = parse("<context>", context_text)[1]
     return Settings(
-        endpoint, context, rules_dir, config, extra, max_bytes, context_text, show_skipped
+        endpoint, context, rules_dir, config, packs, max_bytes, context_text, show_skipped
     )
 
 
@@ -109,22 +108,22 @@ def _load_rules(directory: str) -> Rules:
 
 
 @lru_cache(maxsize=4)
-def _configured_rules(config: str, directory: str | None, extra: tuple[str, ...]) -> Rules:
-    return Rules.from_config(config, directory=directory, extra=extra)
+def _configured_rules(config: str, directory: str | None, packs: tuple[str, ...]) -> Rules:
+    return Rules.from_config(config, directory=directory, packs=packs)
 
 
 @lru_cache(maxsize=4)
-def _layered_rules(directory: str | None, extra: tuple[str, ...]) -> Rules:
-    return Rules.load(directory, extra=extra)
+def _layered_rules(directory: str | None, packs: tuple[str, ...]) -> Rules:
+    return Rules.load(directory, packs=packs)
 
 
 @lru_cache(maxsize=1024)
 def _file_settings(
-    config: str, directory: str | None, extra: tuple[str, ...], file: str
+    config: str, directory: str | None, packs: tuple[str, ...], file: str
 ) -> tuple[str | None, str | None]:
     """The configuration's endpoint and context file for ``file`` (once per file: a JSON Lines
     file asks for each of its lines)."""
-    found = _configured_rules(config, directory, extra).config
+    found = _configured_rules(config, directory, packs).config
     if found is None or not found.files:
         return None, None
     return found.endpoint_for(file), found.context_for(file)
