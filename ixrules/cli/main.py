@@ -357,7 +357,7 @@ def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
 def _settings(args: argparse.Namespace) -> Settings:
     """Everything checked once before any body: rules, endpoint name, context snapshot."""
     from ..context import Context, ContextError
-    from ..lint.checker import Settings, Unreadable, load_json_file
+    from ..lint.checker import BadInput, Settings, load_json_file
     from ..lint.sources import MAX_BYTES
     from .errors import CommandError
 
@@ -367,7 +367,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         try:
             context, text = load_json_file(args.context, max_bytes)
             Context(context)
-        except Unreadable as exc:
+        except BadInput as exc:
             raise CommandError(f"context {exc.failure}") from None
         except ContextError as exc:
             raise CommandError(f"context {args.context}: {exc}") from None
@@ -391,7 +391,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             if entry.context is not None:
                 try:
                     Context(load_json_file(entry.context, max_bytes)[0])
-                except Unreadable as exc:
+                except BadInput as exc:
                     raise CommandError(
                         f"broken configuration: {entry.file}:{entry.line}: context {exc.failure}"
                     ) from None

@@ -143,8 +143,10 @@ class Checked:
     bodies: int
 
 
-class Unreadable(Exception):
-    """Bytes that are not one JSON value; carries the ``Failure`` that says where and why."""
+class BadInput(Exception):
+    """Bytes that are not one JSON value, or a file that cannot be read; carries the ``Failure``
+    that says where and why. (The library's :class:`ixrules.values.Unreadable` is another
+    thing: a caller's object that raises while it is read.)"""
 
     def __init__(self, failure: Failure) -> None:
         super().__init__(str(failure))
@@ -192,13 +194,13 @@ def check_body(
     file, whose positions are that line and a column within it."""
     try:
         text, body = parse(file, data, line)
-    except Unreadable as exc:
+    except BadInput as exc:
         return [exc.failure]
     place = _Placer(text, line)
     try:
         endpoint, context = settings.for_file(file)
         report = settings.rules().validate_parsed(body, endpoint, context=context)
-    except Unreadable as exc:  # a context file named by the configuration
+    except BadInput as exc:  # a context file named by the configuration
         return [Failure(file, f"context {exc.failure}", *place(place.start))]
     except (BodyError, EndpointError, ContextError) as exc:
         return [Failure(file, f"cannot validate: {exc}", *place(place.start))]
@@ -251,7 +253,7 @@ def _skipped(
 
 
 def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
-    """Decode and parse one JSON value; raise ``Unreadable`` saying where and why not."""
+    """Decode and parse one JSON value; raise ``BadInput`` saying where and why not."""
     place = _Placer("", line)
     try:
         text = data.decode("utf-8")
@@ -260,15 +262,15 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
         row = line if line is not None else data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start]
-        raise Unreadable(Failure(file, f"not UTF-8 text: byte 0x{bad:02x}", row, column)) from None
+        raise BadInput(Failure(file, f"not UTF-8 text: byte 0x{bad:02x}", row, column)) from None
     place = _Placer(text, line)
     if not text.strip(" \t\r\n"):
-        raise Unreadable(Failure(file, "empty: expected a JSON object", *place(0)))
+        raise BadInput(Failure(file, "empty: expected a JSON object", *place(0)))
     deep = f"cannot read: nested deeper than {MAX_NESTING} levels"
     try:
         value = json.loads(text, parse_constant=_reject_constant)
         if _may_be_deep(text) and _depth(value) > MAX_NESTING:
-            raise Unreadable(Failure(file, deep, *place(too_deep(text) or place.start)))
+            raise BadInput(Failure(file, deep, *place(too_deep(text) or place.start)))
         return text, value
     except json.JSONDecodeError as exc:
         failure = Failure(file, f"not valid JSON: {exc.msg}", *place(exc.pos))
@@ -279,7 +281,7 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         failure = Failure(file, deep, *place(too_deep(text) or place.start))
     except ValueError as exc:  # e.g. an integer longer than Python converts
         failure = Failure(file, f"cannot read: {exc}", *place(place.start))
-    raise Unreadable(failure)
+    raise BadInput(failure)
 
 
 #: The deepest nesting read. Python's parser recurses once per level and stops where the stack
@@ -333,7 +335,7 @@ def load_json_file(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
     try:
         data = read_file(path, limit).removeprefix(codecs.BOM_UTF8)
     except OSError as exc:
-        raise Unreadable(Failure(path, describe_os_error(exc))) from None
+        raise BadInput(Failure(path, describe_os_error(exc))) from None
     return parse(path, data)[1], data
 
 
