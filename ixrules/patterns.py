@@ -91,6 +91,10 @@ _NOT_REGULAR = {
 }
 _SINGLE = {_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY}
 _IGNORECASE = _c.SRE_FLAG_IGNORECASE
+# runs of the classes whose edges are probed (Unicode, as the engine's str patterns read them)
+_DIGITS = re.compile(r"\d+")
+_WORDS = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
 _UNBOUNDED = _c.MAXREPEAT
 
 EMPTY_LOOP = (
@@ -512,11 +516,11 @@ def _category_points(category: str) -> frozenset[int]:
     """Where a class (``\\d``, ``\\w``, ``\\s`` and their negations, Unicode or ASCII) starts
     and stops (computed once, by the engine itself)."""
     name = category.upper().replace("UNI_", "").replace("NOT_", "")
-    letter = {"CATEGORY_DIGIT": "d", "CATEGORY_WORD": "w", "CATEGORY_SPACE": "s"}.get(name)
-    if letter is None:  # a line break, or a locale's class (bytes only): ASCII, all probed
+    runs = {"CATEGORY_DIGIT": _DIGITS, "CATEGORY_WORD": _WORDS, "CATEGORY_SPACE": _SPACES}
+    if name not in runs:  # a line break, or a locale's class (bytes only): ASCII, all probed
         return frozenset()
     out: set[int] = set()
-    for found in re.finditer(f"\\{letter}+", _every_character()):
+    for found in runs[name].finditer(_every_character()):
         out.update((found.start(), found.end()))
     return frozenset(out)
 
