@@ -64,13 +64,23 @@ class _Program:
             _, add, remove, sub = av
             self.sequence(sub.data, (flags | add) & ~remove)
         elif op == getattr(_c, "ATOMIC_GROUP", None):
-            self.sequence(av.data, flags)
+            self.atomic(lambda: self.sequence(av.data, flags))
+        elif op == getattr(_c, "POSSESSIVE_REPEAT", None):
+            self.atomic(lambda: self.repeat(av, False, flags))
         elif op == _c.BRANCH:
             self.branch(av[1], flags)
         elif op in _REPEATS:
             self.repeat(av, op == _c.MIN_REPEAT, flags)
         else:
             raise ValueError(f"not modelled: {op}")
+
+    def atomic(self, body: Any) -> None:
+        """Once ``body`` has matched, the ways it left open are dropped (``(?>...)``, ``*+``)."""
+        register = self.registers
+        self.registers += 1
+        self.emit("commit_from", register)
+        body()
+        self.emit("commit", register)
 
     def branch(self, branches: list[Any], flags: int) -> None:
         jumps = []
@@ -135,7 +145,9 @@ def run(pattern: str, text: str, limit: int = 10**8) -> tuple[bool | None, int]:
     code = program(pattern)
     end = len(text)
     count = 0
-    registers = 1 + max((args[1] for args in code if args[0] == "save"), default=-1)
+    registers = 1 + max(
+        (args[1] for args in code if args[0] in ("save", "commit_from")), default=-1
+    )
     stack: list[tuple[int, int, tuple[int, ...]]] = [(0, 0, (-1,) * registers)]
     while stack:
         pc, at, marks = stack.pop()
@@ -161,6 +173,12 @@ def run(pattern: str, text: str, limit: int = 10**8) -> tuple[bool | None, int]:
                 pc = args[0]
             elif kind == "save":
                 marks = (*marks[: args[0]], at, *marks[args[0] + 1 :])
+                pc += 1
+            elif kind == "commit_from":  # remember how deep the stack of open ways is
+                marks = (*marks[: args[0]], len(stack), *marks[args[0] + 1 :])
+                pc += 1
+            elif kind == "commit":
+                del stack[marks[args[0]] :]
                 pc += 1
             elif kind == "progress":
                 if marks[args[0]] == at:
