@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow.parquet
 import pytest
 from cli_runner import Result, Run, command, run_all
 
@@ -388,3 +389,21 @@ def test_memory_stays_flat_however_many_problems(tmp_path: Path, fmt: str) -> No
         for name in ("few", "many")
     )
     assert many - few < 8 * 1024, (few, many)  # kilobytes: it grew with them before
+
+
+def test_memory_stays_flat_with_the_problem_table(tmp_path: Path) -> None:
+    """Issue 27 item 15: ``--output`` held every problem until the end to write the table; it
+    is now written a row group at a time."""
+    line = '{"quote": {"items": [' + ",".join(['{"unit":1}'] * 1000) + "]}}\n"
+    (tmp_path / "few.jsonl").write_text(line * 3, encoding="utf-8")  # 3,003 problems
+    (tmp_path / "many.jsonl").write_text(line * 48, encoding="utf-8")  # 48,048 problems
+    few, many = (
+        max_rss_kb(
+            ["lint", "-e", "quotes.update", "--output", f"{name}.parquet", f"{name}.jsonl"],
+            tmp_path,
+        )
+        for name in ("few", "many")
+    )
+    assert many - few < 12 * 1024, (few, many)  # kilobytes: it grew by some 60 MB before
+    rows = pyarrow.parquet.ParquetFile(tmp_path / "many.parquet").metadata
+    assert (rows.num_rows, rows.num_row_groups) == (48_048, 12)

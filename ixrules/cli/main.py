@@ -274,15 +274,17 @@ def _lint(args: argparse.Namespace) -> int:
     summary = reporters.Summary(files=sum(isinstance(s, sources.Source) for s in found))
     strict = args.strict or (config is not None and config.strict)
     failing = False
-    table: list[Outcome] = []  # only with --output: the Parquet table is written at the end
-    # Failures the format lists after the problems wait in ``held``, on disk past a megabyte.
-    with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held:
+    # Failures the format lists after the problems wait in ``held``, on disk past a megabyte;
+    # with --output, ``keep`` writes each outcome to the table as it is found.
+    with (
+        tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held,
+        _table(args.output) as keep,
+    ):
         out.write(fmt.start(options))
         try:
             for count, outcome in enumerate(outcomes, 1):
                 progress.clear()
-                if args.output is not None:
-                    table.append(outcome)
+                keep(outcome)
                 if isinstance(outcome, Failure):
                     print(outcome, file=sys.stderr, flush=True)
                     chunk = fmt.failure(outcome, summary.failures, options)
@@ -304,8 +306,6 @@ def _lint(args: argparse.Namespace) -> int:
         shutil.copyfileobj(held, out)
     out.write(fmt.end(summary, options))
     out.flush()
-    if args.output is not None:
-        _write_table(table, args.output)
     if summary.failures:
         return COULD_NOT_RUN
     return PROBLEMS if failing else CLEAN
@@ -343,15 +343,36 @@ def _check_output(path: str) -> None:
         raise _UsageError("--output needs pyarrow: pip install 'ixrules[dask]'") from None
 
 
-def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
+@contextlib.contextmanager
+def _table(path: str | None) -> Iterator[Callable[[Outcome], None]]:
+    """With ``--output``, what writes each outcome to the Parquet table as the run goes (the
+    file appears when the run is done); without it, what keeps nothing."""
+    if path is None:
+        yield lambda outcome: None
+        return
     from ..lint.sources import describe_os_error
-    from ..lint.table import write_parquet
+    from ..lint.table import parquet_writer
     from .errors import CommandError
 
+    def failed(exc: OSError) -> CommandError:
+        return CommandError(f"cannot write {path}: {describe_os_error(exc)}")
+
+    def guarded(outcome: Outcome) -> None:
+        try:
+            keep(outcome)
+        except OSError as exc:
+            raise failed(exc) from None
+
+    running = False  # what the run raises (a broken stdout...) is not the table's failure
     try:
-        write_parquet(outcomes, path)
+        with parquet_writer(path) as keep:
+            running = True
+            yield guarded
+            running = False
     except OSError as exc:
-        raise CommandError(f"cannot write {path}: {describe_os_error(exc)}") from None
+        if running:
+            raise
+        raise failed(exc) from None
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..api import Rules
+from ..lint.sources import describe_os_error
+from ..outfiles import OutputDirectory
 from ..schema_export import dumps
 from .errors import CommandError
 from .info import check_endpoint
@@ -24,17 +26,19 @@ def schema_text(rules: Rules, endpoint: str, locale: str | None = None) -> str:
 
 def write_all(rules: Rules, directory: str, locale: str | None = None) -> list[Path]:
     """Write every endpoint's schema into ``directory`` (made if missing) as
-    ``<endpoint>.schema.json``; return the files written."""
-    target = Path(directory)
+    ``<endpoint>.schema.json``; return the files written. A link at one of those names is
+    replaced, never written through (see :mod:`ixrules.outfiles`)."""
+    written = []
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in rules.endpoints():
-            path = target / f"{name}{SUFFIX}"
-            path.write_text(_dumps(rules.json_schema(name, locale=locale)), encoding="utf-8")
-            written.append(path)
+        with OutputDirectory(directory, create=True) as target:  # no link in it is followed
+            for name in rules.endpoints():
+                text = _dumps(rules.json_schema(name, locale=locale))
+                written.append(target.write(f"{name}{SUFFIX}", text.encode("utf-8")))
     except OSError as exc:
-        raise CommandError(f"cannot write the schemas into {directory}: {exc.strerror}") from None
+        reason = describe_os_error(exc)
+        raise CommandError(f"cannot write the schemas into {directory}: {reason}") from None
+    except ValueError as exc:  # an endpoint name that is no plain file name
+        raise CommandError(f"cannot write the schemas into {directory}: {exc}") from None
     return written
 
 

@@ -10,9 +10,11 @@ Needs pyarrow (the ``dask`` extra); imported only when a table is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..outfiles import replacing
 from .problems import Failure, Outcome
 
 if TYPE_CHECKING:
@@ -106,8 +108,44 @@ def frame(outcomes: Iterable[Outcome]) -> pandas.DataFrame:
     return arrow(outcomes).to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def write_parquet(outcomes: Iterable[Outcome], path: str) -> None:
-    """Write the table to a Parquet file."""
+#: Rows a row group of the Parquet file holds: what :func:`parquet_writer` buffers at most.
+ROW_GROUP = 4096
+
+
+@contextlib.contextmanager
+def parquet_writer(path: str, rows: int = ROW_GROUP) -> Iterator[Callable[[Outcome], None]]:
+    """A function to call with each outcome in turn, writing the table to the Parquet file
+    ``path`` as the run goes, a row group of ``rows`` rows at a time, so that memory does not
+    grow with the number of rows. The file is made as :func:`ixrules.outfiles.replacing` makes
+    it (a link at ``path`` is replaced, never written through) and appears at ``path`` only
+    when the block ends without an exception."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    pq.write_table(arrow(outcomes), path)
+    held: list[dict[str, Any]] = []
+    layout = schema()
+    with replacing(path) as handle:
+        writer = pq.ParquetWriter(handle, layout)
+        try:
+
+            def flush() -> None:
+                writer.write_table(pa.Table.from_pylist(held, schema=layout))
+                held.clear()
+
+            def add(outcome: Outcome) -> None:
+                held.append(record(outcome))
+                if len(held) >= rows:
+                    flush()
+
+            yield add
+            if held:
+                flush()
+        finally:
+            writer.close()
+
+
+def write_parquet(outcomes: Iterable[Outcome], path: str) -> None:
+    """Write the table to a Parquet file (see :func:`parquet_writer`)."""
+    with parquet_writer(path) as add:
+        for outcome in outcomes:
+            add(outcome)

@@ -1,0 +1,135 @@
+"""Issue 27 item 1: nothing the tool writes lands outside its target. ``schema --all DIR`` and
+``lint --output FILE.parquet`` followed a symbolic link committed at an output name (a link to
+``~/.bashrc`` had it overwritten with text a rule pack chose); each output file is now made in
+its directory under a fresh name and renamed over the link, and a name is one plain file name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pyarrow.parquet
+import pytest
+
+from ixrules.api import default_rules
+from ixrules.cli import main as cli
+from ixrules.lint.table import COLUMNS
+from ixrules.outfiles import OutputDirectory, check_name, replacing
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symbolic links, modes")
+
+F = "tests/fixtures/cli"
+
+
+def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def planted(tmp_path: Path, at: Path) -> Path:
+    """A file outside ``at``'s directory, and a link to it at ``at``: what a repository holds."""
+    victim = tmp_path / "home" / ".bashrc"
+    victim.parent.mkdir(exist_ok=True)
+    victim.write_text("# mine\n", encoding="utf-8")
+    at.parent.mkdir(parents=True, exist_ok=True)
+    at.symlink_to(victim)
+    return victim
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(path.name for path in directory.iterdir() if path.name.startswith("."))
+
+
+def test_schema_all_replaces_a_link_at_an_output_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "repo" / "schemas"
+    at = target / "invoices.create.schema.json"
+    victim = planted(tmp_path, at)
+    code, out, err = call(capsys, "schema", "--all", str(target))
+    assert (code, err) == (0, "") and out.startswith("Wrote ")
+    assert victim.read_text(encoding="utf-8") == "# mine\n"
+    assert not at.is_symlink() and stat.S_ISREG(at.lstat().st_mode)
+    assert json.loads(at.read_text(encoding="utf-8")) == default_rules().json_schema(
+        "invoices.create"
+    )
+    assert leftovers(target) == []
+
+
+def test_lint_output_replaces_a_link_at_its_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    at = tmp_path / "repo" / "problems.parquet"
+    victim = planted(tmp_path, at)
+    code, _, _ = call(capsys, "lint", "--no-progress", "--output", str(at), f"{F}/export.jsonl")
+    assert code == 2  # the file holds malformed lines
+    assert victim.read_text(encoding="utf-8") == "# mine\n"
+    assert not at.is_symlink()
+    written = pyarrow.parquet.read_table(at)
+    assert written.schema.names == list(COLUMNS) and written.num_rows == 5
+    assert leftovers(at.parent) == []
+
+
+def test_lint_output_that_cannot_be_placed_leaves_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    at = tmp_path / "problems.parquet"
+    at.mkdir()  # a directory at the name: the rename fails, after the run
+    code, _, err = call(capsys, "lint", "--no-progress", "--output", str(at), f"{F}/invoice.json")
+    assert code == 2 and err.endswith(f"ixrules: error: cannot write {at}: is a directory\n")
+    assert sorted(tmp_path.iterdir()) == [at] and list(at.iterdir()) == []
+
+
+def test_lint_output_into_a_missing_folder_fails_before_any_body(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    at = tmp_path / "missing" / "problems.parquet"
+    code, out, err = call(capsys, "lint", "--output", str(at), f"{F}/invoice.json")
+    assert (code, out) == (2, "")
+    assert err == f"ixrules: error: cannot write {at}: no such file or directory\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("", "it is empty"),
+        ("..", "it starts with a dot"),
+        (".bashrc", "it starts with a dot"),
+        ("../x.json", "it holds a path separator"),
+        ("/etc/x.json", "it holds a path separator"),
+        ("a\0b", "it holds a NUL"),
+        ("\ud800.json", "it cannot be encoded for this file system"),
+    ],
+)
+def test_a_name_is_one_plain_file_name(name: str, reason: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        check_name(name)
+    assert str(raised.value) == f"{name!r} is not a plain file name ({reason})"
+
+
+def test_a_file_appears_only_when_complete_and_as_the_umask_says(tmp_path: Path) -> None:
+    with OutputDirectory(tmp_path) as directory:
+        with pytest.raises(RuntimeError), directory.replacing("a.json") as handle:
+            handle.write(b"half")
+            raise RuntimeError("interrupted")
+        assert list(tmp_path.iterdir()) == []
+        before = os.umask(0o027)
+        try:
+            written = directory.write("a.json", b"{}")
+        finally:
+            os.umask(before)
+    assert written == tmp_path / "a.json" and written.read_bytes() == b"{}"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o640
+
+
+def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:
+    (tmp_path / "out.bin").write_bytes(b"old and longer")
+    with replacing(tmp_path / "out.bin") as handle:
+        handle.write(b"new")
+    assert (tmp_path / "out.bin").read_bytes() == b"new"
+    assert [path.name for path in tmp_path.iterdir()] == ["out.bin"]
