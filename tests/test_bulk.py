@@ -14,8 +14,10 @@ import os
 import random
 import re
 import time
+import tracemalloc
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import dask.bag
 import pandas
@@ -26,6 +28,7 @@ from distributed import Client, LocalCluster
 
 from ixrules import EndpointError
 from ixrules.bulk import lint_bag
+from ixrules.cli import cluster
 from ixrules.lint import sources, table
 from ixrules.lint.checker import Settings, check_batch
 from ixrules.lint.problems import Failure, Outcome
@@ -220,6 +223,9 @@ def ran(
                                        f"{F}/export.jsonl", "-"],
                                       stdin=(TOP / F / "export.jsonl").read_bytes())  # fmt: skip
     runs["dask-tty-long"] = Run(["lint", "--dask", address, *files], tty=True)  # > 0.5 s
+    bounded = bounded_files(tmp / "bounded")
+    for engine, extra in (("local", []), ("dask", ["--dask", address])):
+        runs[f"{engine}-bounded"] = Run(["lint", *extra, "--max-bytes", "1K", bounded])
     runs["dask-rules"] = Run(["lint", "--dask", address, "--rules", "rules", f"{F}/invoice.json"])
     runs["local-rules"] = Run(["lint", "--rules", "rules", f"{F}/invoice.json"])
     runs["dask-local"] = Run(["lint", "--dask", "local", f"{F}/export.jsonl"])
@@ -259,6 +265,32 @@ def test_stdin_is_sent_to_the_cluster(ran: dict[str, Result]) -> None:
     assert (there.code, there.out, there.err) == (here.code, here.out, here.err)
 
 
+def bounded_files(directory: Path) -> str:
+    """A file of one body and a JSON Lines line, each over 1 KiB, among bodies under it."""
+    directory.mkdir()
+    late = json.dumps({"invoice": {"date": "31/02/2017"}})
+    long = json.dumps({"invoice": {"observations": "y" * 2000}})
+    (directory / "big.json").write_text(long, encoding="utf-8")
+    (directory / "small.json").write_text(late, encoding="utf-8")
+    lines = [late, json.dumps(VALID), long, late, late]
+    (directory / "long.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(directory)
+
+
+def test_dask_honours_the_read_bounds_of_the_local_run(ran: dict[str, Result]) -> None:
+    """Issue 27 item 12: --max-bytes held for a file of one body and for a JSON Lines line, and
+    nothing read after a line too long (--dask read whole files and blocks unbounded)."""
+    here, there = ran["local-bounded"], ran["dask-bounded"]
+    folder = ran["local-bounded"].err.split("big.json", 1)[0]
+    assert here.err == (
+        f"{folder}big.json: error: larger than 1,024 bytes (see --max-bytes)\n"
+        f"{folder}long.jsonl:3: error: line longer than 1,024 bytes (see --max-bytes); the rest "
+        "of the file is not read\n"
+    )
+    assert ":4:" not in here.out and "small.json:1:22: Date is not valid" in here.out
+    assert (there.code, there.out, there.err) == (here.code, here.out, here.err)
+
+
 def test_a_name_shown_twice_keeps_two_line_counts(ran: dict[str, Result]) -> None:
     here, there = ran["local-twice"], ran["dask-twice"]
     assert here.out.count(f"{F}/export.jsonl:4:20: Date is not valid") == 2
@@ -281,14 +313,19 @@ def unbarred(shown: str) -> str:
     return re.sub(r"\r\[[^\]\n]*\][^\r\n\x1b]*|\x1b\[2K\r|\r\x1b\[K", "", shown)
 
 
-def test_dask_progress_bar_on_a_terminal_after_half_a_second(ran: dict[str, Result]) -> None:
+#: The local run's progress bar, which --dask draws too (Dask's own would need every task
+#: submitted at once, and the results held until the end).
+BAR = re.compile(r"\r\[[=> ]{30}\] +\d+%  [\d,]+ bodies")
+
+
+def test_the_progress_bar_on_a_terminal_after_half_a_second(ran: dict[str, Result]) -> None:
     long = ran["dask-tty-long"].out
-    assert "% Completed" in long and "\x1b[2K\r" in long  # drawn, then erased
+    assert BAR.search(long) and "\r\x1b[K" in long  # drawn, then erased
     assert long.rstrip("\n").endswith("checked, 370 failures.\x1b[0m")  # the report after it
     # a short run: no bar at all on an idle machine (on a busy one, either run may pass 0.5 s)
     assert unbarred(ran["dask-tty"].out) == unbarred(ran["local-tty"].out)
-    assert "Completed" not in ran["no-progress"].out
-    assert "Completed" not in ran["dask-text"].err
+    assert not BAR.search(ran["no-progress"].out)
+    assert not BAR.search(ran["dask-text"].err)
 
 
 def test_bad_options_are_one_line_and_exit_2(ran: dict[str, Result]) -> None:
@@ -300,6 +337,74 @@ def test_bad_options_are_one_line_and_exit_2(ran: dict[str, Result]) -> None:
         "ixrules: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9: "
     )
     assert ran["unreachable"].err.count("\n") == 1
+
+
+# --- what is sent, what is held (issue 27 items 12 and 15) --------------------------------
+
+#: How many times a ``Snapshot`` was unpickled in this process (on a worker: sent to it).
+UNPICKLED = [0]
+
+
+def rebuilt(items: dict[str, Any]) -> Snapshot:
+    UNPICKLED[0] += 1
+    return Snapshot(items)
+
+
+class Snapshot(dict[str, Any]):
+    """A context snapshot that counts how many times it is unpickled, where it is."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return rebuilt, (dict(self),)
+
+
+def unpickled() -> int:
+    """This process's count, then zero."""
+    count, UNPICKLED[0] = UNPICKLED[0], 0
+    return count
+
+
+def test_the_context_is_sent_to_each_worker_once(client: Client, tmp_path: Path) -> None:
+    """Issue 27 item 12: a task carried the settings (a 60 MB context: 1.7 GB and 68.6 s)."""
+    for number in range(24):
+        (tmp_path / f"{number:02}.json").write_bytes(LATE)
+    context = Snapshot({"account": {"mb_payment_provider": False}})
+    settings = Settings(context=context)
+    found = sources.expand([str(tmp_path)])
+    client.run(unpickled)
+    with cluster.lint(client.scheduler.address, found, settings, io.BytesIO()) as outcomes:
+        assert list(outcomes) == local([str(tmp_path)], settings)
+    sent = client.run(unpickled)
+    assert len(sent) == 2 and max(sent.values()) == 1, sent  # 24 tasks, 2 workers
+    paths = sorted(str(path) for path in tmp_path.iterdir())
+    table = client.compute(lint_bag(paths, context=context)).result()
+    assert_same_table(table, local(paths, settings))
+    sent = client.run(unpickled)
+    assert max(sent.values()) == 1, sent
+
+
+def test_memory_stays_flat_however_many_problems(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 27 item 15: --dask held every outcome until the end (927 MB for 692,000 problems
+    against 85 MB). Blocks and the window made small, so that a few thousand problems are
+    in flight while 48,048 go by."""
+    monkeypatch.setattr(cluster, "BLOCKSIZE", 16 << 10)
+    monkeypatch.setattr(cluster, "IN_FLIGHT_PER_THREAD", 1)
+    line = '{"quote": {"items": [' + ",".join(['{"unit":1}'] * 1000) + "]}}\n"
+    settings = Settings(endpoint="quotes.update")
+    peaks = []
+    for lines in (4, 48):
+        path = tmp_path / f"{lines}.jsonl"
+        path.write_text(line * lines, encoding="utf-8")
+        found = sources.expand([str(path)])
+        tracemalloc.start()
+        try:
+            with cluster.lint(client.scheduler.address, found, settings, io.BytesIO()) as run:
+                assert sum(1 for _ in run) == lines * 1001
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert peaks[1] - peaks[0] < 8 << 20, peaks  # bytes: it held all 48,048 before
 
 
 # --- last: a worker lost mid-run -----------------------------------------------------------

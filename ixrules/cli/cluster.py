@@ -2,10 +2,13 @@
 (``local``: a ``LocalCluster`` of one single-threaded worker process per core of this machine).
 
 The sources are the ones ``ixrules lint`` finds; workers read the files themselves (by absolute
-path, so a remote cluster needs them on a shared file system), stdin is read here and sent. The
-outcomes come back in input order, so what is printed is exactly what the local run prints.
-Dask's own progress bar is drawn on stderr, only on a terminal, only once the run has lasted half
-a second, and erased when done, as the local run's.
+path, so a remote cluster needs them on a shared file system), with the read bounds of the local
+run (``--max-bytes``, regular files only, never waiting on a FIFO); stdin is read here and sent.
+The settings (the context may be large) are scattered to every worker once, never sent with a
+task. The outcomes come back in input order, as they are found, with at most a few tasks per
+worker thread in flight, so memory stays flat however many problems there are (here and on the
+workers), and what is printed is exactly what the local run prints. The progress bar is the
+local run's.
 """
 
 from __future__ import annotations
@@ -14,93 +17,115 @@ import contextlib
 import dataclasses
 import logging
 import os
-import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..lint.checker import Settings
 from ..lint.problems import Failure, Outcome
-from ..lint.sources import Failed, Source, batches
+from ..lint.sources import BATCH_BYTES, Failed, Source, batches
 from .errors import CommandError
-from .progress import DELAY
 
 if TYPE_CHECKING:
     from distributed import Client
 
-    from ..bulk import Unit
+    from ..bulk import Part, Unit
 
 LOCAL = "local"
+#: Tasks in flight per worker thread: enough to keep the workers busy while results are read,
+#: few enough that what is held (here and on the workers) does not grow with the run.
+IN_FLIGHT_PER_THREAD = 4
+#: Bytes of a JSON Lines file one task checks: a batch of ``--jobs`` (what one task finds is
+#: held whole, so the bound on memory is the local run's).
+BLOCKSIZE = BATCH_BYTES
 
 
+@contextlib.contextmanager
 def lint(
     address: str,
     found: Sequence[Source | Failure],
     settings: Settings,
     stdin: BinaryIO,
-    progress: bool,
-) -> list[Outcome]:
-    """Every outcome of the run, in input order; a ``CommandError`` if the cluster cannot run it."""
+    done: Callable[[int, int], None] = lambda size, bodies: None,
+) -> Iterator[Iterator[Outcome]]:
+    """The outcomes of the run, in input order, as they are found (``done(size, bodies)`` as
+    each unit's are handed on). The cluster is reached on entering, so that one that cannot be
+    is a ``CommandError`` before anything is printed; a task that fails for good is one when
+    its outcomes are reached. What is still running stops when the block ends."""
     try:
-        from .. import bulk
+        from .. import bulk  # noqa: F401
     except ImportError as exc:
         reason = f"--dask needs the dask extra: pip install 'ixrules[dask]' ({exc})"
         raise CommandError(reason) from None
-    work = list(units(found, stdin))
     if settings.rules_dir is not None:  # the workers' working directory may not be ours
         settings = dataclasses.replace(settings, rules_dir=os.path.abspath(settings.rules_dir))
     with connect(address) as client:
-        futures = client.compute(bulk.numbered(bulk.plan(work, settings)))
-        if progress:
-            show_progress(futures)
+        outcomes = _outcomes(client, units(found, stdin, settings.max_bytes), settings, done)
         try:
-            results = client.gather(futures)
-        except Exception as exc:  # a task that failed for good (e.g. a worker lost 3 times)
-            raise CommandError(f"the Dask run failed: {type(exc).__name__}: {exc}") from None
-    return [outcome for outcomes in results for outcome in outcomes]
+            yield outcomes
+        finally:
+            outcomes.close()  # cancels what is still running, while the client is up
 
 
-def units(found: Sequence[Source | Failure], stdin: BinaryIO) -> Iterator[Unit]:
-    """The work of ``found``: blocks of JSON Lines files, whole JSON files, stdin's batches and
-    the failures already met, in order."""
-    import fsspec
+def _outcomes(
+    client: Client,
+    work: Iterator[tuple[Unit, int]],
+    settings: Settings,
+    done: Callable[[int, int], None],
+) -> Generator[Outcome, None, None]:
+    from .. import bulk
 
+    shared = client.scatter(settings, broadcast=True, hash=False)
+    window = IN_FLIGHT_PER_THREAD * max(1, sum(client.nthreads().values()))
+    pending: deque[tuple[Any, int]] = deque()
+    counted = bulk.Counted()
+    try:
+        for unit, size in work:
+            pending.append((client.submit(bulk.check, unit, shared, pure=False), size))
+            while len(pending) >= window:
+                part = _next(pending, done)
+                yield from bulk.shift(part, counted)
+                counted = bulk.advance(counted, part)
+        while pending:
+            part = _next(pending, done)
+            yield from bulk.shift(part, counted)
+            counted = bulk.advance(counted, part)
+    finally:
+        with contextlib.suppress(Exception):  # the cluster may be gone: nothing to cancel
+            client.cancel([future for future, _ in pending])
+
+
+def _next(pending: deque[tuple[Any, int]], done: Callable[[int, int], None]) -> Part:
+    future, size = pending.popleft()
+    try:
+        part: Part = future.result()
+    except Exception as exc:  # a task that failed for good (e.g. a worker lost 3 times)
+        raise CommandError(f"the Dask run failed: {type(exc).__name__}: {exc}") from None
+    future.release()
+    done(size, part.bodies)
+    return part
+
+
+def units(
+    found: Sequence[Source | Failure], stdin: BinaryIO, limit: int
+) -> Iterator[tuple[Unit, int]]:
+    """The work of ``found``, with the bytes each unit covers: blocks of JSON Lines files, whole
+    JSON files, stdin's batches (of at most ``limit`` bytes a body) and the failures already
+    met, in order."""
     from ..bulk import Whole, blocks
 
     for index, source in enumerate(found):
         if isinstance(source, Failure):
-            yield (Failed(source),)
+            yield (Failed(source),), 0
         elif source.path is None:
-            for items, _ in batches([source], stdin):
-                yield items
+            yield from batches([source], stdin, limit)
+        elif source.lines:
+            path = os.path.abspath(source.path)
+            for block in blocks(source.file, path, BLOCKSIZE, key=str(index)):
+                yield block, block.length or 0
         else:
-            opened = fsspec.open(os.path.abspath(source.path), "rb")
-            if source.lines:
-                yield from blocks(source.file, opened, key=str(index))
-            else:
-                yield Whole(source.file, opened)
-
-
-def show_progress(futures: list[Any]) -> None:
-    """Dask's text progress bar until the futures are done, drawn under the command's rules: on
-    stderr (Dask draws on stdout, the report's), only once the run has lasted ``DELAY``, and
-    erased at the end only if it was drawn."""
-    from distributed.diagnostics.progressbar import TextProgressBar
-
-    class Bar(TextProgressBar):
-        shown = False
-
-        def _draw_bar(self, remaining: Any, all: Any, **kwargs: Any) -> None:
-            if self.elapsed >= DELAY:
-                self.shown = True
-                super()._draw_bar(remaining, all, **kwargs)
-
-        def _draw_stop(self, **kwargs: Any) -> None:
-            if self.shown:
-                super()._draw_stop(**kwargs)
-
-    with contextlib.redirect_stdout(sys.stderr):
-        Bar(futures)  # blocks until done
+            yield Whole(source.file, os.path.abspath(source.path)), source.size or 0
 
 
 def _quiet() -> None:

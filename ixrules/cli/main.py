@@ -14,8 +14,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
 
 from ..__about__ import __version__
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from ..api import Rules
     from ..config import Config
     from ..lint.checker import Settings
-    from ..lint.problems import Outcome
-    from ..lint.sources import Batch
+    from ..lint.problems import Failure, Outcome
+    from ..lint.sources import Source
     from .progress import Progress
 
 CLEAN, PROBLEMS, COULD_NOT_RUN = 0, 1, 2
@@ -253,16 +253,7 @@ def _lint(args: argparse.Namespace) -> int:
     config = settings.rules().config
     found = sources.expand(args.paths, args.stdin_filename, _excluder(args.exclude, config))
     stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
-    if args.dask is not None:
-        from . import cluster
-
-        bar = not args.no_progress and sys.stderr.isatty()
-        outcomes: Iterable[Outcome] = cluster.lint(args.dask, found, settings, stdin, bar)
-        progress = Progress(None, None)  # Dask draws its own
-    else:
-        progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
-        batches = sources.batches(found, stdin, settings.max_bytes)
-        outcomes = _checked(batches, settings, args.jobs, progress)
+    progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
     catalogue = settings.rules().ruleset.rules if args.format == "sarif" else {}
     options = reporters.Options(
         color=use_color(args.no_color, sys.stdout),
@@ -279,6 +270,7 @@ def _lint(args: argparse.Namespace) -> int:
     with (
         tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held,
         _table(args.output) as keep,
+        _engine(args, found, settings, stdin, progress) as outcomes,
     ):
         out.write(fmt.start(options))
         try:
@@ -323,14 +315,36 @@ def _stdout(utf8: bool) -> TextIO:
     return out
 
 
-def _checked(
-    batches: Iterable[Batch], settings: Settings, jobs: int, progress: Progress
-) -> Iterator[Outcome]:
-    """The outcomes of the local engine (``--jobs``), in input order, as they are found."""
+@contextlib.contextmanager
+def _engine(
+    args: argparse.Namespace,
+    found: Sequence[Source | Failure],
+    settings: Settings,
+    stdin: BinaryIO,
+    progress: Progress,
+) -> Iterator[Iterator[Outcome]]:
+    """The outcomes of the run, in input order, as they are found: from the Dask cluster
+    (``--dask``, reached now, before anything is printed) or the local engine (``--jobs``).
+    Whatever still runs (worker processes, cluster tasks) stops when the block ends."""
+    if args.dask is not None:
+        from . import cluster
+
+        with cluster.lint(args.dask, found, settings, stdin, progress.advance) as outcomes:
+            yield outcomes
+        return
+    from ..lint.sources import batches
     from . import parallel
 
-    for checked in parallel.run(batches, settings, parallel.workers(jobs), progress.advance):
-        yield from checked.outcomes
+    run = parallel.run(
+        batches(found, stdin, settings.max_bytes),
+        settings,
+        parallel.workers(args.jobs),
+        progress.advance,
+    )
+    try:
+        yield (outcome for checked in run for outcome in checked.outcomes)
+    finally:
+        run.close()
 
 
 def _check_output(path: str) -> None:

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, NoReturn
 
 from ..lint.checker import Checked, Settings, check_batch
@@ -66,7 +66,7 @@ def run(
     settings: Settings,
     jobs: int,
     done: Callable[[int, int], None] = lambda size, bodies: None,
-) -> Iterator[Checked]:
+) -> Generator[Checked, None, None]:
     """Check ``batches`` with ``jobs`` processes (1: in this process); ``done(size, bodies)`` is
     called as each batch's result is handed on."""
     if jobs <= 1:  # item by item: what is held at once is one body's problems, at most

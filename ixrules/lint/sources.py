@@ -21,7 +21,7 @@ import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from .problems import Failure
 
@@ -322,40 +322,55 @@ def _items(
 
 
 def _lines(source: Source, stdin: BinaryIO, limit: int) -> Iterator[tuple[Item, int, int]]:
-    """Stream a JSON Lines source in chunks of lines; a read error, or a line longer than
-    ``limit``, ends it with a Failure."""
-    chunk: list[bytes] = []
-    first = number = 1
-    size = 0
+    """Stream a JSON Lines source (see :func:`stream_lines`)."""
     try:
         handle = stdin if source.path is None else open_regular(source.path)
     except OSError as exc:
         yield Failed(Failure(source.file, describe_os_error(exc))), 0, 0
         return
     try:
+        yield from stream_lines(source.file, handle, limit)
+    finally:
+        if handle is not stdin:
+            handle.close()
+
+
+class LineReader(Protocol):
+    """What :func:`stream_lines` reads: a binary file, or anything with its ``readline``."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def stream_lines(
+    file: str, handle: LineReader, limit: int, bom: bool = True
+) -> Iterator[tuple[Item, int, int]]:
+    """The lines of ``handle`` (JSON Lines of ``file``, from its line 1 on) in chunks, with their
+    sizes and counts; a read error, or a line longer than ``limit``, ends them with a Failure
+    (nothing after it is read). ``bom``: a byte order mark may open the first line."""
+    chunk: list[bytes] = []
+    first = number = 1
+    size = 0
+    try:
         for number, line in enumerate(iter(lambda: handle.readline(limit + 1), b""), 1):
             if len(line) > limit and not (len(line) == limit + 1 and line.endswith(b"\n")):
                 raise TooLarge(f"line longer than {limit:,} bytes (see --max-bytes)")
-            if number == 1:
+            if number == 1 and bom:
                 line = line.removeprefix(codecs.BOM_UTF8)
             chunk.append(line)
             size += len(line)
             if len(chunk) >= BATCH_BODIES or size >= BATCH_BYTES:
-                yield Lines(source.file, first, tuple(chunk)), size, len(chunk)
+                yield Lines(file, first, tuple(chunk)), size, len(chunk)
                 chunk, first, size = [], number + 1, 0
         if chunk:
-            yield Lines(source.file, first, tuple(chunk)), size, len(chunk)
+            yield Lines(file, first, tuple(chunk)), size, len(chunk)
     except OSError as exc:
         if chunk:
-            yield Lines(source.file, first, tuple(chunk)), size, len(chunk)
+            yield Lines(file, first, tuple(chunk)), size, len(chunk)
         where = number if isinstance(exc, TooLarge) else number + 1
         reason = describe_os_error(exc)
         if isinstance(exc, TooLarge):
             reason += "; the rest of the file is not read"
-        yield Failed(Failure(source.file, reason, where)), 0, 0
-    finally:
-        if handle is not stdin:
-            handle.close()
+        yield Failed(Failure(file, reason, where)), 0, 0
 
 
 def describe_os_error(exc: OSError) -> str:
