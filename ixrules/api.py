@@ -124,15 +124,16 @@ class Rules:
         """Load and compile the rule files of ``directory`` (default: the shipped rules), with
         the rule packs ``extra`` (files or folders of ``*.yaml``) layered over them in order.
         Without packs, a fresh process reads the rule set from a cache while the files are
-        unchanged (see :mod:`ixrules.rulecache`)."""
+        unchanged (see :mod:`ixrules.ruleformat.rulecache`)."""
         directory = directory if directory is not None else rules_dir()
         extra = tuple(extra)
         if extra:  # the YAML parser is imported only when there is YAML to read
-            from .loader import load_rule_dir, pack_texts
+            from .ruleformat.builder import load_rule_dir
+            from .ruleformat.reading import pack_texts
 
             ruleset = load_rule_dir(directory, pack_texts(extra))
         else:
-            from .rulecache import load_cached
+            from .ruleformat.rulecache import load_cached
 
             ruleset = load_cached(directory)
         return cls(ruleset, executor=executor)
@@ -158,7 +159,9 @@ class Rules:
         True
         """
         from .config import Config, ConfigError, discover, load_config
-        from .loader import load_rule_dir, pack_texts, relevel
+        from .ruleformat.builder import load_rule_dir
+        from .ruleformat.reading import pack_texts
+        from .ruleformat.severities import apply_severities
 
         found = Path(path) if path is not None else discover()
         config = load_config(found) if found is not None else Config()
@@ -167,7 +170,7 @@ class Rules:
             pack_texts([*config.rules, *extra]),
         )
         try:
-            ruleset = relevel(ruleset, config.levels)
+            ruleset = apply_severities(ruleset, config.levels)
         except ConfigError:
             raise
         except ValueError as exc:

@@ -14,7 +14,7 @@ and threads share it and no call ever consults the file again.
 ... ''', root="/project")
 >>> config.endpoint_for("/project/updates/7.json"), config.excluded("/project/web/package.json")
 ('invoices.update', True)
->>> [(level.pattern, level.level, level.line) for level in config.levels]
+>>> [(level.pattern, level.severity, level.line) for level in config.levels]
 [('guide.loaded_at.*', 'off', 2)]
 """
 
@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from .configfind import TOML_NAME, YAML_NAME, discover
-from .loader import Level
-from .rulefile import ConfigError, RuleFileError
-from .yamlsource import YList, YMap, line_of, load_yaml
+from .ruleformat.errors import ConfigError, RuleFileError
+from .ruleformat.reading import YList, YMap, line_of, load_yaml
+from .ruleformat.severities import SeveritySetting
 
 __all__ = ["Config", "ConfigError", "FileSettings", "discover", "load_config", "parse_config"]
 
@@ -59,7 +59,7 @@ class Config:
     path: str | None = None
     root: str = "."
     rules: tuple[str, ...] = ()
-    levels: tuple[Level, ...] = ()
+    levels: tuple[SeveritySetting, ...] = ()
     files: tuple[FileSettings, ...] = ()
     exclude: tuple[str, ...] = ()
     strict: bool = False
@@ -302,7 +302,8 @@ class _Reader:
             if key not in ("strict", "severity") and not isinstance(value, YList):
                 raise self.fail(line_of(data, key), f"{key} must be {_TYPES[key]}")
         levels = [
-            Level(pattern, "off", self.file, line) for pattern, line in self.strings(data, "ignore")
+            SeveritySetting(pattern, "off", self.file, line)
+            for pattern, line in self.strings(data, "ignore")
         ]
         severity = data.get("severity", YMap())
         for pattern, level in severity.items():
@@ -311,7 +312,7 @@ class _Reader:
                 level = "off"
             if level not in LEVELS:
                 raise self.fail(line, f"severity of {pattern!r} must be error, warning or off")
-            levels.append(Level(pattern, level, self.file, line))
+            levels.append(SeveritySetting(pattern, level, self.file, line))
         exclude = []
         for pattern, line in self.strings(data, "exclude"):
             self.glob(pattern, line)

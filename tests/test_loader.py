@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from ixrules import RuleFileError, Rules
-from ixrules.loader import load_rule_texts
+from ixrules.ruleformat.builder import load_rule_texts
 
 BODY = """\
 fragments:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ixrules import loader
 from ixrules.api import Rules, rules_dir
-from ixrules.loader import load_rule_dir
-from ixrules.rulecache import cache_dir, load_cached
+from ixrules.ruleformat import builder
+from ixrules.ruleformat.builder import load_rule_dir
+from ixrules.ruleformat.errors import RuleFileError
+from ixrules.ruleformat.rulecache import cache_dir, load_cached
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(directory: object) -> None:
         raise AssertionError("the rule files were parsed")
 
-    monkeypatch.setattr(loader, "load_rule_dir", refuse)
+    monkeypatch.setattr(builder, "load_rule_dir", refuse)
 
 
 def test_a_hit_is_the_same_rule_set_without_parsing(
@@ -114,7 +115,7 @@ def test_errors_in_rule_files_are_still_reported(cache: Path, tmp_path: Path) ->
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "a.yaml").write_text("rules: [1\n", encoding="utf-8")
-    with pytest.raises(loader.RuleFileError):
+    with pytest.raises(RuleFileError):
         load_cached(bad)
-    with pytest.raises(loader.RuleFileError, match="not found"):
+    with pytest.raises(RuleFileError, match="not found"):
         load_cached(tmp_path / "missing")

@@ -22,11 +22,13 @@ import pickle
 import stat
 from pathlib import Path
 
-from .__about__ import __version__
-from .model import RuleSet
+from ..__about__ import __version__
+from ..model import RuleSet
 
-#: The modules whose code decides what a rule set loaded from given files is.
-_CODE = ("loader.py", "model.py", "checks.py", "yamlsource.py", "context.py")
+__all__ = ["cache_dir", "content_key", "load_cached"]
+
+#: The modules beside this package whose code decides what a rule set loaded from given files is.
+_CODE = ("model.py", "checks.py", "context.py", "patterns.py")
 
 
 def cache_dir() -> Path | None:
@@ -44,7 +46,8 @@ def content_key(files: list[Path]) -> str:
     """The SHA-256 of the rule files' names and bytes, the version and the loading code."""
     digest = hashlib.sha256(f"ixrules {__version__}\0".encode())
     here = Path(__file__).resolve().parent
-    for path in [*(here / name for name in _CODE), *files]:
+    code = [*sorted(here.glob("*.py")), *(here.parent / name for name in _CODE)]
+    for path in [*code, *files]:
         digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
@@ -66,7 +69,7 @@ def load_cached(directory: str | Path) -> RuleSet:
                 return cached
         except Exception:  # missing, unreadable, corrupt, from another version: parse instead
             pass
-    from .loader import load_rule_dir
+    from .builder import load_rule_dir
 
     ruleset = load_rule_dir(directory)
     if where is not None and key is not None:
