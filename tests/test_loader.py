@@ -114,6 +114,12 @@ def test_a_good_file_loads() -> None:
             9,
             "needs unknown context key 'weather'",
         ),
+        (
+            "            check: string\n",
+            "            check: string\n            needs: [{account: trial}]\n",
+            9,
+            "needs unknown context key {'account': 'trial'}",
+        ),
     ],
 )
 def test_a_broken_file_says_where_and_what(old: str, new: str, line: int, problem: str) -> None:

@@ -127,7 +127,7 @@ def make_rule(file: str, node: YMap, pack: bool, resolver: CheckResolver) -> Rul
         when = (when_node["check"], when_args)
     needs = tuple(node.get("needs", ()))
     for key in needs:
-        if key not in CONTEXT_KEYS:
+        if not isinstance(key, str) or key not in CONTEXT_KEYS:
             raise RuleFileError(file, line_of(node, "needs"), f"needs unknown context key {key!r}")
     modes = None
     if "modes" in node:
