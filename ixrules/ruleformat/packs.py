@@ -23,7 +23,7 @@ from .reading import ParsedFile, YMap, line_of
 if TYPE_CHECKING:
     from .fields import Fields
 
-__all__ = ["Claims", "claim_ids", "extend", "extend_endpoints", "rule_nodes"]
+__all__ = ["Claims", "claim_ids", "extend", "extend_endpoints"]
 
 
 @dataclasses.dataclass
@@ -50,7 +50,7 @@ class Claims:
         winner = self.winners.get(rule_id)
         return winner is None or winner is node
 
-    def replacing(self, node: YMap) -> None:
+    def note_replacement(self, node: YMap) -> None:
         """Note that the rule ``node`` replaces a field's ``required`` or ``invalid`` rule."""
         rule_id = node.get("id")
         if isinstance(rule_id, str):
@@ -75,7 +75,8 @@ def claim_ids(sources: Iterable[ParsedFile]) -> Claims:
     claims = Claims()
     first: dict[str, tuple[str, int]] = {}
     for source in sources:
-        for file, node in rule_nodes(source):
+        file = source.name
+        for node in _rule_nodes(source):
             rule_id = node.get("id")
             if not isinstance(rule_id, str):
                 continue  # reported when the rule is built
@@ -102,11 +103,11 @@ def claim_ids(sources: Iterable[ParsedFile]) -> Claims:
     return claims
 
 
-def rule_nodes(source: ParsedFile) -> Iterable[tuple[str, YMap]]:
+def _rule_nodes(source: ParsedFile) -> list[YMap]:
     """Every rule mapping of a file, by position: shared rules, and the ``rules``,
     ``required`` and ``invalid`` of every field spec (fragments, ``each``, ``fields`` and an
     action's ``extend``)."""
-    file, data = source.name, source.data
+    data = source.data
     stack: list[Any] = (
         list(data.get("fragments", {}).values()) if isinstance(data.get("fragments"), dict) else []
     )
@@ -129,7 +130,7 @@ def rule_nodes(source: ParsedFile) -> Iterable[tuple[str, YMap]]:
         if isinstance(spec.get("fields"), dict):
             stack.extend(spec["fields"].values())
         stack.append(spec.get("each"))
-    return [(file, node) for node in out]
+    return out
 
 
 def extend(fields: Fields, base: FieldSpec, file: str, node: YMap) -> FieldSpec:
@@ -189,7 +190,7 @@ def _replaced(
             "give the new one override: true to replace it",
         )
     if isinstance(value, YMap):
-        fields.table.claims.replacing(value)
+        fields.table.claims.note_replacement(value)
     return fields.table.rule_or_ref(file, node, key, local)
 
 
