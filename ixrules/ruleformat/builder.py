@@ -45,7 +45,7 @@ def load_rule_texts(
 def _parse(texts: Iterable[tuple[str, str]], packs: Iterable[tuple[str, str]]) -> list[ParsedFile]:
     """The files that say something (an empty file says nothing), each a mapping of the
     format's top-level keys."""
-    sources = []
+    parsed_files = []
     for pack, group in ((False, texts), (True, packs)):
         for name, text in group:
             data = load_yaml(text, name)
@@ -54,42 +54,42 @@ def _parse(texts: Iterable[tuple[str, str]], packs: Iterable[tuple[str, str]]) -
             if not isinstance(data, YMap):
                 raise RuleFileError(name, line_of(data), "a rule file is a mapping at the top")
             check_keys(name, data, FILE_KEYS, "rule file")
-            sources.append(ParsedFile(name, data, pack))
-    return sources
+            parsed_files.append(ParsedFile(name, data, pack))
+    return parsed_files
 
 
-def _build(sources: list[ParsedFile]) -> RuleSet:
+def _build(parsed_files: list[ParsedFile]) -> RuleSet:
     """The rule set of parsed files, built in the order the module docstring gives."""
-    claims = claim_ids(sources)
-    resolver = CheckResolver({source.name for source in sources if source.pack})
+    claims = claim_ids(parsed_files)
+    resolver = CheckResolver({parsed.name for parsed in parsed_files if parsed.pack})
     table = RuleTable(claims, resolver)
     fields = Fields(table)
-    for source in sources:  # rules of no field first: kinds and fields name them
-        shared = source.data.get("rules", YList())
+    for parsed in parsed_files:  # rules of no field first: kinds and fields name them
+        shared = parsed.data.get("rules", YList())
         for index in range(len(shared)):
             if not isinstance(shared[index], YMap):
                 raise RuleFileError(
-                    source.name, line_of(shared, index), "a shared rule must be a mapping"
+                    parsed.name, line_of(shared, index), "a shared rule must be a mapping"
                 )
-            table.entry(source.name, shared, index)
-    for source in sources:
-        fields.register(source)
+            table.entry(parsed.name, shared, index)
+    for parsed in parsed_files:
+        fields.register(parsed)
     endpoints: dict[str, EndpointSpec] = {}
     sites: dict[str, str] = {}
-    for source in sources:
-        for index, entry in enumerate(source.data.get("endpoints", YList())):
-            line = line_of(source.data["endpoints"], index)
-            for endpoint in entry_endpoints(fields, source, entry, line, endpoints, sites):
+    for parsed in parsed_files:
+        for index, entry in enumerate(parsed.data.get("endpoints", YList())):
+            line = line_of(parsed.data["endpoints"], index)
+            for endpoint in entry_endpoints(fields, parsed, entry, line, endpoints, sites):
                 endpoints[endpoint.name] = endpoint
-    for source in sources:  # a pack's fragments are checked even when unused
-        if source.pack:
-            for name in source.data.get("fragments", YMap()):
-                fields.fragment(source.name, line_of(source.data["fragments"], name), name)
+    for parsed in parsed_files:  # a pack's fragments are checked even when unused
+        if parsed.pack:
+            for name in parsed.data.get("fragments", YMap()):
+                fields.fragment(parsed.name, line_of(parsed.data["fragments"], name), name)
     claims.check_used()
     ruleset = RuleSet(
         endpoints=endpoints,
         rules=dict(table.rules),
-        files=tuple(source.name for source in sources),
+        files=tuple(parsed.name for parsed in parsed_files),
         checks=dict(resolver.checks),
     )
     return relink(ruleset, lambda rule: table.rules.get(rule.id, rule))

@@ -27,7 +27,7 @@ __all__ = ["entry_endpoints"]
 
 def entry_endpoints(
     fields: Fields,
-    source: ParsedFile,
+    parsed: ParsedFile,
     entry: Any,
     line: int,
     known: Mapping[str, EndpointSpec],
@@ -35,7 +35,7 @@ def entry_endpoints(
 ) -> list[EndpointSpec]:
     """The endpoints an ``endpoints`` entry (at ``line``) defines, or, in a pack, extends
     (``known``: the endpoints defined so far; ``sites``: where each was, filled in here)."""
-    file = source.name
+    file = parsed.name
     if not isinstance(entry, YMap):
         raise RuleFileError(file, line, "an endpoints entry must be a mapping")
     check_keys(file, entry, ENDPOINT_KEYS, "endpoints entry", required=("paths", "actions"))
@@ -48,10 +48,10 @@ def entry_endpoints(
         action_line = line_of(entry["actions"], action)
         if not isinstance(spec, YMap):
             raise RuleFileError(file, action_line, f"action {action!r} must be a mapping")
-        allowed = PACK_ACTION_KEYS if source.pack else ACTION_KEYS
+        allowed = PACK_ACTION_KEYS if parsed.pack else ACTION_KEYS
         check_keys(file, spec, allowed, f"action {action!r}")
         taken = [f"{path}.{action}" for path in paths if f"{path}.{action}" in known]
-        if taken and not source.pack:
+        if taken and not parsed.pack:
             raise RuleFileError(file, line_of(entry), f"endpoint {taken[0]!r} defined twice")
         if taken:  # a pack adds to an endpoint that exists: its body is extended
             out.extend(extend_endpoints(fields, file, entry, spec, action, known, sites))

@@ -30,20 +30,20 @@ class Fields:
         self.resolving: list[str] = []
         self.depth = 0
 
-    def register(self, source: ParsedFile) -> None:
+    def register(self, parsed: ParsedFile) -> None:
         """Note a file's fragments; a pack's fragment of a name already defined extends it."""
-        fragments = source.data.get("fragments", YMap())
+        fragments = parsed.data.get("fragments", YMap())
         for name, spec in fragments.items():
             line = line_of(fragments, name)
             if not isinstance(spec, YMap):
-                raise RuleFileError(source.name, line, f"fragment {name!r} must be a mapping")
+                raise RuleFileError(parsed.name, line, f"fragment {name!r} must be a mapping")
             if name in self.fragments:
-                if source.pack:  # a pack extends what is already defined
-                    self.extensions.setdefault(name, []).append((source.name, spec))
+                if parsed.pack:  # a pack extends what is already defined
+                    self.extensions.setdefault(name, []).append((parsed.name, spec))
                     continue
                 other = self.fragments[name][0]
-                raise RuleFileError(source.name, line, f"fragment {name!r} also defined in {other}")
-            self.fragments[name] = (source.name, spec)
+                raise RuleFileError(parsed.name, line, f"fragment {name!r} also defined in {other}")
+            self.fragments[name] = (parsed.name, spec)
 
     def fragment(self, file: str, line: int, name: str) -> FieldSpec:
         """The spec of the fragment ``name`` (named at ``file``:``line``)."""

@@ -67,16 +67,16 @@ class Claims:
                 )
 
 
-def claim_ids(sources: Iterable[ParsedFile]) -> Claims:
+def claim_ids(parsed_files: Iterable[ParsedFile]) -> Claims:
     """Who defines each rule id, checked before anything is built (fragments are built
     lazily, so a pack's override may be read before the rule it replaces): the first
     definition must be no override, every later one must be a pack's override, and the last
     one wins everywhere the id is used."""
     claims = Claims()
     first: dict[str, tuple[str, int]] = {}
-    for source in sources:
-        file = source.name
-        for node in _rule_nodes(source):
+    for parsed in parsed_files:
+        file = parsed.name
+        for node in _rule_nodes(parsed):
             rule_id = node.get("id")
             if not isinstance(rule_id, str):
                 continue  # reported when the rule is built
@@ -85,7 +85,7 @@ def claim_ids(sources: Iterable[ParsedFile]) -> Claims:
                 if override:  # may still replace a field's required/invalid rule
                     claims.loose[rule_id] = (file, node.line, node)
                 first[rule_id] = (file, node.line)
-            elif not source.pack:  # reported while building, in the order built
+            elif not parsed.pack:  # reported while building, in the order built
                 winner = claims.winners.pop(rule_id, None)
                 allowed = claims.allowed.get(rule_id, [])
                 claims.allowed[rule_id] = [claimed for claimed in allowed if claimed is not winner]
@@ -103,11 +103,11 @@ def claim_ids(sources: Iterable[ParsedFile]) -> Claims:
     return claims
 
 
-def _rule_nodes(source: ParsedFile) -> list[YMap]:
+def _rule_nodes(parsed: ParsedFile) -> list[YMap]:
     """Every rule mapping of a file, by position: shared rules, and the ``rules``,
     ``required`` and ``invalid`` of every field spec (fragments, ``each``, ``fields`` and an
     action's ``extend``)."""
-    data = source.data
+    data = parsed.data
     stack: list[Any] = (
         list(data.get("fragments", {}).values()) if isinstance(data.get("fragments"), dict) else []
     )
