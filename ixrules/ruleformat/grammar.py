@@ -1,11 +1,13 @@
 """The rule format's grammar as data: for each kind of node its keys and the types their values
-must have, the values some keys take, and the format's limits; with :func:`check_keys`, which
-holds a node to its table. The docs' tables of keys are tested against these (tests/test_docs.py).
+must have, the values some keys take, and the format's limits; with the checks that hold a node
+to it (:func:`check_keys`, :func:`valid_rule_id`, :func:`check_message`). The docs' tables of
+keys are tested against these tables (tests/test_docs.py).
 """
 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Mapping
 
 from .errors import RuleFileError
@@ -31,6 +33,7 @@ __all__ = [
     "RULE_STATUSES",
     "WHEN_KEYS",
     "check_keys",
+    "check_message",
     "valid_rule_id",
 ]
 
@@ -173,3 +176,53 @@ def valid_rule_id(rule_id: str) -> bool:
         part and part[0].isalpha() and all(c.islower() or c.isdigit() or c == "_" for c in part)
         for part in parts
     )
+
+
+def check_message(file: str, node: YMap) -> tuple[str, dict[str, str]]:
+    """The rule's English message, and its own translations by language."""
+    value = node["message"]
+    line = line_of(node, "message")
+    if not isinstance(value, YMap):
+        _check_template(file, line, value)
+        return value, {}
+    for language, text in value.items():
+        where = line_of(value, language)
+        if not LANGUAGE_CODE.fullmatch(language):
+            raise RuleFileError(
+                file, where, f"message language {language!r} must be a code such as en, pt, es"
+            )
+        if not isinstance(text, str):
+            raise RuleFileError(file, where, f"message in {language!r} must be a string")
+        _check_template(file, where, text)
+    if "en" not in value:
+        raise RuleFileError(file, line, "message lacks its English text ('en')")
+    return value["en"], {key: text for key, text in value.items() if key != "en"}
+
+
+def _check_template(file: str, line: int, message: str) -> None:
+    if not message:
+        raise RuleFileError(file, line, "message must not be empty")
+    try:
+        fields = [field for field in string.Formatter().parse(message) if field[1] is not None]
+    except ValueError as exc:
+        raise RuleFileError(file, line, f"message is not a valid template: {exc}") from None
+    names = {name for _, name, _, _ in fields if name is not None}
+    for _, name, spec, conversion in fields:
+        if name in PLACEHOLDERS and (spec or conversion):
+            shown = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            raise RuleFileError(
+                file, line, f"message placeholder {shown} takes no format: write {{{name}}}"
+            )
+    unknown = names - PLACEHOLDERS
+    if unknown:
+        raise RuleFileError(
+            file,
+            line,
+            f"message uses unknown placeholder(s) {sorted(unknown)}; only {{value}} exists",
+        )

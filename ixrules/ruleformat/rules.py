@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,15 +10,14 @@ from ..context import KEYS as CONTEXT_KEYS
 from ..model import SEVERITIES, SOURCES, Rule
 from .errors import RuleFileError
 from .grammar import (
-    LANGUAGE_CODE,
     MODES,
     PACK_RULE_KEYS,
-    PLACEHOLDERS,
     RULE_KEYS,
     RULE_REQUIRED,
     RULE_STATUSES,
     WHEN_KEYS,
     check_keys,
+    check_message,
     valid_rule_id,
 )
 from .reading import YList, YMap, line_of
@@ -111,7 +109,7 @@ def make_rule(file: str, node: YMap, pack: bool, resolver: CheckResolver) -> Rul
         raise RuleFileError(
             file, line_of(node, "id"), f"rule id {rule_id!r} must be dotted lower-case words"
         )
-    message, translations = _check_message(file, node)
+    message, translations = check_message(file, node)
     check_name = node.get("check")
     args = _plain(dict(node.get("args", {})))  # plain data: a loaded rule set pickles
     if check_name is None and args:
@@ -170,56 +168,6 @@ def make_rule(file: str, node: YMap, pack: bool, resolver: CheckResolver) -> Rul
         origin=f"{file if pack else Path(file).name}:{node.line}",
         translations=translations,
     )
-
-
-def _check_message(file: str, node: YMap) -> tuple[str, dict[str, str]]:
-    """The rule's English message, and its own translations by language."""
-    value = node["message"]
-    line = line_of(node, "message")
-    if not isinstance(value, YMap):
-        _check_template(file, line, value)
-        return value, {}
-    for language, text in value.items():
-        where = line_of(value, language)
-        if not LANGUAGE_CODE.fullmatch(language):
-            raise RuleFileError(
-                file, where, f"message language {language!r} must be a code such as en, pt, es"
-            )
-        if not isinstance(text, str):
-            raise RuleFileError(file, where, f"message in {language!r} must be a string")
-        _check_template(file, where, text)
-    if "en" not in value:
-        raise RuleFileError(file, line, "message lacks its English text ('en')")
-    return value["en"], {key: text for key, text in value.items() if key != "en"}
-
-
-def _check_template(file: str, line: int, message: str) -> None:
-    if not message:
-        raise RuleFileError(file, line, "message must not be empty")
-    try:
-        fields = [field for field in string.Formatter().parse(message) if field[1] is not None]
-    except ValueError as exc:
-        raise RuleFileError(file, line, f"message is not a valid template: {exc}") from None
-    names = {name for _, name, _, _ in fields if name is not None}
-    for _, name, spec, conversion in fields:
-        if name in PLACEHOLDERS and (spec or conversion):
-            shown = (
-                "{"
-                + name
-                + (f"!{conversion}" if conversion else "")
-                + (f":{spec}" if spec else "")
-                + "}"
-            )
-            raise RuleFileError(
-                file, line, f"message placeholder {shown} takes no format: write {{{name}}}"
-            )
-    unknown = names - PLACEHOLDERS
-    if unknown:
-        raise RuleFileError(
-            file,
-            line,
-            f"message uses unknown placeholder(s) {sorted(unknown)}; only {{value}} exists",
-        )
 
 
 def _plain(value: Any) -> Any:
