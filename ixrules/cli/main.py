@@ -453,7 +453,7 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
 
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
-    from ..rulefile import ConfigError, RuleFileError
+    from ..ruleformat.errors import ConfigError, RuleFileError
     from .errors import CommandError
 
     try:
