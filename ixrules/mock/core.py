@@ -94,7 +94,7 @@ class Mock:
         if isinstance(seed_data, (str, Path)):
             self._seed: Mapping[str, Any] = seed.load(seed_data)
         else:
-            self._seed = seed.check(dict(seed_data or {}))
+            self._seed = seed.check({} if seed_data is None else seed_data)
         self.store = Store(db)
         self._requests: collections.deque[dict[str, Any]] = collections.deque(maxlen=LOG_SIZE)
         self._count = 0
@@ -156,6 +156,8 @@ class Mock:
         """Answer one request; never raises (a fault of the mock itself is a 500)."""
         entry: dict[str, Any] = {"method": log_text(request.method, 16),
                                  "path": log_text(_path_of(request.target))}  # fmt: skip
+        if _path_of(request.target).startswith("/_mock"):
+            return control.handle(self, request)  # the control routes are not logged
         try:
             response = self._handle(request, entry)
         except Exception as exc:  # the mock's own fault: said in one escaped line, served on
@@ -183,8 +185,6 @@ class Mock:
 
     def _handle(self, request: MockRequest, entry: dict[str, Any]) -> MockResponse:
         target = request.target
-        if target.startswith("/_mock/") or target.startswith("/_mock?") or target == "/_mock":
-            return control.handle(self, request)
         if len(request.body) > self.max_body:
             return generic(413, f"The request body is over {self.max_body} bytes.")
         if len(target) > MAX_TARGET or not target.startswith("/"):
