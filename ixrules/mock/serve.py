@@ -4,9 +4,12 @@ SIGTERM (uvicorn's own handlers: requests in flight finish, then the database is
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
 import sys
-from typing import TextIO
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 LOCAL = ("127.0.0.1", "localhost", "::1")
 
@@ -55,25 +58,71 @@ def serve(
         sock.close()
         print(f"ixrules mock: {exc}", file=err)
         return 2
-    if host not in LOCAL:
-        print(WARNING.format(host=host), file=err, flush=True)
-    print(f"ixrules mock serving {base}", file=out)
-    print(f"  account:  {account}", file=out)
-    print(f"  api key:  {mock.api_key}", file=out)
-    print(f"  database: {db or 'in memory (gone when stopped)'}", file=out)
-    print(f"  try:      curl '{base}/clients.json?api_key={mock.api_key}'", file=out, flush=True)
     config = uvicorn.Config(
         create_app(mock), log_level="warning", access_log=False, lifespan="off",
         timeout_graceful_shutdown=5,
     )  # fmt: skip
-    server = uvicorn.Server(config)
+    server = _Server(config)
     try:
-        server.run(sockets=[sock])
+        with _stopping_on_signals(server):  # before the banner: a caller may stop it at once
+            if host not in LOCAL:
+                print(WARNING.format(host=host), file=err, flush=True)
+            print(f"ixrules mock serving {base}", file=out)
+            print(f"  account:  {account}", file=out)
+            print(f"  api key:  {mock.api_key}", file=out)
+            print(f"  database: {db or 'in memory (gone when stopped)'}", file=out)
+            print(f"  try:      curl '{base}/clients.json?api_key={mock.api_key}'", file=out, flush=True)
+            server.run(sockets=[sock])
     finally:
         mock.close()
         sock.close()
     print("ixrules mock stopped", file=out, flush=True)
     return 0
+
+
+def _server_class() -> Any:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, leaving SIGINT and SIGTERM to :func:`_stopping_on_signals`
+        (uvicorn's own handlers raise the signal again once stopped, so the process would end
+        by it instead of exiting 0)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+        def install_signal_handlers(self) -> None:  # uvicorn before 0.29
+            pass
+
+    return Server
+
+
+def _Server(config: Any) -> Any:
+    return _server_class()(config)
+
+
+@contextlib.contextmanager
+def _stopping_on_signals(server: Any) -> Iterator[None]:
+    """SIGINT and SIGTERM stop ``server`` gracefully (requests in flight finish); a second one
+    stops it at once."""
+
+    def stop(signum: int, frame: object) -> None:
+        if server.should_exit:
+            server.force_exit = True
+        server.should_exit = True
+
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    try:
+        previous = {signum: signal.signal(signum, stop) for signum in wanted}
+    except ValueError:  # not the main thread: the caller stops the server
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _bind(host: str, port: int) -> socket.socket:
