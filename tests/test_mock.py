@@ -30,7 +30,9 @@ def invoice(**changes: Any) -> dict[str, Any]:
         "date": "10/05/2024",
         "due_date": "10/06/2024",
         "client": {"name": "Acme", "code": "A1"},
-        "items": [{"name": "Pen", "unit_price": "24.3902", "quantity": "1", "tax": {"name": "IVA23"}}],
+        "items": [
+            {"name": "Pen", "unit_price": "24.3902", "quantity": "1", "tax": {"name": "IVA23"}}
+        ],
     }
     body.update(changes)
     return {"invoice": body}
@@ -61,11 +63,15 @@ def test_a_documents_whole_life(ixrules_mock: MockFixture) -> None:
     ident = document["id"]
     assert api.get(f"/invoices/{ident}.json").json()["invoice"] == document
 
-    final = api.put(f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "finalized"}})
+    final = api.put(
+        f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "finalized"}}
+    )
     assert final.status_code == 200
     assert final.json()["invoice"]["status"] == "final"
     assert final.json()["invoice"]["sequence_number"] == "1/A"
-    cancel = api.put(f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "canceled"}})
+    cancel = api.put(
+        f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "canceled"}}
+    )
     assert (cancel.status_code, errors(cancel)) == (422, ["Cancel message can't be blank"])
     settle = api.put(f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "settled"}})
     assert settle.json()["invoice"]["status"] == "settled"
@@ -78,7 +84,10 @@ def test_a_documents_whole_life(ixrules_mock: MockFixture) -> None:
     assert (missing.status_code, missing.content) == (404, b"")
     keyless = httpx.Client(transport=api._transport, base_url=ixrules_mock.base_url)
     refused = keyless.get(f"/invoices/{ident}.json")
-    assert (refused.status_code, refused.json()) == (401, {"errors": [{"error": "Invalid API key"}]})
+    assert (refused.status_code, refused.json()) == (
+        401,
+        {"errors": [{"error": "Invalid API key"}]},
+    )
 
 
 # --- the API's answers ------------------------------------------------------------------------
@@ -94,11 +103,22 @@ def test_a_wrong_key_is_401_and_an_unknown_route_404(ixrules_mock: MockFixture) 
 
 @pytest.mark.parametrize(
     "path",
-    ["/invoices/0.json", "/invoices/99999999.json", "/invoices/" + "9" * 60 + ".json",
-     "/invoices/-1.json", "/invoices/abc.json", "/invoices/1e3.json", "/invoices/%31%00.json",
-     "/invoices/１.json", "/clients/1.json", "/api/v3/clients/1/regularization/2.json"],
-)  # fmt: skip
-def test_an_unknown_id_of_any_shape_is_404_with_no_body(ixrules_mock: MockFixture, path: str) -> None:
+    [
+        "/invoices/0.json",
+        "/invoices/99999999.json",
+        "/invoices/" + "9" * 60 + ".json",
+        "/invoices/-1.json",
+        "/invoices/abc.json",
+        "/invoices/1e3.json",
+        "/invoices/%31%00.json",
+        "/invoices/\uff11.json",
+        "/clients/1.json",
+        "/api/v3/clients/1/regularization/2.json",
+    ],
+)
+def test_an_unknown_id_of_any_shape_is_404_with_no_body(
+    ixrules_mock: MockFixture, path: str
+) -> None:
     method = "DELETE" if "regularization/" in path else "GET"
     response = ixrules_mock.httpx.request(method, path)
     assert (response.status_code, response.content) == (404, b"")
@@ -114,7 +134,9 @@ def test_an_id_of_another_type_is_404(ixrules_mock: MockFixture) -> None:
 def test_a_transition_the_state_table_forbids_is_406(ixrules_mock: MockFixture) -> None:
     api = ixrules_mock.httpx
     ident = api.post("/invoices.json", json=invoice()).json()["invoice"]["id"]
-    response = api.put(f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "settled"}})
+    response = api.put(
+        f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "settled"}}
+    )
     assert (response.status_code, errors(response)) == (
         406,
         ["The document provided is in an invalid state."],
@@ -155,7 +177,12 @@ def test_the_recorded_500s(ixrules_mock: MockFixture) -> None:
     tax = api.post("/taxes.json", json={"tax": {"name": "IVA9", "value": 9, "region": "PT"}})
     assert (tax.status_code, tax.content) == (500, b"")
     assert json.loads(tax.headers["x-ixrules-errors"])[0]["rule"] == "tax.value.string"
-    assert api.post("/taxes.json", json={"tax": {"name": "IVA9", "value": "9", "region": "PT"}}).status_code == 201
+    assert (
+        api.post(
+            "/taxes.json", json={"tax": {"name": "IVA9", "value": "9", "region": "PT"}}
+        ).status_code
+        == 201
+    )
     client = api.post("/clients.json", json={"client": {"name": "Acme"}}).json()["client"]["id"]
     unwrapped = api.put(
         f"/api/v3/clients/{client}/initial_balance.json", json={"value": 10, "date": "2024-01-01"}
@@ -204,10 +231,16 @@ BAD_PARAMETERS = {"error": {"code": "400", "message": "Some parameters were inco
 
 @pytest.mark.parametrize(
     "content",
-    [b"{", b'{"invoice": ', b"\xff\xfe", b'{"invoice": {"client": }}', b"[" * 100000,
-     b'{"a":' * 5000 + b"1" + b"}" * 5000,
-     b'{"invoice": ' + b"[" * 70 + b"]" * 70 + b"}"],
-)  # fmt: skip
+    [
+        b"{",
+        b'{"invoice": ',
+        b"\xff\xfe",
+        b'{"invoice": {"client": }}',
+        b"[" * 100000,
+        b'{"a":' * 5000 + b"1" + b"}" * 5000,
+        b'{"invoice": ' + b"[" * 70 + b"]" * 70 + b"}",
+    ],
+)
 def test_a_body_that_is_no_json_or_too_deep_is_400_and_the_mock_serves_on(
     ixrules_mock: MockFixture, content: bytes
 ) -> None:
@@ -230,8 +263,11 @@ def test_a_body_not_sent_as_json_is_the_content_type_message(ixrules_mock: MockF
             422,
             ["No content type or wrongly specified"],
         )
-    form = api.post("/clients.json", content=b"client[name]=Acme",
-                    headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    form = api.post(
+        "/clients.json",
+        content=b"client[name]=Acme",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert errors(form) == ["No content type or wrongly specified"]
 
 
@@ -257,10 +293,18 @@ def test_a_valid_json_body_that_is_not_an_object_is_answered_as_the_api_fails(
 
 @pytest.mark.parametrize(
     "name",
-    ["<script>alert(1)</script>", "Robert'); DROP TABLE records;--", "\u202eevil", "a\x00b",
-     "😀" * 50, "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace")],
-)  # fmt: skip
-def test_hostile_strings_are_stored_and_given_back_as_sent(ixrules_mock: MockFixture, name: str) -> None:
+    [
+        "<script>alert(1)</script>",
+        "Robert'); DROP TABLE records;--",
+        "\u202eevil",
+        "a\x00b",
+        "😀" * 50,
+        "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+    ],
+)
+def test_hostile_strings_are_stored_and_given_back_as_sent(
+    ixrules_mock: MockFixture, name: str
+) -> None:
     api = ixrules_mock.httpx
     created = api.post("/clients.json", json={"client": {"name": name}})
     assert created.status_code == 201
@@ -280,14 +324,19 @@ def test_a_fault_of_the_mock_is_a_500_and_it_serves_on(
     def broken(call: Any) -> Any:
         raise RuntimeError("boom\r\nX-Injected: 1")
 
-    monkeypatch.setitem(__import__("ixrules.mock.handlers").mock.handlers.NAMED, "clients.create", broken)
+    monkeypatch.setitem(
+        __import__("ixrules.mock.handlers").mock.handlers.NAMED, "clients.create", broken
+    )
     api = ixrules_mock.httpx
     response = api.post("/clients.json", json={"client": {"name": "Acme"}})
     assert response.status_code == 500 and "x-injected" not in response.headers
     assert ixrules_mock.received()[-1]["fault"] == "RuntimeError: boom\\r\\nX-Injected: 1"
     assert api.get("/clients.json").json()["clients"] == []  # rolled back
-    monkeypatch.setitem(__import__("ixrules.mock.handlers").mock.handlers.NAMED, "clients.create",
-                        catalog.create_client)  # fmt: skip
+    monkeypatch.setitem(
+        __import__("ixrules.mock.handlers").mock.handlers.NAMED,
+        "clients.create",
+        catalog.create_client,
+    )
     assert api.post("/clients.json", json={"client": {"name": "Acme"}}).status_code == 201
 
 
@@ -310,10 +359,14 @@ def test_an_invoice_receipt_is_settled_by_finalizing(ixrules_mock: MockFixture) 
     api = ixrules_mock.httpx
     created = api.post("/invoice_receipts.json", json={"invoice_receipt": invoice()["invoice"]})
     ident = created.json()["invoice_receipt"]["id"]
-    done = api.put(f"/invoice_receipts/{ident}/change-state.json", json={"invoice": {"state": "finalized"}})
+    done = api.put(
+        f"/invoice_receipts/{ident}/change-state.json", json={"invoice": {"state": "finalized"}}
+    )
     assert done.json()["invoice_receipt"]["status"] == "settled"
-    cancel = api.put(f"/invoice_receipts/{ident}/change-state.json",
-                     json={"invoice": {"state": "canceled", "message": "Wrong"}})  # fmt: skip
+    cancel = api.put(
+        f"/invoice_receipts/{ident}/change-state.json",
+        json={"invoice": {"state": "canceled", "message": "Wrong"}},
+    )
     assert cancel.json()["invoice_receipt"]["status"] == "canceled"
 
 
@@ -336,8 +389,10 @@ def test_an_update_replaces_the_lines_and_keeps_the_rest(ixrules_mock: MockFixtu
     body = invoice(observations="First")
     body["invoice"]["items"].append({"name": "Ink", "unit_price": "2", "quantity": "3"})
     ident = api.post("/invoices.json", json=body).json()["invoice"]["id"]
-    updated = api.put(f"/invoices/{ident}.json",
-                      json={"invoice": {"items": [{"name": "Ink", "unit_price": "2", "quantity": 1}]}})  # fmt: skip
+    updated = api.put(
+        f"/invoices/{ident}.json",
+        json={"invoice": {"items": [{"name": "Ink", "unit_price": "2", "quantity": 1}]}},
+    )
     document = updated.json()["invoice"]
     assert [line["name"] for line in document["items"]] == ["Ink"]
     assert document["observations"] == "First" and document["total"] == 2.46
@@ -345,9 +400,13 @@ def test_an_update_replaces_the_lines_and_keeps_the_rest(ixrules_mock: MockFixtu
     assert [line["name"] for line in kept["invoice"]["items"]] == ["Ink"]
 
 
-def test_unknown_clients_and_items_are_created_known_items_updated(ixrules_mock: MockFixture) -> None:
+def test_unknown_clients_and_items_are_created_known_items_updated(
+    ixrules_mock: MockFixture,
+) -> None:
     api = ixrules_mock.httpx
-    api.post("/items.json", json={"item": {"name": "Pen", "unit_price": "1.0", "description": "Old"}})
+    api.post(
+        "/items.json", json={"item": {"name": "Pen", "unit_price": "1.0", "description": "Old"}}
+    )
     body = invoice(client={"name": "Globex", "email": "a@globex.example"})
     body["invoice"]["items"][0].update(description="Blue pen", unit="unit")
     response = api.post("/invoices.json", json=body)
@@ -361,7 +420,9 @@ def test_unknown_clients_and_items_are_created_known_items_updated(ixrules_mock:
     ]
 
 
-def test_an_unknown_tax_is_the_default_on_create_and_none_on_update(ixrules_mock: MockFixture) -> None:
+def test_an_unknown_tax_is_the_default_on_create_and_none_on_update(
+    ixrules_mock: MockFixture,
+) -> None:
     api = ixrules_mock.httpx
     body = invoice()
     body["invoice"]["items"][0]["tax"] = {"name": "IVA99"}
@@ -419,22 +480,31 @@ def test_a_payment_issues_a_receipt_and_settles_what_it_pays(ixrules_mock: MockF
     api = ixrules_mock.httpx
     ident = api.post("/invoices.json", json=invoice()).json()["invoice"]["id"]
     api.put(f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "finalized"}})
-    part = api.post(f"/documents/{ident}/partial_payments.json",
-                    json={"partial_payment": {"amount": "10", "payment_mechanism": "TB"}})  # fmt: skip
+    part = api.post(
+        f"/documents/{ident}/partial_payments.json",
+        json={"partial_payment": {"amount": "10", "payment_mechanism": "TB"}},
+    )
     assert part.status_code == 200 and part.json()["receipt"]["total"] == 10
     assert api.get(f"/invoices/{ident}.json").json()["invoice"]["status"] == "final"
-    rest = api.post(f"/documents/{ident}/partial_payments.json",
-                    json={"partial_payment": {"amount": 20}}).json()["receipt"]  # fmt: skip
+    rest = api.post(
+        f"/documents/{ident}/partial_payments.json", json={"partial_payment": {"amount": 20}}
+    ).json()["receipt"]
     assert api.get(f"/invoices/{ident}.json").json()["invoice"]["status"] == "settled"
     related = api.get(f"/document/{ident}/related_documents.json").json()["documents"]
     assert [d["type"] for d in related] == ["Receipt", "Receipt"]
-    blank = api.put(f"/receipts/{rest['id']}/change-state.json", json={"receipt": {"state": "canceled"}})
+    blank = api.put(
+        f"/receipts/{rest['id']}/change-state.json", json={"receipt": {"state": "canceled"}}
+    )
     assert errors(blank) == ["Cancel message can't be blank"]
-    api.put(f"/receipts/{rest['id']}/change-state.json",
-            json={"receipt": {"state": "canceled", "message": "Bounced"}})  # fmt: skip
+    api.put(
+        f"/receipts/{rest['id']}/change-state.json",
+        json={"receipt": {"state": "canceled", "message": "Bounced"}},
+    )
     assert api.get(f"/invoices/{ident}.json").json()["invoice"]["status"] == "final"
-    twice = api.put(f"/receipts/{rest['id']}/change-state.json",
-                    json={"receipt": {"state": "canceled", "message": "Again"}})  # fmt: skip
+    twice = api.put(
+        f"/receipts/{rest['id']}/change-state.json",
+        json={"receipt": {"state": "canceled", "message": "Again"}},
+    )
     assert twice.status_code == 406
 
 
@@ -444,10 +514,20 @@ def test_lists_filter_and_page(ixrules_mock: MockFixture) -> None:
         api.post("/invoices.json", json=invoice(date=f"{day:02d}/05/2024", due_date="30/05/2024"))
     page = api.get("/invoices.json", params={"page": 2, "per_page": 10}).json()
     assert len(page["invoices"]) == 10
-    assert page["pagination"] == {"total_entries": 25, "current_page": 2, "total_pages": 3, "per_page": 10}
-    ranged = api.get("/invoices.json", params={"date[from]": "05/05/2024", "date[to]": "07/05/2024"})
+    assert page["pagination"] == {
+        "total_entries": 25,
+        "current_page": 2,
+        "total_pages": 3,
+        "per_page": 10,
+    }
+    ranged = api.get(
+        "/invoices.json", params={"date[from]": "05/05/2024", "date[to]": "07/05/2024"}
+    )
     assert sorted(d["date"] for d in ranged.json()["invoices"]) == [
-        "05/05/2024", "06/05/2024", "07/05/2024"]  # fmt: skip
+        "05/05/2024",
+        "06/05/2024",
+        "07/05/2024",
+    ]
     assert api.get("/invoices.json", params={"status[]": "sent"}).json()["invoices"] == []
     assert api.get("/estimates.json").json()["estimates"] == []
     assert api.get("/invoices.json", params={"type[]": ["CreditNote"]}).json()["invoices"] == []
@@ -455,10 +535,18 @@ def test_lists_filter_and_page(ixrules_mock: MockFixture) -> None:
 
 def test_find_a_client_and_its_documents(ixrules_mock: MockFixture) -> None:
     api = ixrules_mock.httpx
-    ident = api.post("/clients.json", json={"client": {"name": "Acme", "code": "A1"}}).json()["client"]["id"]
+    ident = api.post("/clients.json", json={"client": {"name": "Acme", "code": "A1"}}).json()[
+        "client"
+    ]["id"]
     api.post("/invoices.json", json=invoice())
-    assert api.get("/clients/find-by-name.json", params={"client_name": "acme"}).json()["client"]["id"] == ident
-    assert api.get("/clients/find-by-code.json", params={"client_code": "A1"}).json()["client"]["id"] == ident
+    assert (
+        api.get("/clients/find-by-name.json", params={"client_name": "acme"}).json()["client"]["id"]
+        == ident
+    )
+    assert (
+        api.get("/clients/find-by-code.json", params={"client_code": "A1"}).json()["client"]["id"]
+        == ident
+    )
     assert api.get("/clients/find-by-name.json", params={"client_name": "Ac"}).status_code == 404
     listed = api.post(f"/clients/{ident}/invoices.json", json={"filter": {"status": ["draft"]}})
     assert [d["client"]["name"] for d in listed.json()["invoices"]] == ["Acme"]
@@ -467,7 +555,9 @@ def test_find_a_client_and_its_documents(ixrules_mock: MockFixture) -> None:
 
 def test_a_sequence_is_registered_once_and_made_current(ixrules_mock: MockFixture) -> None:
     api = ixrules_mock.httpx
-    created = api.post("/sequences.json", json={"sequence": {"serie": "B2024", "default_sequence": 1}})
+    created = api.post(
+        "/sequences.json", json={"sequence": {"serie": "B2024", "default_sequence": 1}}
+    )
     sequence = created.json()["sequences"]
     assert created.status_code == 201 and sequence["default_sequence"] == 0  # recorded
     assert errors(api.post("/sequences.json", json={"sequence": {"serie": "b2024"}})) == [
@@ -480,26 +570,42 @@ def test_a_sequence_is_registered_once_and_made_current(ixrules_mock: MockFixtur
     listed = api.get("/sequences.json").json()["sequences"]
     assert [s["serie"] for s in listed if s["default_sequence"]] == ["B2024"]
     ident = api.post("/invoices.json", json=invoice()).json()["invoice"]["id"]
-    final = api.put(f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "finalized"}})
+    final = api.put(
+        f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "finalized"}}
+    )
     assert final.json()["invoice"]["sequence_number"] == "1/B2024"
 
 
 def test_items_and_taxes(ixrules_mock: MockFixture) -> None:
     api = ixrules_mock.httpx
-    item = api.post("/items.json", json={"item": {"name": "Pen", "unit_price": "1.5", "unit": "unit"}})
+    item = api.post(
+        "/items.json", json={"item": {"name": "Pen", "unit_price": "1.5", "unit": "unit"}}
+    )
     assert item.status_code == 201
     assert errors(api.post("/items.json", json={"item": {"name": "pen", "unit_price": 2}})) == [
-        "Name has already been taken", "unit price is not valid"]  # fmt: skip
+        "Name has already been taken",
+        "unit price is not valid",
+    ]
     ident = item.json()["item"]["id"]
-    assert api.put(f"/items/{ident}.json", json={"item": {"name": "Pen", "unit_price": "2.0"}}).status_code == 200
+    assert (
+        api.put(
+            f"/items/{ident}.json", json={"item": {"name": "Pen", "unit_price": "2.0"}}
+        ).status_code
+        == 200
+    )
     assert api.get(f"/items/{ident}.json").json()["item"]["unit_price"] == 2
     assert api.delete(f"/items/{ident}.json").status_code == 200
     assert api.get(f"/items/{ident}.json").status_code == 404
     region = api.post("/taxes.json", json={"tax": {"name": "IVA5", "value": "5"}})
     assert errors(region) == ["Tax region is empty"]  # a Portuguese account
-    tax = api.post("/taxes.json", json={"tax": {"name": "IVA5", "value": "5", "region": "PT", "default_tax": "1"}})
+    tax = api.post(
+        "/taxes.json",
+        json={"tax": {"name": "IVA5", "value": "5", "region": "PT", "default_tax": "1"}},
+    )
     assert tax.json()["tax"]["default_tax"] == 1
-    assert [t["name"] for t in api.get("/taxes.json").json()["taxes"] if t["default_tax"]] == ["IVA5"]
+    assert [t["name"] for t in api.get("/taxes.json").json()["taxes"] if t["default_tax"]] == [
+        "IVA5"
+    ]
 
 
 def test_an_accounts_settings_and_saft(ixrules_mock: MockFixture) -> None:
@@ -507,17 +613,33 @@ def test_an_accounts_settings_and_saft(ixrules_mock: MockFixture) -> None:
     account = api.get("/api/accounts/1/get.json").json()["account"]
     assert account["organization_name"] == "Acme"
     assert api.get("/api/accounts/2/get.json").status_code == 404
-    other = api.post("/api/accounts/create.json", json={"account": {
-        "organization_name": "Globex", "email": "a@globex.example", "password": "x" * 8,
-        "terms": "1", "fiscal_id": "500100200"}})  # fmt: skip
+    other = api.post(
+        "/api/accounts/create.json",
+        json={
+            "account": {
+                "organization_name": "Globex",
+                "email": "a@globex.example",
+                "password": "x" * 8,
+                "terms": "1",
+                "fiscal_id": "500100200",
+            }
+        },
+    )
     assert other.status_code == 201 and other.json()["account"]["name"] == "globex"
     taken = api.put("/api/accounts/1/update.json", json={"account": {"fiscal_id": "500100200"}})
     assert errors(taken) == ["Vat Number is already used in another account"]
-    assert api.put("/api/accounts/1/update.json", json={"account": {"fiscal_id": "999999990"}}).status_code == 200
+    assert (
+        api.put(
+            "/api/accounts/1/update.json", json={"account": {"fiscal_id": "999999990"}}
+        ).status_code
+        == 200
+    )
     changed = api.put("/api/accounts/1/update.json", json={"account": {"fiscal_id": "123456789"}})
     assert errors(changed) == ["Vat Number can't be changed"]
     none = api.get("/api/export_saft.json", params={"month": "5", "year": "2024"})
-    assert none.json() == {"message": "There aren't any documents to export on the selected period."}
+    assert none.json() == {
+        "message": "There aren't any documents to export on the selected period."
+    }
     ident = api.post("/invoices.json", json=invoice()).json()["invoice"]["id"]
     api.put(f"/invoices/{ident}/change-state.json", json={"invoice": {"state": "finalized"}})
     first = api.get("/api/export_saft.json", params={"month": "5", "year": "2024"})
@@ -531,13 +653,22 @@ def test_a_clients_current_account(ixrules_mock: MockFixture) -> None:
     api = ixrules_mock.httpx
     ident = api.post("/clients.json", json={"client": {"name": "Acme"}}).json()["client"]["id"]
     base = f"/api/v3/clients/{ident}"
-    api.put(f"{base}/initial_balance.json", json={"initial_balance": {"value": 100, "date": "2024-01-01"}})
+    api.put(
+        f"{base}/initial_balance.json",
+        json={"initial_balance": {"value": 100, "date": "2024-01-01"}},
+    )
     blank = api.post(f"{base}/regularization.json", json={"regularization": {"value": 10}})
     assert errors(blank) == ["Date can't be blank"]
-    made = api.post(f"{base}/regularization.json", json={"regularization": {"value": 10, "date": "2024-02-01"}})
+    made = api.post(
+        f"{base}/regularization.json", json={"regularization": {"value": 10, "date": "2024-02-01"}}
+    )
     entry = made.json()["regularization"][0]
-    moved = api.post(f"{base}/treasury_movements.json", json={"treasury_movement": {
-        "value": "5", "movement_type": "Payment", "date": "2024-02-02"}})  # fmt: skip
+    moved = api.post(
+        f"{base}/treasury_movements.json",
+        json={
+            "treasury_movement": {"value": "5", "movement_type": "Payment", "date": "2024-02-02"}
+        },
+    )
     assert moved.status_code == 201
     assert api.get(f"{base}/balance.json").json()["balance"]["with_vat"] == 85
     assert len(api.get(f"{base}/regularization.json").json()["regularization"]) == 1
@@ -556,31 +687,55 @@ SEED = {
     "clients": [{"name": "Acme", "code": "A1"}],
     "items": [{"name": "Pen", "unit_price": "1.0"}],
     "documents": [
-        {"type": t, "status": "final", "client": {"name": "Acme"},
-         "items": [{"name": "Pen", "unit_price": "1", "quantity": 1}]}
-        for t in ("invoice", "invoice_receipt", "simplified_invoice", "credit_note",
-                  "debit_note", "quote", "proforma", "fees_note", "shipping", "transport",
-                  "devolution", "purchase_order")
+        {
+            "type": t,
+            "status": "final",
+            "client": {"name": "Acme"},
+            "items": [{"name": "Pen", "unit_price": "1", "quantity": 1}],
+        }
+        for t in (
+            "invoice",
+            "invoice_receipt",
+            "simplified_invoice",
+            "credit_note",
+            "debit_note",
+            "quote",
+            "proforma",
+            "fees_note",
+            "shipping",
+            "transport",
+            "devolution",
+            "purchase_order",
+        )
     ],
-}  # fmt: skip
+}
 
 
 @pytest.mark.ixrules_mock(seed=SEED, now=NOW)
 def test_every_route_answers_without_a_fault(ixrules_mock: MockFixture) -> None:
     api = ixrules_mock.httpx
     documents = {d["path"]: d["id"] for d in ixrules_mock.state()["documents"]}
-    pay = api.post(f"/documents/{documents['invoices']}/partial_payments.json",
-                   json={"partial_payment": {"amount": "0.5"}})  # fmt: skip
+    pay = api.post(
+        f"/documents/{documents['invoices']}/partial_payments.json",
+        json={"partial_payment": {"amount": "0.5"}},
+    )
     documents["receipts"] = pay.json()["receipt"]["id"]
-    entry = api.post("/api/v3/clients/1/treasury_movements.json",
-                     json={"treasury_movement": {"value": "1", "date": "2024-01-01"}})  # fmt: skip
+    entry = api.post(
+        "/api/v3/clients/1/treasury_movements.json",
+        json={"treasury_movement": {"value": "1", "date": "2024-01-01"}},
+    )
     assert entry.status_code == 201
-    api.post("/api/v3/clients/1/regularization.json",
-             json={"regularization": {"value": "1", "date": "2024-01-01"}})  # fmt: skip
+    api.post(
+        "/api/v3/clients/1/regularization.json",
+        json={"regularization": {"value": "1", "date": "2024-01-01"}},
+    )
     entries = {e["kind"]: e["id"] for e in ixrules_mock.state()["entries"]}
     for endpoint in endpoints():
-        ids = [documents.get(endpoint.path, documents["invoices"]) if endpoint.path not in (
-            "clients", "items", "taxes", "sequences", "accounts") else 1]
+        ids = [
+            documents.get(endpoint.path, documents["invoices"])
+            if endpoint.path not in ("clients", "items", "taxes", "sequences", "accounts")
+            else 1
+        ]
         if endpoint.name == "clients.delete_regularization":
             ids.append(entries["regularization"])
         if endpoint.name == "clients.delete_treasury_movement":
@@ -588,7 +743,9 @@ def test_every_route_answers_without_a_fault(ixrules_mock: MockFixture) -> None:
         path = endpoint.route
         for ident in ids:
             path = path.replace("{id}", str(ident), 1)
-        response = api.request(endpoint.method, path, json={endpoint.roots[0]: {}} if endpoint.roots else None)
+        response = api.request(
+            endpoint.method, path, json={endpoint.roots[0]: {}} if endpoint.roots else None
+        )
         assert response.status_code not in (405, 501), endpoint.name
         assert "fault" not in ixrules_mock.received()[-1], endpoint.name
         assert response.status_code < 500 or endpoint.name == "taxes.create", endpoint.name
@@ -603,7 +760,9 @@ def test_the_control_routes(ixrules_mock: MockFixture) -> None:
     api.post("/clients.json", json={"client": {"name": "Acme"}})
     log = api.get("/_mock/requests").json()["requests"]
     assert [(entry["status"], entry["endpoint"]) for entry in log] == [
-        (422, "clients.create"), (201, "clients.create")]  # fmt: skip
+        (422, "clients.create"),
+        (201, "clients.create"),
+    ]
     assert [f["rule"] for f in log[0]["findings"]] == ["client.email.valid"]
     assert [c["name"] for c in api.get("/_mock/state").json()["clients"]] == ["Acme"]
     clock = api.put("/_mock/clock", json={"now": "2030-01-02T03:04:05"})
@@ -631,7 +790,11 @@ def test_a_seed_file_in_yaml(tmp_path: Any) -> None:
     mock = Mock(api_key="k", seed_data=seed)
     api = httpx_client(mock)
     document = api.get("/invoices/1.json").json()["invoice"]
-    assert (document["status"], document["sequence_number"], document["total"]) == ("settled", "1/A", 12.1)
+    assert (document["status"], document["sequence_number"], document["total"]) == (
+        "settled",
+        "1/A",
+        12.1,
+    )
     assert errors(api.put("/invoices/1.json", json={"invoice": {"observations": "x"}})) == [
         "Invoice has been settled so can't be changed anymore"
     ]
@@ -643,11 +806,14 @@ def test_a_seed_file_in_yaml(tmp_path: Any) -> None:
 
 @pytest.mark.parametrize(
     ("seed", "message"),
-    [([], "a seed is a mapping"), ({"clientes": []}, "unknown seed section(s) clientes"),
-     ({"clients": {"name": "A"}}, "the seed's clients is a list of mappings"),
-     ({"now": "today"}, "a time is written YYYY-MM-DDTHH:MM:SS"),
-     ({"documents": [{"type": "bill"}]}, "unknown document type 'bill'")],
-)  # fmt: skip
+    [
+        ([], "a seed is a mapping"),
+        ({"clientes": []}, "unknown seed section(s) clientes"),
+        ({"clients": {"name": "A"}}, "the seed's clients is a list of mappings"),
+        ({"now": "today"}, "a time is written YYYY-MM-DDTHH:MM:SS"),
+        ({"documents": [{"type": "bill"}]}, "unknown document type 'bill'"),
+    ],
+)
 def test_a_bad_seed_says_what_is_wrong(seed: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         Mock(api_key="k", seed_data=seed)
@@ -656,11 +822,19 @@ def test_a_bad_seed_says_what_is_wrong(seed: Any, message: str) -> None:
 def test_the_fixture_gives_a_fresh_mock_each_time(ixrules_mock: MockFixture) -> None:
     assert ixrules_mock.httpx.get("/clients.json").json()["clients"] == []
     assert ixrules_mock.requests.get(ixrules_mock.url("/clients.json")).json()["clients"] == []
-    assert ixrules_mock.requests.post(ixrules_mock.url("/clients.json"),
-                                      json={"client": {"name": "A"}}).status_code == 201  # fmt: skip
-    assert ixrules_mock.requests.get(
-        "https://acme.app.invoicexpress.com/clients/1.json", params={"api_key": ixrules_mock.api_key}
-    ).json()["client"]["name"] == "A"
+    assert (
+        ixrules_mock.requests.post(
+            ixrules_mock.url("/clients.json"), json={"client": {"name": "A"}}
+        ).status_code
+        == 201
+    )
+    assert (
+        ixrules_mock.requests.get(
+            "https://acme.app.invoicexpress.com/clients/1.json",
+            params={"api_key": ixrules_mock.api_key},
+        ).json()["client"]["name"]
+        == "A"
+    )
 
 
 def test_the_async_transport() -> None:
@@ -679,8 +853,12 @@ def test_the_async_transport() -> None:
 
 def test_the_mock_reads_a_request_as_sent() -> None:
     mock = Mock(api_key="k")
-    raw = MockRequest("post", "/clients.json?api_key=k", {"content-type": "application/json"},
-                      b'{"client": {"name": "Acme"}}')  # fmt: skip
+    raw = MockRequest(
+        "post",
+        "/clients.json?api_key=k",
+        {"content-type": "application/json"},
+        b'{"client": {"name": "Acme"}}',
+    )
     assert mock.handle(raw).status == 201
     encoded = mock.handle(MockRequest("GET", "/clients/%31.json?api_key=k"))
     assert encoded.status == 200 and encoded.json()["client"]["name"] == "Acme"
@@ -705,4 +883,6 @@ def test_the_command_without_the_extra_says_how_to_install_it() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert out.returncode == 2 and out.stdout == ""
-    assert out.stderr == "ixrules mock needs the mock extra: python -m pip install 'ixrules[mock]'\n"
+    assert (
+        out.stderr == "ixrules mock needs the mock extra: python -m pip install 'ixrules[mock]'\n"
+    )

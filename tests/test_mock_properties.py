@@ -23,13 +23,30 @@ RULES = ixrules.Rules.load()
 #: Endpoints and the seeded record their route names ({id}): a document of the path's type,
 #: else the first client, item, tax or account.
 ENDPOINTS = [
-    "clients.create", "clients.update", "items.create", "items.update", "taxes.create",
-    "taxes.update", "sequences.create", "invoices.create", "invoices.update",
-    "invoices.change_state", "credit_notes.change_state", "invoice_receipts.change_state",
-    "quotes.create", "quotes.change_state", "shippings.create", "shippings.update",
-    "shippings.change_state", "invoices.email", "partial_payments.create", "accounts.update",
-    "accounts.create", "saft.export", "clients.treasury_movements",
-]  # fmt: skip
+    "clients.create",
+    "clients.update",
+    "items.create",
+    "items.update",
+    "taxes.create",
+    "taxes.update",
+    "sequences.create",
+    "invoices.create",
+    "invoices.update",
+    "invoices.change_state",
+    "credit_notes.change_state",
+    "invoice_receipts.change_state",
+    "quotes.create",
+    "quotes.change_state",
+    "shippings.create",
+    "shippings.update",
+    "shippings.change_state",
+    "invoices.email",
+    "partial_payments.create",
+    "accounts.update",
+    "accounts.create",
+    "saft.export",
+    "clients.treasury_movements",
+]
 
 NAMES = st.sampled_from(["Acme", "acme house", "Globex", "IVA23", "Pen", "2024", "A"])
 STATUSES = {
@@ -39,8 +56,13 @@ STATUSES = {
     "quotes": ["draft", "final", "accepted", "refused", "canceled"],
     "shippings": ["draft", "final", "canceled"],
 }
-PATH_TYPE = {"invoices": "invoice", "credit_notes": "credit_note", "invoice_receipts": "invoice_receipt",
-             "quotes": "quote", "shippings": "shipping"}  # fmt: skip
+PATH_TYPE = {
+    "invoices": "invoice",
+    "credit_notes": "credit_note",
+    "invoice_receipts": "invoice_receipt",
+    "quotes": "quote",
+    "shippings": "shipping",
+}
 
 
 @st.composite
@@ -48,10 +70,15 @@ def seeds(draw: Any) -> dict[str, Any]:
     """An account's state: its settings, names it already has, a document of each type."""
     line = {"name": "Pen", "unit_price": "10", "quantity": 1}
     documents = [
-        {"type": kind, "status": draw(st.sampled_from(STATUSES[path])), "date": "10/05/2024",
-         "client": {"name": "Acme"}, "items": [line]}
+        {
+            "type": kind,
+            "status": draw(st.sampled_from(STATUSES[path])),
+            "date": "10/05/2024",
+            "client": {"name": "Acme"},
+            "items": [line],
+        }
         for path, kind in PATH_TYPE.items()
-    ]  # fmt: skip
+    ]
     return {
         "now": NOW,
         "account": {
@@ -62,22 +89,45 @@ def seeds(draw: Any) -> dict[str, Any]:
             "fiscal_id": draw(st.sampled_from(["", "500100200"])),
         },
         "clients": [{"name": n} for n in draw(st.lists(NAMES, max_size=3, unique_by=str.casefold))],
-        "items": [{"name": n, "unit_price": "1"} for n in draw(st.lists(NAMES, max_size=2, unique_by=str.casefold))],
+        "items": [
+            {"name": n, "unit_price": "1"}
+            for n in draw(st.lists(NAMES, max_size=2, unique_by=str.casefold))
+        ],
         "taxes": [
             {"name": n, "value": v, "region": "PT", "default_tax": i == 0}
-            for i, (n, v) in enumerate(draw(st.lists(
-                st.tuples(st.sampled_from(["IVA23", "IVA0", "IVA6"]), st.sampled_from(["23", "0", "6"])),
-                min_size=1, max_size=3, unique_by=lambda t: t[0])))
+            for i, (n, v) in enumerate(
+                draw(
+                    st.lists(
+                        st.tuples(
+                            st.sampled_from(["IVA23", "IVA0", "IVA6"]),
+                            st.sampled_from(["23", "0", "6"]),
+                        ),
+                        min_size=1,
+                        max_size=3,
+                        unique_by=lambda t: t[0],
+                    )
+                )
+            )
         ],
-        "sequences": [{"serie": s, "default_sequence": i == 0} for i, s in enumerate(
-            draw(st.lists(st.sampled_from(["A", "2024"]), min_size=1, max_size=2, unique=True)))],
-        "accounts": [{"organization_name": "Other", "fiscal_id": draw(st.sampled_from(["500100200", "999999990"]))}],
+        "sequences": [
+            {"serie": s, "default_sequence": i == 0}
+            for i, s in enumerate(
+                draw(st.lists(st.sampled_from(["A", "2024"]), min_size=1, max_size=2, unique=True))
+            )
+        ],
+        "accounts": [
+            {
+                "organization_name": "Other",
+                "fiscal_id": draw(st.sampled_from(["500100200", "999999990"])),
+            }
+        ],
         "documents": documents,
-    }  # fmt: skip
+    }
 
 
-def context_of(state: dict[str, Any], endpoint: str, target: dict[str, Any] | None,
-               query: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+def context_of(
+    state: dict[str, Any], endpoint: str, target: dict[str, Any] | None, query: dict[str, str]
+) -> dict[str, Any]:
     """The context snapshot of a request, from the mock's state as ``GET /_mock/state`` gives
     it (built here, not by the mock's own code)."""
     path = endpoint.split(".")[0]
@@ -86,15 +136,21 @@ def context_of(state: dict[str, Any], endpoint: str, target: dict[str, Any] | No
     def names(kind: str, key: str = "name") -> list[str]:
         return [r[key] for r in state[kind] if not (path == kind and r["id"] == own)]
 
-    account = {k: state["account"][k] for k in ("country", "trial", "mb_payment_provider",
-                                                 "company_info_complete")}  # fmt: skip
+    account = {
+        k: state["account"][k]
+        for k in ("country", "trial", "mb_payment_provider", "company_info_complete")
+    }
     context: dict[str, Any] = {
         "now": NOW,
         "account": account,
         "existing": {
             "clients": names("clients"),
             "items": names("items"),
-            "taxes": {t["name"]: t["value"] for t in state["taxes"] if not (path == "taxes" and t["id"] == own)},
+            "taxes": {
+                t["name"]: t["value"]
+                for t in state["taxes"]
+                if not (path == "taxes" and t["id"] == own)
+            },
             "sequences": [s["serie"] for s in state["sequences"]],
         },
     }
@@ -110,10 +166,11 @@ def context_of(state: dict[str, Any], endpoint: str, target: dict[str, Any] | No
         month, year = query.get("month", ""), query.get("year", "")
         if month.strip().isdigit() and year.strip().isdigit() and 1 <= int(month) <= 12:
             context["documents_in_period"] = sum(
-                1 for d in state["documents"]
+                1
+                for d in state["documents"]
                 if d["status"] not in ("draft", "deleted")
                 and d["date"].split("/")[1:] == [f"{int(month):02d}", year.strip()]
-            )  # fmt: skip
+            )
     return context
 
 
@@ -129,8 +186,14 @@ def _target(state: dict[str, Any], endpoint: str) -> dict[str, Any] | None:
     return next(d for d in state["documents"] if d["path"] == wanted)
 
 
-@settings(max_examples=examples(120), suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.filter_too_much, HealthCheck.data_too_large])  # fmt: skip
+@settings(
+    max_examples=examples(120),
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 @given(seed=seeds(), endpoint=st.sampled_from(ENDPOINTS), data=st.data())
 def test_the_mock_answers_what_check_request_predicts(seed: Any, endpoint: str, data: Any) -> None:
     case = data.draw(st.one_of(valid_cases(endpoint), broken_cases(endpoint)), label="case")
@@ -150,8 +213,13 @@ def test_the_mock_answers_what_check_request_predicts(seed: Any, endpoint: str, 
         content = None if sent is None else json.dumps(sent).encode()
     except (TypeError, ValueError):
         return  # a value JSON cannot carry never reaches an HTTP API
-    response = api.request(spec.method, path, params=query, content=content,
-                           headers={"Content-Type": "application/json"})  # fmt: skip
+    response = api.request(
+        spec.method,
+        path,
+        params=query,
+        content=content,
+        headers={"Content-Type": "application/json"},
+    )
     if response.status_code in (400, 409):  # the mock's own answers, before any prediction
         return
     if target is None and "{id}" in spec.route:  # no such record: 404
@@ -159,9 +227,12 @@ def test_the_mock_answers_what_check_request_predicts(seed: Any, endpoint: str, 
         return
     parsed = json.loads(content) if content is not None else None
     predicted = ixrules.check_request(
-        spec.method, str(response.request.url), headers={"Content-Type": "application/json"},
-        body=parsed, context=context_of(state, endpoint, target, query),
-    )  # fmt: skip
+        spec.method,
+        str(response.request.url),
+        headers={"Content-Type": "application/json"},
+        body=parsed,
+        context=context_of(state, endpoint, target, query),
+    )
     if predicted.ok:  # SAF-T is 202 while the file is made (then 200), as the API answers
         generated = 202 if endpoint == "saft.export" else predicted.status
         assert response.status_code in (predicted.status, generated), response.text

@@ -38,7 +38,7 @@ BASE = {
         for kind in ("invoice", "quote", "shipping", "purchase_order")
         for status in ("draft", "final")
     ],
-}  # fmt: skip
+}
 
 
 def mock_for(seed: dict[str, Any] | None = None, language: str | None = None) -> Any:
@@ -52,8 +52,10 @@ def target(api: Any, endpoint: str, status: str = "draft") -> int:
     documents = api.get("/_mock/state").json()["documents"]
     if spec.path == "receipts":
         invoice = next(d for d in documents if d["path"] == "invoices" and d["status"] == "final")
-        paid = api.post(f"/documents/{invoice['id']}/partial_payments.json",
-                        json={"partial_payment": {"amount": "1"}})  # fmt: skip
+        paid = api.post(
+            f"/documents/{invoice['id']}/partial_payments.json",
+            json={"partial_payment": {"amount": "1"}},
+        )
         return int(paid.json()["receipt"]["id"])
     if spec.path == "partial_payments":
         status = "final"
@@ -94,7 +96,10 @@ def test_each_example_body(name: str) -> None:
     existing = CONTEXTS.get(name, {}).get("existing", {})
     seed = {}
     if existing.get("taxes"):  # the account already had the tax
-        seed["taxes"] = [*BASE["taxes"], *({"name": n, "value": "23", "region": "PT"} for n in existing["taxes"])]
+        seed["taxes"] = [
+            *BASE["taxes"],
+            *({"name": n, "value": "23", "region": "PT"} for n in existing["taxes"]),
+        ]
     recorded = RECORDED.get(name)
     api = mock_for(seed, language="pt" if name.startswith("rec-") else None)
     response = send(api, endpoint, load_example(name))
@@ -119,8 +124,14 @@ REPLAYS: dict[str, dict[str, Any]] = {
     },
     "legacy-docs-422-account-create.xml": {
         "endpoint": "accounts.create",
-        "body": {"account": {"organization_name": "Acme", "email": "acme.example.com",
-                             "password": "secret123", "terms": "0"}},  # fmt: skip
+        "body": {
+            "account": {
+                "organization_name": "Acme",
+                "email": "acme.example.com",
+                "password": "secret123",
+                "terms": "0",
+            }
+        },
         "order": "any",  # the doc lists the messages, Rails' order of the checks may differ
     },
     "legacy-docs-422-change-state-cancel-message.xml": {
@@ -135,8 +146,17 @@ REPLAYS: dict[str, dict[str, Any]] = {
     "openapi-doc-202-saft.json": {
         "endpoint": "saft.export",
         "query": {"month": "1", "year": "2017"},
-        "seed": {"documents": [{"type": "invoice", "status": "final", "date": "10/01/2017",
-                                "client": {"name": "Acme"}, "items": [LINE]}]},  # fmt: skip
+        "seed": {
+            "documents": [
+                {
+                    "type": "invoice",
+                    "status": "final",
+                    "date": "10/01/2017",
+                    "client": {"name": "Acme"},
+                    "items": [LINE],
+                }
+            ]
+        },
         "exact": True,
     },
     "openapi-doc-400-generic.json": {
@@ -147,8 +167,10 @@ REPLAYS: dict[str, dict[str, Any]] = {
     "openapi-doc-401.json": {"endpoint": "clients.get", "key": "wrong"},
     "openapi-doc-409-create-invoice.json": {
         "endpoint": "invoices.create",
-        "body": {"invoice": {"client": {"name": "Acme"}, "items": [LINE]},
-                 "proprietary_uid": "UUID41237123189981ddajkls23478y"},  # fmt: skip
+        "body": {
+            "invoice": {"client": {"name": "Acme"}, "items": [LINE]},
+            "proprietary_uid": "UUID41237123189981ddajkls23478y",
+        },
         "repeat": True,
         "exact": True,
     },
@@ -168,8 +190,17 @@ REPLAYS: dict[str, dict[str, Any]] = {
     },
     "openapi-doc-422-qrcode.json": {
         "endpoint": "documents.qr_code",
-        "seed": {"documents": [{"id": 248920464, "type": "invoice", "status": "draft",
-                                "client": {"name": "Acme"}, "items": [LINE]}]},  # fmt: skip
+        "seed": {
+            "documents": [
+                {
+                    "id": 248920464,
+                    "type": "invoice",
+                    "status": "draft",
+                    "client": {"name": "Acme"},
+                    "items": [LINE],
+                }
+            ]
+        },
         "id": 248920464,
         "exact": True,
     },
@@ -184,14 +215,20 @@ REPLAYS: dict[str, dict[str, Any]] = {
     },
     "openapi-doc-422-treasury-movement.json": {
         "endpoint": "clients.treasury_movements",
-        "body": {"treasury_movement": {"value": "ten", "movement_type": "Payment", "date": "2024-01-31"}},
+        "body": {
+            "treasury_movement": {"value": "ten", "movement_type": "Payment", "date": "2024-01-31"}
+        },
         "exact": True,
     },
     "openapi-doc-422-update-taxes.json": {
         "endpoint": "taxes.update",
         "body": {"tax": {"region": ""}},
     },
-    "rec-zoran759-401-invalid-api-key.json": {"endpoint": "clients.get", "key": "wrong", "exact": True},
+    "rec-zoran759-401-invalid-api-key.json": {
+        "endpoint": "clients.get",
+        "key": "wrong",
+        "exact": True,
+    },
     "rec-zoran759-422-client-create-empty.json": {
         "endpoint": "clients.create",
         "body": {"client": {}},
@@ -206,6 +243,9 @@ REPLAYS: dict[str, dict[str, Any]] = {
 }
 
 #: The recorded answers the mock cannot reproduce, and why.
+_EMPTY_404 = "recorded 404s have an empty body (REC wins over the OpenAPI example)"
+_EVENT_1 = "the OpenAPI example's event '1': the mock answers 'Invalid state'"
+
 CANNOT_MATCH = {
     "legacy-docs-422-change-state-no-content-type.xml": (
         "the legacy XML docs end the message with a period; the error-code page, the source of "
@@ -225,43 +265,58 @@ CANNOT_MATCH = {
         "0 % line's missing exemption, needs a line, which a body without items has not: the "
         "record does not show what was sent"
     ),
-    "lib-timonline-422-document-creation-limit.json": "state the mock does not keep: the plan's quota",
+    "lib-timonline-422-document-creation-limit.json": (
+        "state the mock does not keep: the plan's quota"
+    ),
     "lib-timonline-422-fiscal-invalid.json": (
         "the integrator quoted the NIF message alone; the API answers 'Client is invalid' beside "
         "it (observed.md), as the mock does"
     ),
-    "openapi-doc-404-account.json": "recorded 404s have an empty body (REC wins over the OpenAPI example)",
-    "openapi-doc-404-clients.json": "recorded 404s have an empty body (REC wins over the OpenAPI example)",
-    "openapi-doc-404-document.json": "recorded 404s have an empty body (REC wins over the OpenAPI example)",
-    "openapi-doc-404-qrcode.json": "recorded 404s have an empty body (REC wins over the OpenAPI example)",
-    "openapi-doc-404-sequence.json": "recorded 404s have an empty body (REC wins over the OpenAPI example)",
+    "openapi-doc-404-account.json": _EMPTY_404,
+    "openapi-doc-404-clients.json": _EMPTY_404,
+    "openapi-doc-404-document.json": _EMPTY_404,
+    "openapi-doc-404-qrcode.json": _EMPTY_404,
+    "openapi-doc-404-sequence.json": _EMPTY_404,
     "openapi-doc-422-already-user.json": (
         "newer wording ('should be accepted'); the error-code page says 'must be accepted'"
     ),
     "openapi-doc-422-at-communication.json": "which size is incorrect is not documented (no rule)",
-    "openapi-doc-422-cancel-payment.json": "the OpenAPI example's event '1': the mock answers 'Invalid state'",
-    "openapi-doc-422-change-state.json": "the OpenAPI example's event '1': the mock answers 'Invalid state'",
+    "openapi-doc-422-cancel-payment.json": _EVENT_1,
+    "openapi-doc-422-change-state.json": _EVENT_1,
     "openapi-doc-422-create-account.json": "its trigger is not documented",
     "openapi-doc-422-create-clients.json": (
         "'Name can't be blank' conflicts with the recorded 'Nome é um campo obrigatório' (Name is "
         "a required field), which the mock answers"
     ),
-    "openapi-doc-422-create-invoice.json": "a backend crash on an integer; which field is not documented",
-    "openapi-doc-422-create-items.json": "newer wording and a field (RRP) the request schema does not have",
+    "openapi-doc-422-create-invoice.json": (
+        "a backend crash on an integer; which field is not documented"
+    ),
+    "openapi-doc-422-create-items.json": (
+        "newer wording and a field (RRP) the request schema does not have"
+    ),
     "openapi-doc-422-create-taxes.json": (
         "newer wording ('is not available'); the error-code page says 'has already been taken'"
     ),
     "openapi-doc-422-generic.json": "a generic example without a trigger",
-    "openapi-doc-422-pdf.json": "which state refuses a PDF is not documented: the mock gives every document's",
+    "openapi-doc-422-pdf.json": (
+        "which state refuses a PDF is not documented: the mock gives every document's"
+    ),
     "openapi-doc-422-regularization.json": (
         "the remaining balance's limit is not modelled (no rule); 'Date can't be blank' is"
     ),
     "openapi-doc-422-sequence.json": "newer coded wording ('Sequence name not allowed.')",
     "openapi-doc-422-update-account.json": "which VAT numbers an account refuses is not documented",
-    "openapi-doc-422-update-invoice.json": "its trigger is not documented ('client element not provided')",
-    "openapi-doc-422-update-items.json": "newer wording and state (an item used by invoices) not modelled",
-    "openapi-doc-500-saft.json": "a failure of the API's file generation, not a deterministic answer",
+    "openapi-doc-422-update-invoice.json": (
+        "its trigger is not documented ('client element not provided')"
+    ),
+    "openapi-doc-422-update-items.json": (
+        "newer wording and state (an item used by invoices) not modelled"
+    ),
+    "openapi-doc-500-saft.json": (
+        "a failure of the API's file generation, not a deterministic answer"
+    ),
 }
+
 
 def _recorded_status(name: str) -> int:
     parts = name.rsplit(".", 1)[0].split("-")
@@ -282,8 +337,11 @@ def test_each_recorded_answer(name: str) -> None:
     replay = REPLAYS[name]
     endpoint = replay["endpoint"]
     api = mock_for(replay.get("seed"), replay.get("language"))
-    ident = replay.get("id") or (target(api, endpoint, replay.get("status", "draft"))
-                                 if "{id}" in RULES.endpoint(endpoint).route else None)  # fmt: skip
+    ident = replay.get("id") or (
+        target(api, endpoint, replay.get("status", "draft"))
+        if "{id}" in RULES.endpoint(endpoint).route
+        else None
+    )
     options: dict[str, Any] = {}
     if "query" in replay:
         options["params"] = {**replay["query"], "api_key": "k"}

@@ -47,9 +47,13 @@ def server(*args: str) -> Iterator[Server]:
     """``ixrules mock --port 0 ARGS`` until the block ends (then stopped, whatever happened)."""
     command = [sys.executable, "-m", "ixrules", "mock", "--port", "0", "--quiet", *args]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=TOP,
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=TOP,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    )
     try:
         banner = [process.stdout.readline() for _ in range(5)] if process.stdout else []
         if not banner[0].startswith("ixrules mock serving "):
@@ -81,7 +85,10 @@ def test_the_scenario_over_http_and_a_restart_finds_it_all(tmp_path: Path) -> No
     db = str(tmp_path / "mock.db")
     with server("--db", db, "--api-key", KEY, "--now", NOW) as mock:
         api = httpx.Client(base_url=mock.url, params={"api_key": KEY}, timeout=30)
-        assert api.post("/clients.json", json={"client": {"name": "Acme", "code": "A1"}}).status_code == 201
+        assert (
+            api.post("/clients.json", json={"client": {"name": "Acme", "code": "A1"}}).status_code
+            == 201
+        )
         again = api.post("/clients.json", json={"client": {"name": "Acme"}})
         assert (again.status_code, errors(again)) == (422, ["Name has already been taken"])
         late = api.post("/invoices.json", json=invoice(due_date="01/05/2024"))
@@ -95,13 +102,19 @@ def test_the_scenario_over_http_and_a_restart_finds_it_all(tmp_path: Path) -> No
         assert final.json()["invoice"]["status"] == "final"
         cancel = api.put(state, json={"invoice": {"state": "canceled"}})
         assert (cancel.status_code, errors(cancel)) == (422, ["Cancel message can't be blank"])
-        assert api.put(state, json={"invoice": {"state": "settled"}}).json()["invoice"]["status"] == "settled"
+        assert (
+            api.put(state, json={"invoice": {"state": "settled"}}).json()["invoice"]["status"]
+            == "settled"
+        )
         update = api.put(f"/invoices/{ident}.json", json={"invoice": {"observations": "x"}})
         assert (update.status_code, errors(update)) == (
             422,
             ["Invoice has been settled so can't be changed anymore"],
         )
-        assert (api.get("/invoices/999999.json").status_code, api.get("/invoices/999999.json").content) == (404, b"")
+        assert (
+            api.get("/invoices/999999.json").status_code,
+            api.get("/invoices/999999.json").content,
+        ) == (404, b"")
         keyless = httpx.get(f"{mock.url}/invoices/{ident}.json", timeout=30)
         assert (keyless.status_code, errors(keyless)) == (401, ["Invalid API key"])
         before = api.get("/_mock/state").text.replace(mock.url, "BASE")
@@ -140,11 +153,15 @@ def test_concurrent_creates_never_lose_a_write(tmp_path: Path) -> None:
 
         same = _at_once(16, lambda i: create("Acme"))
         assert Counter(r.status_code for r in same) == {201: 1, 422: 15}
-        assert {tuple(errors(r)) for r in same if r.status_code == 422} == {("Name has already been taken",)}
+        assert {tuple(errors(r)) for r in same if r.status_code == 422} == {
+            ("Name has already been taken",)
+        }
         distinct = _at_once(32, lambda i: create(f"Client {i}"))
         assert [r.status_code for r in distinct] == [201] * 32
         clients = httpx.get(f"{mock.url}/_mock/state", timeout=30).json()["clients"]
-        assert sorted(c["name"] for c in clients) == sorted(["Acme", *(f"Client {i}" for i in range(32))])
+        assert sorted(c["name"] for c in clients) == sorted(
+            ["Acme", *(f"Client {i}" for i in range(32))]
+        )
         assert len({c["id"] for c in clients}) == 33
 
 
@@ -152,30 +169,48 @@ def test_listening_beyond_this_machine_is_said_loudly() -> None:
     with server("--host", "0.0.0.0", "--api-key", KEY) as mock:
         status, _, err = mock.stop()
     assert status == 0
-    assert err.startswith("WARNING: ixrules mock is listening on 0.0.0.0, not only on this machine.")
+    assert err.startswith(
+        "WARNING: ixrules mock is listening on 0.0.0.0, not only on this machine."
+    )
 
 
 def test_a_port_in_use_or_a_bad_seed_is_one_line_and_exit_2(tmp_path: Path) -> None:
     with server("--api-key", KEY) as mock:
         port = mock.url.rsplit(":", 1)[1]
-        busy = subprocess.run([sys.executable, "-m", "ixrules", "mock", "--port", port],
-                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        busy = subprocess.run(
+            [sys.executable, "-m", "ixrules", "mock", "--port", port],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert busy.returncode == 2 and busy.stderr.startswith("ixrules mock: cannot listen on")
         assert len(busy.stderr.splitlines()) == 1
     seed = tmp_path / "seed.json"
     seed.write_text('{"clients": {"name": "Acme"}}', encoding="utf-8")
-    bad = subprocess.run([sys.executable, "-m", "ixrules", "mock", "--port", "0", "--seed", str(seed)],
-                         capture_output=True, text=True, timeout=60)  # fmt: skip
-    assert (bad.returncode, bad.stderr) == (2, "ixrules mock: the seed's clients is a list of mappings\n")
+    bad = subprocess.run(
+        [sys.executable, "-m", "ixrules", "mock", "--port", "0", "--seed", str(seed)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (bad.returncode, bad.stderr) == (
+        2,
+        "ixrules mock: the seed's clients is a list of mappings\n",
+    )
 
 
 def test_a_body_over_the_limit_is_413_and_the_server_serves_on() -> None:
     with server("--api-key", KEY) as mock:
-        big = httpx.post(f"{mock.url}/clients.json?api_key={KEY}", timeout=30,
-                         content=b'{"client": {"name": "' + b"x" * (2 << 20) + b'"}}',
-                         headers={"Content-Type": "application/json"})  # fmt: skip
+        big = httpx.post(
+            f"{mock.url}/clients.json?api_key={KEY}",
+            timeout=30,
+            content=b'{"client": {"name": "' + b"x" * (2 << 20) + b'"}}',
+            headers={"Content-Type": "application/json"},
+        )
         assert big.status_code == 413
-        small = httpx.post(f"{mock.url}/clients.json?api_key={KEY}", json={"client": {"name": "A"}}, timeout=30)
+        small = httpx.post(
+            f"{mock.url}/clients.json?api_key={KEY}", json={"client": {"name": "A"}}, timeout=30
+        )
         assert small.status_code == 201
 
 
@@ -196,10 +231,14 @@ def test_the_any_language_quick_start_runs_as_written(tmp_path: Path) -> None:
         for line in script.splitlines():
             if line.startswith("curl "):
                 command = line.replace("http://127.0.0.1:8040", mock.url)
-                out = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60)
+                out = subprocess.run(
+                    command, shell=True, capture_output=True, text=True, timeout=60
+                )
                 assert out.returncode == 0, out.stderr
                 assert json.loads(out.stdout)  # each answers JSON
-        names = [c["name"] for c in httpx.get(f"{mock.url}/_mock/state", timeout=30).json()["clients"]]
+        names = [
+            c["name"] for c in httpx.get(f"{mock.url}/_mock/state", timeout=30).json()["clients"]
+        ]
         assert names == ["Acme"]
 
 
@@ -222,8 +261,11 @@ def test_the_fixture_quick_start_runs_as_written(tmp_path: Path) -> None:
     (tmp_path / "test_quick_start.py").write_text(source, encoding="utf-8")
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert " passed" in out.stdout
 

@@ -12,10 +12,22 @@ from .wire import MockResponse, respond
 
 #: What an account's settings are made of, as sent (``password`` is never kept).
 ACCOUNT_FIELDS = (
-    "organization_name", "first_name", "last_name", "email", "phone", "fiscal_id",
-    "tax_country", "language", "address", "city", "postal_code", "website", "fax", "terms",
+    "organization_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "fiscal_id",
+    "tax_country",
+    "language",
+    "address",
+    "city",
+    "postal_code",
+    "website",
+    "fax",
+    "terms",
     "marketing",
-)  # fmt: skip
+)
 
 SAFT_STARTED = (
     "The SAF-T file generation was started. Please keep requesting until you get back the url."

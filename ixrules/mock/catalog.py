@@ -69,7 +69,9 @@ def find_client_by_name(call: Call) -> MockResponse:
 def find_client_by_code(call: Call) -> MockResponse:
     """GET /clients/find-by-code.json?client_code=: the first client with that code."""
     code = call.param("client_code")
-    found = next((c for c in call.tx.all("client") if code and display(c.get("code")) == code), None)
+    found = next(
+        (c for c in call.tx.all("client") if code and display(c.get("code")) == code), None
+    )
     if found is None:
         return empty(404)
     return respond(200, {"client": views.client(found, call.base_url)})
@@ -80,7 +82,9 @@ def find_client_by_code(call: Call) -> MockResponse:
 
 def _item_data(call: Call) -> dict[str, Any]:
     sent = call.value
-    out: dict[str, Any] = {key: sent[key] for key in ("name", "description", "unit_price", "unit") if key in sent}
+    out: dict[str, Any] = {
+        key: sent[key] for key in ("name", "description", "unit_price", "unit") if key in sent
+    }
     if "name" in out:
         out["name"] = display(out["name"])
     tax = sent.get("tax")
@@ -126,7 +130,9 @@ def delete_item(call: Call) -> MockResponse:
 
 def _tax_data(call: Call) -> dict[str, Any]:
     sent = call.value
-    out: dict[str, Any] = {key: sent[key] for key in ("name", "value", "region", "code") if key in sent}
+    out: dict[str, Any] = {
+        key: sent[key] for key in ("name", "value", "region", "code") if key in sent
+    }
     if "name" in out:
         out["name"] = display(out["name"])
     if "default_tax" in sent:
@@ -232,4 +238,3 @@ def set_current_sequence(call: Call) -> MockResponse:
     call.tx.update("sequence", record, name=display(record.get("serie")))
     _one_default(call, "sequence", record)
     return empty(200)
-

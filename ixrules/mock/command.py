@@ -23,12 +23,20 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8040, help="port (default 8040; 0: any free)")
-    parser.add_argument("--api-key", help="the key requests must send (default: kept in --db, else new)")
+    parser.add_argument(
+        "--api-key", help="the key requests must send (default: kept in --db, else new)"
+    )
     parser.add_argument("--account", default="acme", help="the account's name (default acme)")
-    parser.add_argument("--db", metavar="FILE", help="SQLite file to keep the state in (default: memory)")
+    parser.add_argument(
+        "--db", metavar="FILE", help="SQLite file to keep the state in (default: memory)"
+    )
     parser.add_argument("--language", choices=("en", "pt", "es"), help="the account's language")
-    parser.add_argument("--seed", metavar="FILE", help="start state, JSON or YAML (see docs/mock.md)")
-    parser.add_argument("--now", metavar="YYYY-MM-DDTHH:MM:SS", help="freeze the clock at this time")
+    parser.add_argument(
+        "--seed", metavar="FILE", help="start state, JSON or YAML (see docs/mock.md)"
+    )
+    parser.add_argument(
+        "--now", metavar="YYYY-MM-DDTHH:MM:SS", help="freeze the clock at this time"
+    )
     parser.add_argument("--quiet", action="store_true", help="no line per request on stderr")
     return parser
 

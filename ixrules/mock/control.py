@@ -67,7 +67,8 @@ def state(mock: Mock) -> dict[str, Any]:
     with mock.store.transaction() as tx:
         own = tx.meta_get("account_id")
         account = tx.get("account", own) or {}
-        language = account.get("language") if isinstance(account.get("language"), str) else "en"
+        stored = account.get("language")
+        language = stored if isinstance(stored, str) else "en"
         clock = tx.meta_get("clock")
         out: dict[str, Any] = {
             "now": clock,

@@ -22,6 +22,7 @@ unescaped.
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import hmac
 import json
@@ -101,7 +102,9 @@ class Mock:
         self._log_lock = threading.Lock()
         with self.store.transaction() as tx:
             if tx.meta_get("seeded") is None:
-                seed.apply(tx, self._seed, account_name=account, language=language, base_url=self.base_url)
+                seed.apply(
+                    tx, self._seed, account_name=account, language=language, base_url=self.base_url
+                )
             stored_key = tx.meta_get("api_key")
             self.api_key = api_key or stored_key or secrets.token_hex(16)
             tx.meta_set("api_key", self.api_key)
@@ -121,8 +124,13 @@ class Mock:
         with self.store.transaction() as tx:
             key, clock = tx.meta_get("api_key"), tx.meta_get("clock")
             tx.clear()
-            seed.apply(tx, self._seed, account_name=self.account_name, language=self._language,
-                       base_url=self.base_url)  # fmt: skip
+            seed.apply(
+                tx,
+                self._seed,
+                account_name=self.account_name,
+                language=self._language,
+                base_url=self.base_url,
+            )
             tx.meta_set("api_key", key)
             if self._seed.get("now") is None and clock is not None:
                 tx.meta_set("clock", clock)
@@ -154,8 +162,10 @@ class Mock:
 
     def handle(self, request: MockRequest) -> MockResponse:
         """Answer one request; never raises (a fault of the mock itself is a 500)."""
-        entry: dict[str, Any] = {"method": log_text(request.method, 16),
-                                 "path": log_text(_path_of(request.target))}  # fmt: skip
+        entry: dict[str, Any] = {
+            "method": log_text(request.method, 16),
+            "path": log_text(_path_of(request.target)),
+        }
         if _path_of(request.target).startswith("/_mock"):
             return control.handle(self, request)  # the control routes are not logged
         try:
@@ -178,10 +188,8 @@ class Mock:
                 line += f" {entry['endpoint']}"
             if entry.get("fault"):
                 line += f" fault: {entry['fault']}"
-            try:
+            with contextlib.suppress(OSError, ValueError):  # a closed stream: serve on
                 print(line, file=self._log_stream, flush=True)
-            except (OSError, ValueError):
-                pass
 
     def _handle(self, request: MockRequest, entry: dict[str, Any]) -> MockResponse:
         target = request.target
@@ -210,14 +218,21 @@ class Mock:
         with self.store.transaction() as tx:
             return self._serve(tx, request, endpoint, ids, body, entry)
 
-    def _serve(self, tx: Any, request: MockRequest, endpoint: predict.Endpoint, ids: tuple[int, ...], body: Any, entry: dict[str, Any]) -> MockResponse:
+    def _serve(
+        self,
+        tx: Any,
+        request: MockRequest,
+        endpoint: predict.Endpoint,
+        ids: tuple[int, ...],
+        body: Any,
+        entry: dict[str, Any],
+    ) -> MockResponse:
         exists, target, second = handlers.targets(tx, endpoint, ids)
         if not exists:
             return empty(404)
         account = tx.get("account", tx.meta_get("account_id")) or {}
-        if endpoint.path == "accounts" and target is not None:
-            if target["id"] != account.get("id"):
-                return empty(404)  # the mock serves its own account only
+        if endpoint.path == "accounts" and target is not None and target["id"] != account.get("id"):
+            return empty(404)  # the mock serves its own account only
         if endpoint.action == "create" and isinstance(body, Mapping):
             uid = body.get("proprietary_uid")
             if uid not in (None, "") and tx.find("document", uid_name(uid)) is not None:
@@ -228,8 +243,14 @@ class Mock:
         context = snapshot.context(tx, endpoint, target, account, now, params)
         language = account.get("language") if account.get("language") in LANGUAGES else None
         try:
-            report = predict.predict(request.method, request.target, headers=dict(request.headers),
-                                     body=body, context=context, language=language)  # fmt: skip
+            report = predict.predict(
+                request.method,
+                request.target,
+                headers=dict(request.headers),
+                body=body,
+                context=context,
+                language=language,
+            )
         except predict.Unreadable as exc:
             # Valid JSON the endpoint cannot read (not an object, no root key): the API fails
             # reading it (recorded: an initial balance not wrapped in its root key, HTTP 500).
@@ -241,15 +262,31 @@ class Mock:
             if report.status == 404:
                 return empty(404)
             if report.status == 500:  # recorded with no text: the reason goes in a header
-                return MockResponse(500, b"", {**extra, "x-ixrules-errors": header_value(
-                    [_brief(i) for i in report.errors])})  # fmt: skip
-            return respond(report.status, report.to_api(), {**extra, ENDPOINT_HEADER: endpoint.name})
+                return MockResponse(
+                    500,
+                    b"",
+                    {**extra, "x-ixrules-errors": header_value([_brief(i) for i in report.errors])},
+                )
+            return respond(
+                report.status, report.to_api(), {**extra, ENDPOINT_HEADER: endpoint.name}
+            )
         serve = handlers.handler(endpoint)
         if serve is None:  # a route of the rules the mock has no handler for: say so
             return respond(501, {"error": {"code": "501", "message": "Not served by the mock."}})
         value = _root_value(endpoint, body)
-        call = Call(tx, endpoint, ids, target, value, params, account, now, self.base_url,
-                    second=second, body=body if isinstance(body, dict) else {})  # fmt: skip
+        call = Call(
+            tx,
+            endpoint,
+            ids,
+            target,
+            value,
+            params,
+            account,
+            now,
+            self.base_url,
+            second=second,
+            body=body if isinstance(body, dict) else {},
+        )
         response = serve(call)
         response.headers.update(extra)
         response.headers[ENDPOINT_HEADER] = endpoint.name
@@ -320,4 +357,3 @@ def _warnings_header(report: Any) -> dict[str, str]:
     if not warnings:
         return {}
     return {WARNINGS_HEADER: header_value([_brief(w) for w in warnings])}
-

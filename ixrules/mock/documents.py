@@ -247,7 +247,9 @@ def _sequence(call: Call, sent: Any) -> dict[str, Any] | None:
         if found is not None:
             return found
     sequences = call.tx.all("sequence")
-    return next((s for s in sequences if s.get("default_sequence")), sequences[0] if sequences else None)
+    return next(
+        (s for s in sequences if s.get("default_sequence")), sequences[0] if sequences else None
+    )
 
 
 # --- change of state --------------------------------------------------------------------------

@@ -68,8 +68,13 @@ DOCUMENT_ACTIONS: dict[str, Handler] = {
 }
 
 #: The kind of record the first id of a route names, by the route's resource.
-KINDS = {"clients": "client", "items": "item", "taxes": "tax", "sequences": "sequence",
-         "accounts": "account"}  # fmt: skip
+KINDS = {
+    "clients": "client",
+    "items": "item",
+    "taxes": "tax",
+    "sequences": "sequence",
+    "accounts": "account",
+}
 #: The kind of balance entry the second id of a client's route names.
 ENTRY_KINDS = {
     "clients.delete_regularization": "regularization",

@@ -5,6 +5,7 @@ cancelling a receipt (the document it paid is unsettled), and a client's current
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from . import totals
@@ -36,10 +37,10 @@ def pay(call: Call) -> MockResponse:
     number(call, receipt)
     receipt["status"] = "final"
     call.tx.update("document", receipt)
-    if _paid(call, document) >= totals.decimal(render(call, document)["total"]):
-        if document.get("status") in ("final", "second_copy"):
-            document["status"] = "settled"
-            call.tx.update("document", document, name=_uid(document))
+    due = totals.decimal(render(call, document)["total"])
+    if _paid(call, document) >= due and document.get("status") in ("final", "second_copy"):
+        document["status"] = "settled"
+        call.tx.update("document", document, name=_uid(document))
     return answer(call, receipt, call.endpoint.success_status)
 
 
@@ -50,11 +51,12 @@ def _uid(record: Mapping[str, Any]) -> str | None:
     return uid_name(uid) if uid not in (None, "") else None
 
 
-def _paid(call: Call, document: Mapping[str, Any]) -> totals.Decimal:
+def _paid(call: Call, document: Mapping[str, Any]) -> Decimal:
     receipts = [
-        r for r in call.tx.all("document")
+        r
+        for r in call.tx.all("document")
         if r.get("owner_id") == document["id"] and r.get("status") != "canceled"
-    ]  # fmt: skip
+    ]
     return sum((totals.decimal(r.get("amount")) for r in receipts), totals.ZERO)
 
 
@@ -77,7 +79,9 @@ def cancel_receipt(call: Call) -> MockResponse:
 
 def _entries(call: Call, kind: str) -> list[dict[str, Any]]:
     client_id = (call.target or {}).get("id")
-    return [e for e in call.tx.all("entry") if e.get("client_id") == client_id and e.get("kind") == kind]
+    return [
+        e for e in call.tx.all("entry") if e.get("client_id") == client_id and e.get("kind") == kind
+    ]
 
 
 def _entry(call: Call, kind: str) -> dict[str, Any]:
@@ -141,7 +145,10 @@ def treasury_movement(call: Call) -> MockResponse:
     for key in ("movement_type", "payment_method", "serie"):
         entry[key] = display(sent.get(key))
     call.tx.insert("entry", entry)
-    shown = {key: entry[key] for key in ("value", "movement_type", "payment_method", "date", "serie", "observation")}
+    shown = {
+        key: entry[key]
+        for key in ("value", "movement_type", "payment_method", "date", "serie", "observation")
+    }
     return respond(call.endpoint.success_status, {"treasury_movement": shown})
 
 
@@ -161,7 +168,11 @@ def balance(call: Call) -> MockResponse:
     start = totals.decimal(initial[-1]["value"]) if initial else totals.ZERO
     with_vat = without_vat = start
     for doc in call.tx.all("document"):
-        if doc.get("client_id") != client_id or doc.get("status") in ("draft", "canceled", "deleted"):
+        if doc.get("client_id") != client_id or doc.get("status") in (
+            "draft",
+            "canceled",
+            "deleted",
+        ):
             continue
         if doc["type"] in ("invoice", "simplified_invoice", "debit_note"):
             shown = render(call, doc)
@@ -187,6 +198,9 @@ def balance(call: Call) -> MockResponse:
         },
         "balance": {"with_vat": totals.number(with_vat), "without_vat": totals.number(without_vat)},
         "overdue_balance": {"with_vat": 0, "without_vat": 0},
-        "remaining_balance": {"total": totals.number(with_vat), "value": totals.number(without_vat)},
+        "remaining_balance": {
+            "total": totals.number(with_vat),
+            "value": totals.number(without_vat),
+        },
     }
     return respond(200, body)

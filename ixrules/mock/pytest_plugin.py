@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    import httpx
-    import requests
+    import httpx as httpx_module
+    import requests as requests_module
 
     from .core import Mock
 
@@ -51,7 +51,7 @@ class MockFixture:
         return f"{self.base_url}{path}{separator}api_key={self.api_key}"
 
     @property
-    def httpx(self) -> httpx.Client:
+    def httpx(self) -> httpx_module.Client:
         """An ``httpx.Client`` on the mock (base URL set, key sent with every request)."""
         if "httpx" not in self._clients:
             from .transport import httpx_client
@@ -60,7 +60,7 @@ class MockFixture:
         return self._clients["httpx"]  # type: ignore[no-any-return]
 
     @property
-    def async_httpx(self) -> httpx.AsyncClient:
+    def async_httpx(self) -> httpx_module.AsyncClient:
         """An ``httpx.AsyncClient`` on the mock."""
         if "async_httpx" not in self._clients:
             from .transport import async_httpx_client
@@ -69,7 +69,7 @@ class MockFixture:
         return self._clients["async_httpx"]  # type: ignore[no-any-return]
 
     @property
-    def requests(self) -> requests.Session:
+    def requests(self) -> requests_module.Session:
         """A ``requests.Session`` on the mock (its URLs and any ``https://`` URL)."""
         if "requests" not in self._clients:
             from .transport import requests_session

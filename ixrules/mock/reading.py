@@ -42,7 +42,8 @@ def email(call: Call) -> MockResponse:
     mock sends nothing); ``save: "1"`` makes the address the client's."""
     record = dict(call.target or {})
     sent = call.value
-    client = sent.get("client") if isinstance(sent.get("client"), Mapping) else {}
+    raw = sent.get("client")
+    client: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     mail = {
         "to": display(client.get("email")),
         "cc": display(sent.get("cc")),
@@ -99,9 +100,14 @@ def related(call: Call) -> MockResponse:
     for other in call.tx.all("document"):
         if other["id"] == record.get("id"):
             continue
-        if other.get("owner_id") == record.get("id") or _same(other.get("owner_invoice_id"), record.get("id")):
-            out.append(other)
-        elif _same(record.get("owner_invoice_id"), other["id"]) or record.get("owner_id") == other["id"]:
+        if (
+            other.get("owner_id") == record.get("id")
+            or _same(other.get("owner_invoice_id"), record.get("id"))
+            or (
+                _same(record.get("owner_invoice_id"), other["id"])
+                or record.get("owner_id") == other["id"]
+            )
+        ):
             out.append(other)
     return respond(200, {"documents": [render(call, doc) for doc in out]})
 
@@ -176,8 +182,11 @@ def filtered(call: Call, docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
 
 def _searchable(call: Call, doc: Mapping[str, Any]) -> str:
     client = call.tx.get("client", doc["client_id"]) if doc.get("client_id") else None
-    parts = [display((client or {}).get("name")), display(doc.get("reference")),
-             display(doc.get("observations"))]  # fmt: skip
+    parts = [
+        display((client or {}).get("name")),
+        display(doc.get("reference")),
+        display(doc.get("observations")),
+    ]
     return " ".join(parts).casefold()
 
 
@@ -229,7 +238,10 @@ def page_of(call: Call, key: str, docs: list[dict[str, Any]]) -> MockResponse:
     chosen = docs[(page - 1) * per_page : page * per_page]
     return respond(
         200,
-        {key: [render(call, d) for d in chosen], "pagination": views.pagination(len(docs), page, per_page)},
+        {
+            key: [render(call, d) for d in chosen],
+            "pagination": views.pagination(len(docs), page, per_page),
+        },
     )
 
 

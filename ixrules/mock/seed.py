@@ -87,7 +87,9 @@ def check(data: Any) -> dict[str, Any]:
         raise SeedError(f"a seed is a mapping of {', '.join(SECTIONS)}")
     unknown = sorted(str(key) for key in data if key not in SECTIONS)
     if unknown:
-        raise SeedError(f"unknown seed section(s) {', '.join(unknown)}; known: {', '.join(SECTIONS)}")
+        raise SeedError(
+            f"unknown seed section(s) {', '.join(unknown)}; known: {', '.join(SECTIONS)}"
+        )
     if not isinstance(data.get("account", {}), Mapping):
         raise SeedError("the seed's account is a mapping of settings")
     for section in SECTIONS[2:]:
@@ -108,7 +110,9 @@ def parse_now(value: Any) -> dt.datetime:
         raise SeedError(f"a time is written YYYY-MM-DDTHH:MM:SS, not {str(value)[:60]!r}") from None
 
 
-def apply(tx: Tx, seed: Mapping[str, Any], *, account_name: str, language: str | None, base_url: str) -> dict[str, Any]:
+def apply(
+    tx: Tx, seed: Mapping[str, Any], *, account_name: str, language: str | None, base_url: str
+) -> dict[str, Any]:
     """Write the defaults and ``seed`` into an empty store; returns the mock's account."""
     settings = {**DEFAULT_ACCOUNT, "name": account_name, **dict(seed.get("account") or {})}
     if language is not None:
@@ -120,7 +124,11 @@ def apply(tx: Tx, seed: Mapping[str, Any], *, account_name: str, language: str |
     for row in seed.get("accounts") or []:
         tx.insert("account", {"state": "active", **dict(row)})
     for row in seed.get("taxes", DEFAULT_TAXES):
-        data = {**row, "name": display(row.get("name")), "default_tax": _truthy(row.get("default_tax"))}
+        data = {
+            **row,
+            "name": display(row.get("name")),
+            "default_tax": _truthy(row.get("default_tax")),
+        }
         tx.insert("tax", data, name=data["name"])
     for row in seed.get("sequences", DEFAULT_SEQUENCES):
         serie = display(row.get("serie"))
@@ -147,7 +155,9 @@ def _truthy(value: Any) -> bool:
     return value is True or display(value).strip() in ("1", "true")
 
 
-def _document(tx: Tx, row: Mapping[str, Any], account: dict[str, Any], now: dt.datetime, base_url: str) -> None:
+def _document(
+    tx: Tx, row: Mapping[str, Any], account: dict[str, Any], now: dt.datetime, base_url: str
+) -> None:
     kind = display(row.get("type", "invoice"))
     dtype = TYPES.get(kind) or BY_KEY.get(kind)
     if dtype is None:
@@ -169,7 +179,9 @@ def _document(tx: Tx, row: Mapping[str, Any], account: dict[str, Any], now: dt.d
     record["lines"] = resolve_lines(call, call.value.get("items") or [], "create")
     record.setdefault("date", now.strftime("%d/%m/%Y"))
     record.setdefault("due_date", record["date"])
-    chosen = tx.get("sequence", row["sequence_id"]) if isinstance(row.get("sequence_id"), int) else None
+    chosen = (
+        tx.get("sequence", row["sequence_id"]) if isinstance(row.get("sequence_id"), int) else None
+    )
     record["sequence_id"] = chosen["id"] if chosen else _default_sequence(tx)
     uid = row.get("proprietary_uid")
     if uid not in (None, ""):
@@ -184,5 +196,7 @@ def _document(tx: Tx, row: Mapping[str, Any], account: dict[str, Any], now: dt.d
 
 def _default_sequence(tx: Tx) -> int | None:
     sequences = tx.all("sequence")
-    chosen = next((s for s in sequences if s.get("default_sequence")), sequences[0] if sequences else None)
+    chosen = next(
+        (s for s in sequences if s.get("default_sequence")), sequences[0] if sequences else None
+    )
     return None if chosen is None else int(chosen["id"])

@@ -52,16 +52,27 @@ def serve(
     bound = sock.getsockname()[1]
     base = f"http://[{host}]:{bound}" if ":" in host else f"http://{host}:{bound}"
     try:
-        mock = Mock(api_key=api_key, account=account, db=db, language=language, seed_data=seed,
-                    now=now, base_url=base, log=None if quiet else err)  # fmt: skip
+        mock = Mock(
+            api_key=api_key,
+            account=account,
+            db=db,
+            language=language,
+            seed_data=seed,
+            now=now,
+            base_url=base,
+            log=None if quiet else err,
+        )
     except (SeedError, StoreError, ValueError) as exc:
         sock.close()
         print(f"ixrules mock: {exc}", file=err)
         return 2
     config = uvicorn.Config(
-        create_app(mock), log_level="warning", access_log=False, lifespan="off",
+        create_app(mock),
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
         timeout_graceful_shutdown=5,
-    )  # fmt: skip
+    )
     server = _Server(config)
     try:
         with _stopping_on_signals(server):  # before the banner: a caller may stop it at once
@@ -71,7 +82,11 @@ def serve(
             print(f"  account:  {account}", file=out)
             print(f"  api key:  {mock.api_key}", file=out)
             print(f"  database: {db or 'in memory (gone when stopped)'}", file=out)
-            print(f"  try:      curl '{base}/clients.json?api_key={mock.api_key}'", file=out, flush=True)
+            print(
+                f"  try:      curl '{base}/clients.json?api_key={mock.api_key}'",
+                file=out,
+                flush=True,
+            )
             server.run(sockets=[sock])
     finally:
         mock.close()

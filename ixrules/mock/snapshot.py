@@ -42,7 +42,8 @@ def context(
             "clients": [display(r.get("name")) for r in others("client", "clients")],
             "items": [display(r.get("name")) for r in others("item", "items")],
             "taxes": {
-                display(r.get("name")): number(decimal(r.get("value"))) for r in others("tax", "taxes")
+                display(r.get("name")): number(decimal(r.get("value")))
+                for r in others("tax", "taxes")
             },
             "sequences": [display(r.get("serie")) for r in tx.all("sequence")],
         },
@@ -76,8 +77,7 @@ def documents_in_period(tx: Tx, params: Mapping[str, list[str]]) -> int | None:
         day = display(doc.get("date")).strip()
         parts = day.split("/")
         if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
-            if int(parts[1]) == month and int(parts[2]) == year:
-                count += 1
+            count += int(parts[1]) == month and int(parts[2]) == year
     return count
 
 

@@ -87,9 +87,7 @@ def line(
     return Line(subtotal, discount_amount, tax_amount, taxable + tax_amount)
 
 
-def global_shares(
-    lines: Sequence[Mapping[str, Any]], global_discount: Any
-) -> list[Decimal]:
+def global_shares(lines: Sequence[Mapping[str, Any]], global_discount: Any) -> list[Decimal]:
     """Each line's part of the document's global discount, in proportion to its amount after
     its own discount."""
     bases = [

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from .core import Mock
 
 
-def _request(method: str, target: str, headers: Iterable[tuple[str, str]], body: bytes) -> MockRequest:
+def _request(
+    method: str, target: str, headers: Iterable[tuple[str, str]], body: bytes
+) -> MockRequest:
     out: dict[str, str] = {}
     for name, value in headers:
         out.setdefault(name.lower(), value)
@@ -68,7 +70,9 @@ class AsyncMockTransport(httpx.AsyncBaseTransport):
 
 
 def _httpx_response(answer: MockResponse, request: httpx.Request) -> httpx.Response:
-    return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
+    return httpx.Response(
+        answer.status, headers=answer.headers, content=answer.body, request=request
+    )
 
 
 def httpx_client(mock: Mock, **options: Any) -> httpx.Client:
@@ -87,7 +91,8 @@ def async_httpx_client(mock: Mock, **options: Any) -> httpx.AsyncClient:
 
 def requests_adapter(mock: Mock) -> requests.adapters.BaseAdapter:
     """A ``requests`` transport adapter answering from ``mock``: mount it on the base URL."""
-    return _adapter_class()(mock)
+    adapter: requests.adapters.BaseAdapter = _adapter_class()(mock)
+    return adapter
 
 
 def requests_session(mock: Mock) -> requests.Session:
@@ -116,8 +121,10 @@ def _adapter_class() -> Any:
             super().__init__()
             self.mock = mock
 
-        def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-            body = request.body
+        def send(
+            self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+        ) -> requests.Response:
+            body: Any = request.body
             if body is None:
                 data = b""
             elif isinstance(body, str):
@@ -128,7 +135,11 @@ def _adapter_class() -> Any:
                 read = getattr(body, "read", None)
                 data = read() if callable(read) else b"".join(bytes(c) for c in body)
             target = request.path_url or "/"
-            answer = self.mock.handle(_request(request.method or "GET", target, request.headers.items(), data))
+            headers = [
+                (name, value.decode("latin-1") if isinstance(value, bytes) else value)
+                for name, value in request.headers.items()
+            ]
+            answer = self.mock.handle(_request(request.method or "GET", target, headers, data))
             response = requests.Response()
             response.status_code = answer.status
             response.headers = CaseInsensitiveDict(answer.headers)
@@ -145,6 +156,17 @@ def _adapter_class() -> Any:
     return MockAdapter
 
 
-_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
-            401: "Unauthorized", 404: "Not Found", 406: "Not Acceptable", 409: "Conflict",
-            413: "Payload Too Large", 422: "Unprocessable Entity", 500: "Internal Server Error"}  # fmt: skip
+_REASONS = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    406: "Not Acceptable",
+    409: "Conflict",
+    413: "Payload Too Large",
+    422: "Unprocessable Entity",
+    500: "Internal Server Error",
+}

@@ -18,10 +18,24 @@ DRAFT_DEFAULT = "draft"
 CURRENCIES = {"EUR": "Euro", "USD": "US Dollar", "GBP": "British Pound"}
 
 CLIENT_FIELDS = (
-    "name", "code", "email", "language", "address", "city", "postal_code", "country",
-    "fiscal_id", "website", "phone", "fax", "preferred_contact", "observations",
-    "send_options", "payment_days", "tax_exemption_code",
-)  # fmt: skip
+    "name",
+    "code",
+    "email",
+    "language",
+    "address",
+    "city",
+    "postal_code",
+    "country",
+    "fiscal_id",
+    "website",
+    "phone",
+    "fax",
+    "preferred_contact",
+    "observations",
+    "send_options",
+    "payment_days",
+    "tax_exemption_code",
+)
 
 
 def flag(value: Any) -> bool:
@@ -86,9 +100,19 @@ def item(record: Mapping[str, Any]) -> dict[str, Any]:
 
 #: The document types a sequence numbers, in the order of the API's ``SequenceResponse``.
 SEQUENCE_TYPES = (
-    "invoice", "invoice_receipt", "simplified_invoice", "credit_note", "debit_note", "receipt",
-    "shipping", "transport", "devolution", "proforma", "quote", "fees_note",
-)  # fmt: skip
+    "invoice",
+    "invoice_receipt",
+    "simplified_invoice",
+    "credit_note",
+    "debit_note",
+    "receipt",
+    "shipping",
+    "transport",
+    "devolution",
+    "proforma",
+    "quote",
+    "fees_note",
+)
 
 
 def sequence(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -111,10 +135,12 @@ def lines(rows: Sequence[Mapping[str, Any]], global_discount: Any) -> tuple[list
     """A document's lines as written, and their amounts."""
     shares = totals.global_shares(rows, global_discount)
     out, amounts = [], []
-    for row, share in zip(rows, shares):
+    for row, share in zip(rows, shares, strict=True):
         line_tax = row.get("tax") if isinstance(row.get("tax"), Mapping) else None
         rate = totals.decimal(line_tax.get("value")) if line_tax else totals.ZERO
-        amount = totals.line(row.get("unit_price"), row.get("quantity"), row.get("discount"), rate, share)
+        amount = totals.line(
+            row.get("unit_price"), row.get("quantity"), row.get("discount"), rate, share
+        )
         amounts.append(amount)
         written: dict[str, Any] = {
             "name": row.get("name"),
@@ -140,10 +166,22 @@ def lines(rows: Sequence[Mapping[str, Any]], global_discount: Any) -> tuple[list
 
 #: Document attributes written as they were sent (when they were).
 _AS_SENT = (
-    "reference", "observations", "tax_exemption", "tax_exemption_reason", "owner_invoice_id",
-    "manual_sequence_number", "loaded_at", "license_plate", "address_from", "address_to",
-    "load_site", "delivery_site", "global_discount", "rate", "plugin_id",
-)  # fmt: skip
+    "reference",
+    "observations",
+    "tax_exemption",
+    "tax_exemption_reason",
+    "owner_invoice_id",
+    "manual_sequence_number",
+    "loaded_at",
+    "license_plate",
+    "address_from",
+    "address_to",
+    "load_site",
+    "delivery_site",
+    "global_discount",
+    "rate",
+    "plugin_id",
+)
 
 
 def document(
@@ -182,8 +220,13 @@ def document(
             out[key] = record[key]
     if "amount" in record:  # a receipt: its total is what was paid
         paid = totals.decimal(record["amount"])
-        out.update(sum=totals.number(paid), discount=0, before_taxes=totals.number(paid),
-                   taxes=0, total=totals.number(paid))  # fmt: skip
+        out.update(
+            sum=totals.number(paid),
+            discount=0,
+            before_taxes=totals.number(paid),
+            taxes=0,
+            total=totals.number(paid),
+        )
     else:
         out.update(totals.document(amounts))
     code = record.get("currency_code")
@@ -193,10 +236,16 @@ def document(
     if record.get("mb_reference") and number is not None:
         out["mb_reference"] = {
             "entity": "10611",
-            "reference": f"{record['id'] % 1000:03d} {number % 1000:03d} {record['id'] // 1000 % 1000:03d}",
+            "reference": _mb_reference(record["id"], number),
             "value": out["total"],
         }
     return out
+
+
+def _mb_reference(ident: int, number: int) -> str:
+    """A made-up Multibanco reference (nine digits in threes), the same for a document."""
+    digits = f"{ident % 1000:03d}{number % 1000:03d}{ident // 1000 % 1000:03d}"
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
 
 
 def pagination(total: int, page: int, per_page: int) -> dict[str, int]:

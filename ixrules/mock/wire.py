@@ -65,7 +65,9 @@ class MockResponse:
         return json.loads(self.body) if self.body else None
 
 
-def respond(status: int, payload: Any = None, headers: Mapping[str, str] | None = None) -> MockResponse:
+def respond(
+    status: int, payload: Any = None, headers: Mapping[str, str] | None = None
+) -> MockResponse:
     """A JSON response (no body when ``payload`` is None)."""
     out = dict(headers or {})
     if payload is None:
