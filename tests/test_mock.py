@@ -162,6 +162,8 @@ def test_a_repeated_proprietary_uid_is_409(ixrules_mock: MockFixture) -> None:
     api = ixrules_mock.httpx
     first = api.post("/invoices.json", json={**invoice(), "proprietary_uid": "ODOO-1"})
     assert first.status_code == 201
+    ident = first.json()["invoice"]["id"]
+    assert api.put(f"/invoices/{ident}.json", json={"invoice": {"reference": "R"}}).status_code == 200
     second = api.post("/invoices.json", json={**invoice(), "proprietary_uid": "ODOO-1"})
     assert second.status_code == 409
     assert second.json() == {

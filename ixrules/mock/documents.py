@@ -121,13 +121,8 @@ def update(call: Call) -> MockResponse:
     replace every line."""
     record = dict(call.target or {})
     _apply(call, record, "update")
-    _save(call, record)
+    call.tx.update("document", record)
     return answer(call, record, call.endpoint.success_status)
-
-
-def _save(call: Call, record: dict[str, Any]) -> None:
-    uid = record.get("proprietary_uid")
-    call.tx.update("document", record, name=uid_name(uid) if uid not in (None, "") else None)
 
 
 def _apply(call: Call, record: dict[str, Any], mode: str) -> None:
@@ -270,7 +265,7 @@ def change_state(call: Call) -> MockResponse:
     if event == "canceled":
         record["cancel_message"] = display(call.value.get("message"))
     record["status"] = status
-    _save(call, record)
+    call.tx.update("document", record)
     return answer(call, record, call.endpoint.success_status)
 
 

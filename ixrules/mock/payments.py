@@ -40,15 +40,9 @@ def pay(call: Call) -> MockResponse:
     due = totals.decimal(render(call, document)["total"])
     if _paid(call, document) >= due and document.get("status") in ("final", "second_copy"):
         document["status"] = "settled"
-        call.tx.update("document", document, name=_uid(document))
+        call.tx.update("document", document)
     return answer(call, receipt, call.endpoint.success_status)
 
-
-def _uid(record: Mapping[str, Any]) -> str | None:
-    from .documents import uid_name
-
-    uid = record.get("proprietary_uid")
-    return uid_name(uid) if uid not in (None, "") else None
 
 
 def _paid(call: Call, document: Mapping[str, Any]) -> Decimal:
@@ -70,7 +64,7 @@ def cancel_receipt(call: Call) -> MockResponse:
     owner = call.tx.get("document", receipt.get("owner_id") or 0)
     if owner is not None and owner.get("status") == "settled":
         owner["status"] = "final"
-        call.tx.update("document", owner, name=_uid(owner))
+        call.tx.update("document", owner)
     return answer(call, receipt, call.endpoint.success_status)
 
 

@@ -52,7 +52,7 @@ def email(call: Call) -> MockResponse:
         "at": call.now.isoformat(timespec="seconds"),
     }
     record["emails"] = [*(record.get("emails") or [])[-9:], mail]
-    call.tx.update("document", record, name=_uid(record))
+    call.tx.update("document", record)
     if views.flag(client.get("save")) and record.get("client_id"):
         stored = call.tx.get("client", record["client_id"])
         if stored is not None:
@@ -61,19 +61,13 @@ def email(call: Call) -> MockResponse:
     return empty(200)
 
 
-def _uid(record: Mapping[str, Any]) -> str | None:
-    from .documents import uid_name
-
-    uid = record.get("proprietary_uid")
-    return uid_name(uid) if uid not in (None, "") else None
-
 
 def pdf(call: Call) -> MockResponse:
     """GET /api/pdf/<id>.json: 202 while the PDF is made (the first request), then its URL."""
     record = dict(call.target or {})
     if not record.get("pdf_ready"):
         record["pdf_ready"] = True
-        call.tx.update("document", record, name=_uid(record))
+        call.tx.update("document", record)
         return empty(202)
     url = f"{call.base_url}/_mock/files/{record['id']}.pdf"
     return respond(200, {"output": {"pdfUrl": url}})
@@ -87,7 +81,7 @@ def qr_code(call: Call) -> MockResponse:
         return respond(422, {"error": QR_DRAFT.format(id=record["id"])})
     if not record.get("qr_ready"):
         record["qr_ready"] = True
-        call.tx.update("document", record, name=_uid(record))
+        call.tx.update("document", record)
         return respond(202, {"qr_code": {"status": "In progress"}})
     return respond(200, {"qr_code": {"url": f"{call.base_url}/_mock/files/{record['id']}.png"}})
 

@@ -191,7 +191,7 @@ def _document(
     if status != "draft":
         number(call, stored)
     stored["status"] = status
-    tx.update("document", stored, name=uid_name(uid) if uid not in (None, "") else None)
+    tx.update("document", stored)
 
 
 def _default_sequence(tx: Tx) -> int | None:

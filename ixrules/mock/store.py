@@ -38,6 +38,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS records_name ON records (kind, name_key)
 """
 
 
+#: ``Tx.update``'s default: the record keeps its unique name.
+KEEP: Any = object()
+
+
 class StoreError(Exception):
     """The database cannot be used (another program's file, a newer layout, unreadable)."""
 
@@ -139,8 +143,15 @@ class Tx:
         )
         return record
 
-    def update(self, kind: str, record: dict[str, Any], name: str | None = None) -> None:
-        """Store ``record`` (with its ``id``) again; ``name`` is its unique name."""
+    def update(self, kind: str, record: dict[str, Any], name: str | None = KEEP) -> None:
+        """Store ``record`` (with its ``id``) again; ``name`` is its unique name now (None: it
+        has none), by default the one it had."""
+        if name is KEEP:
+            self._db.execute(
+                "UPDATE records SET data = ? WHERE kind = ? AND id = ?",
+                (_dumps(record), kind, record["id"]),
+            )
+            return
         self._db.execute(
             "UPDATE records SET data = ?, name_key = ? WHERE kind = ? AND id = ?",
             (_dumps(record), None if name is None else fold(name), kind, record["id"]),
