@@ -156,6 +156,8 @@ def test_the_messages_are_in_the_accounts_language(ixrules_mock: MockFixture) ->
     ]
     draft = api.post("/invoices.json", json=invoice()).json()["invoice"]
     assert draft["sequence_number"] == "rascunho"  # recorded on a Portuguese account
+    plain = api.post("/clients.json", content=b"{}", headers={"Content-Type": "text/plain"})
+    assert errors(plain) == ["Tipo de conteúdo em falta ou mal especificado"]
 
 
 def test_a_repeated_proprietary_uid_is_409(ixrules_mock: MockFixture) -> None:
@@ -163,7 +165,9 @@ def test_a_repeated_proprietary_uid_is_409(ixrules_mock: MockFixture) -> None:
     first = api.post("/invoices.json", json={**invoice(), "proprietary_uid": "ODOO-1"})
     assert first.status_code == 201
     ident = first.json()["invoice"]["id"]
-    assert api.put(f"/invoices/{ident}.json", json={"invoice": {"reference": "R"}}).status_code == 200
+    assert (
+        api.put(f"/invoices/{ident}.json", json={"invoice": {"reference": "R"}}).status_code == 200
+    )
     second = api.post("/invoices.json", json={**invoice(), "proprietary_uid": "ODOO-1"})
     assert second.status_code == 409
     assert second.json() == {

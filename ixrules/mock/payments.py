@@ -44,7 +44,6 @@ def pay(call: Call) -> MockResponse:
     return answer(call, receipt, call.endpoint.success_status)
 
 
-
 def _paid(call: Call, document: Mapping[str, Any]) -> Decimal:
     receipts = [
         r

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urlsplit
@@ -108,11 +108,17 @@ def predict(
     English when None). Raises :class:`Unreadable` where it raises instead of predicting."""
     rules = None if language in (None, "en") else cast("Rules", _localized(language or ""))
     try:
-        return ixrules.check_request(
+        report = ixrules.check_request(
             method, url, headers=headers, body=body, context=context, rules=rules
         )
     except (BodyError, EndpointError, ContextError) as exc:
         raise Unreadable(str(exc)) from None
+    if rules is None:
+        return report
+    # check_request writes the content type's message itself, untranslated: translate what
+    # is still an English template (a message already in the language is left as it is)
+    issues = [replace(issue, message=translate(issue.message, language)) for issue in report.issues]
+    return replace(report, issues=issues)
 
 
 class _Localized:

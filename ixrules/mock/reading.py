@@ -61,7 +61,6 @@ def email(call: Call) -> MockResponse:
     return empty(200)
 
 
-
 def pdf(call: Call) -> MockResponse:
     """GET /api/pdf/<id>.json: 202 while the PDF is made (the first request), then its URL."""
     record = dict(call.target or {})
