@@ -35,8 +35,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from . import control, handlers, predict, seed, snapshot
 from .call import Call
-from .documents import uid_name
-from .store import Store
+from .documents import TYPES, uid_name
+from .store import Store, Tx
 from .wire import (
     ENDPOINT_HEADER,
     MAX_BODY,
@@ -166,13 +166,16 @@ class Mock:
             "method": log_text(request.method, 16),
             "path": log_text(_path_of(request.target)),
         }
-        if _path_of(request.target).startswith("/_mock"):
-            return control.handle(self, request)  # the control routes are not logged
+        controlling = _path_of(request.target).startswith("/_mock")
         try:
+            if controlling:
+                return control.handle(self, request)  # the control routes are not logged
             response = self._handle(request, entry)
         except Exception as exc:  # the mock's own fault: said in one escaped line, served on
             entry["fault"] = log_text(f"{type(exc).__name__}: {exc}")
             response = respond(500, {"error": {"code": "500", "message": "Internal Server Error"}})
+            if controlling:
+                return response
         entry["status"] = response.status
         self._remember(entry)
         return response
@@ -220,7 +223,7 @@ class Mock:
 
     def _serve(
         self,
-        tx: Any,
+        tx: Tx,
         request: MockRequest,
         endpoint: predict.Endpoint,
         ids: tuple[int, ...],
@@ -233,7 +236,7 @@ class Mock:
         account = tx.get("account", tx.meta_get("account_id")) or {}
         if endpoint.path == "accounts" and target is not None and target["id"] != account.get("id"):
             return empty(404)  # the mock serves its own account only
-        if endpoint.action == "create" and isinstance(body, Mapping):
+        if endpoint.action == "create" and endpoint.path in TYPES and isinstance(body, Mapping):
             uid = body.get("proprietary_uid")
             if uid not in (None, "") and tx.find("document", uid_name(uid)) is not None:
                 entry["conflict"] = "proprietary_uid"
