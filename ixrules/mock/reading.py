@@ -10,7 +10,7 @@ from typing import Any
 
 from . import views
 from .call import Call
-from .documents import BY_KEY, TYPES, answer, doc_type, render
+from .documents import answer, doc_type, render
 from .predict import display
 from .totals import decimal
 from .wire import MockResponse, empty, respond
@@ -236,6 +236,3 @@ def page_of(call: Call, key: str, docs: list[dict[str, Any]]) -> MockResponse:
             "pagination": views.pagination(len(docs), page, per_page),
         },
     )
-
-
-__all__ = ["BY_KEY", "TYPES"]
