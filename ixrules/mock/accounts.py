@@ -29,6 +29,8 @@ ACCOUNT_FIELDS = (
     "marketing",
 )
 
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+
 SAFT_STARTED = (
     "The SAF-T file generation was started. Please keep requesting until you get back the url."
 )
@@ -36,7 +38,7 @@ SAFT_STARTED = (
 
 def slug(text: str) -> str:
     """An account name fit for a subdomain."""
-    out = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40]
+    out = _NOT_NAME.sub("-", text.casefold()).strip("-")[:40]
     return out or "account"
 
 
