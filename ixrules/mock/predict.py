@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import ixrules
 from ixrules import BodyError, ContextError, EndpointError, Report
 
 if TYPE_CHECKING:
-    from ixrules import Rules
     from ixrules.model import FieldSpec
 
 #: Ids in routes are numeric; longer ones than this are no id the mock can have.
@@ -106,48 +105,12 @@ def predict(
 ) -> Report:
     """``ixrules.check_request``'s answer, its messages in ``language`` (``pt``, ``es``;
     English when None). Raises :class:`Unreadable` where it raises instead of predicting."""
-    rules = None if language in (None, "en") else cast("Rules", _localized(language or ""))
     try:
-        report = ixrules.check_request(
-            method, url, headers=headers, body=body, context=context, rules=rules
+        return ixrules.check_request(
+            method, url, headers=headers, body=body, context=context, locale=language
         )
     except (BodyError, EndpointError, ContextError) as exc:
         raise Unreadable(str(exc)) from None
-    if rules is None:
-        return report
-    # check_request writes the content type's message itself, untranslated: translate what
-    # is still an English template (a message already in the language is left as it is)
-    issues = [replace(issue, message=translate(issue.message, language)) for issue in report.issues]
-    return replace(report, issues=issues)
-
-
-class _Localized:
-    """The shipped rules with every body validated in one language: ``check_request`` takes
-    no locale, so the rules it is given carry it (the lead may prefer a ``locale=`` argument
-    of ``check_request``; then this class goes)."""
-
-    def __init__(self, rules: Rules, language: str) -> None:
-        self._rules = rules
-        self._language = language
-        self.ruleset = rules.ruleset
-        self.routes = rules.routes
-
-    def validate(
-        self,
-        body: Any,
-        endpoint: str | None = None,
-        *,
-        context: Mapping[str, Any] | None = None,
-        locale: str | None = None,
-    ) -> Report:
-        return self._rules.validate(body, endpoint, context=context, locale=self._language)
-
-
-@lru_cache(maxsize=4)
-def _localized(language: str) -> _Localized:
-    from ixrules.api import default_rules
-
-    return _Localized(default_rules(), language)
 
 
 def translate(message: str, language: str | None) -> str:
