@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compiled.add_argument("endpoint", metavar="ENDPOINT")
     _rules_option(compiled)
+    from ..mock.command import add_parser as add_mock_parser  # argparse only: no server
+
+    add_mock_parser(commands)
     return parser
 
 
@@ -207,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lint":
             with _terminated_by_signals():
                 return _lint(args)
+        if args.command == "mock":
+            from ..mock.command import run as run_mock
+
+            return run_mock(args)
         return _info(args)
     except (_UsageError, CommandError) as exc:
         _fail(str(exc))
@@ -488,7 +495,7 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
 
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
-    from ..rulefile import ConfigError, RuleFileError
+    from ..ruleformat.errors import ConfigError, RuleFileError
     from .errors import CommandError
 
     try:
