@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .configfind import TOML_NAME, YAML_NAME, discover
+from .configfind import TOML_NAME, YAML_NAME, discover, read_config
+from .configtoml import read_toml
 from .model import SEVERITIES as RULE_SEVERITIES
 from .ruleformat.errors import ConfigError, RuleFileError
 from .ruleformat.reading import YList, YMap, line_of, load_yaml
@@ -94,10 +94,14 @@ class Config:
         return matches(self.exclude, self.root, name)
 
     def _last(self, name: str, key: str) -> str | None:
+        relative = _relative(name, self.root)
+        if relative is None:
+            return None
         found = None
-        for entry in self.files:
+        regexes = _compiled(tuple(entry.match for entry in self.files))
+        for entry, regex in zip(self.files, regexes, strict=True):
             value = getattr(entry, key)
-            if value is not None and matches((entry.match,), self.root, name):
+            if value is not None and regex.match(relative):
                 found = value
         return found
 
@@ -110,10 +114,24 @@ def matches(patterns: Iterable[str], root: str, name: str) -> bool:
     ``patterns``, which are relative to ``root``. A pattern without ``/`` matches a file or
     folder of that name anywhere below ``root``; ``**`` matches any folders; a folder that
     matches holds only matching files."""
-    relative = os.path.relpath(os.path.abspath(name), os.path.abspath(root)).replace(os.sep, "/")
-    if relative == ".." or relative.startswith("../"):
+    relative = _relative(name, root)
+    if relative is None:
         return False
-    return any(glob_regex(pattern).match(relative) for pattern in patterns)
+    return any(regex.match(relative) for regex in _compiled(tuple(patterns)))
+
+
+def _relative(name: str, root: str) -> str | None:
+    """``name`` relative to ``root``, with ``/``; None when it is not below it."""
+    relative = os.path.relpath(os.path.abspath(name), os.path.abspath(root)).replace(os.sep, "/")
+    return None if relative == ".." or relative.startswith("../") else relative
+
+
+@lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The regular expressions of a list of globs, made once per list (a configuration's
+    ``exclude`` and ``files`` are asked about every file, and may hold thousands of globs:
+    more than :func:`glob_regex` keeps, which would make each file cost as many compiles)."""
+    return tuple(_glob(pattern) for pattern in patterns)
 
 
 @lru_cache(maxsize=256)
@@ -125,6 +143,10 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     >>> bool(glob_regex("*.json").match("a/x.json")), bool(glob_regex("/x.json").match("a/x.json"))
     (True, False)
     """
+    return _glob(pattern)
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
     if not pattern or pattern.strip() != pattern:
         raise ValueError("a glob must not be empty or start or end with blanks")
     body = pattern
@@ -152,6 +174,8 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
             if end < 0:
                 raise ValueError(f"unclosed '[' in the glob {pattern!r}")
             inner = body[i + 1 : end]
+            if inner in ("", "!"):
+                raise ValueError(f"an empty '[]' in the glob {pattern!r}")
             inner = "^" + inner[1:] if inner.startswith("!") else inner
             out.append(f"[{inner.replace(chr(92), chr(92) * 2)}]")
             i = end + 1
@@ -159,21 +183,23 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(char))
             i += 1
     source = ("" if anchored else "(?:.*/)?") + "".join(out) + "(?:/.*)?\\Z"
-    return re.compile(source)  # short paths only: escaped text and [^/]* parts
+    try:
+        return re.compile(source)  # short paths only: escaped text and [^/]* parts
+    except re.error as exc:  # a bracket the glob does not close right: `x[]`, `[z-a]`
+        raise ValueError(f"bad '[...]' in the glob {pattern!r}: {exc.msg}") from None
 
 
 # --- finding and reading ----------------------------------------------------------------
+
+#: How many configurations may include one another in a chain (``rules: [other/.ixrules.yaml]``).
+MAX_INCLUDE_DEPTH = 32
 
 
 def load_config(path: str | Path) -> Config:
     """Read and check the configuration file ``path`` (``.ixrules.yaml``-like YAML, or a
     ``pyproject.toml``)."""
     file = _shown(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise ConfigError(file, 1, f"cannot read: {reason}") from None
+    text = read_config(path, file)
     root = str(Path(path).resolve().parent)
     chain = [str(Path(path).resolve())]
     return parse_config(file, text, root=root, toml=Path(path).name.endswith(".toml"), chain=chain)
@@ -184,7 +210,7 @@ def parse_config(
 ) -> Config:
     """A configuration from its text; ``file`` names it in errors, ``root`` is its folder,
     ``chain`` the configurations that include it (to refuse a cycle)."""
-    data = _toml(file, text) if toml else _yaml(file, text)
+    data = read_toml(file, text) if toml else _yaml(file, text)
     return _Reader(file, root).read(data, list(chain))
 
 
@@ -208,80 +234,6 @@ def _yaml(file: str, text: str) -> YMap:
     if not isinstance(data, YMap):
         raise ConfigError(file, line_of(data), "a configuration is a mapping at the top")
     return data
-
-
-# --- pyproject.toml ---------------------------------------------------------------------
-
-_TOML_ERROR_LINE = re.compile(r"at line (\d+)")
-
-
-def _toml(file: str, text: str) -> YMap:
-    """``[tool.ixrules]`` as a YMap whose lines are found in the text (tomllib keeps none)."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_ERROR_LINE.search(str(exc))
-        raise ConfigError(
-            file, int(found.group(1)) if found else 1, f"not valid TOML: {exc}"
-        ) from None
-    table = data.get("tool", {}).get("ixrules", {})
-    lines = text.splitlines()
-    header = _header_line(lines, "tool.ixrules") or 1
-    if not isinstance(table, dict):
-        raise ConfigError(file, header, "tool.ixrules must be a table")
-    lined: YMap = _lined(table, lines, "tool.ixrules", header)
-    return lined
-
-
-def _header_line(lines: Sequence[str], table: str, nth: int = 0) -> int | None:
-    """The line of the ``nth`` header ``[table]`` (or ``[[table]]``)."""
-    found = []
-    for number, line in enumerate(lines, 1):
-        text = line.split("#", 1)[0].strip()
-        if text.startswith("[") and text.endswith("]") and text.strip("[] \t") == table:
-            found.append(number)
-    return found[nth] if nth < len(found) else None
-
-
-def _key_line(lines: Sequence[str], key: str, after: int) -> int | None:
-    """The first line from ``after`` on that sets ``key`` (bare or quoted, at the start of
-    the line or inside an inline table)."""
-    spellings = (key, f'"{key}"', f"'{key}'")
-    for number in range(max(after, 1), len(lines) + 1):
-        line = lines[number - 1]
-        for spelling in spellings:
-            at = line.find(spelling)
-            while at >= 0:
-                before = line[:at].rstrip()
-                rest = line[at + len(spelling) :].lstrip()
-                if rest.startswith("=") and (before == "" or before.endswith(("{", ","))):
-                    return number
-                at = line.find(spelling, at + 1)
-    return None
-
-
-def _lined(value: Any, lines: Sequence[str], table: str, line: int) -> Any:
-    if isinstance(value, dict):
-        out = YMap()
-        out.line, out.key_lines = line, {}
-        for key, item in value.items():
-            here = _header_line(lines, f"{table}.{key}") or _key_line(lines, key, line) or line
-            out[key] = _lined(item, lines, f"{table}.{key}", here)
-            out.key_lines[key] = here
-        return out
-    if isinstance(value, list):
-        seq = YList()
-        seq.line, seq.item_lines = line, []
-        for index, item in enumerate(value):
-            here = _header_line(lines, table, index) or line
-            seq.append(_lined(item, lines, table, here))
-            seq.item_lines.append(here)
-        return seq
-    return value
 
 
 # --- checking ---------------------------------------------------------------------------
@@ -330,10 +282,7 @@ class _Reader:
             if severity not in SEVERITIES:
                 raise self.fail(line, f"severity of {pattern!r} must be error, warning or off")
             severities.append(SeveritySetting(pattern, severity, self.file, line))
-        exclude = []
-        for pattern, line in self.strings(data, "exclude"):
-            self.glob(pattern, line)
-            exclude.append(pattern)
+        exclude = self.globs(list(self.strings(data, "exclude")))
         packs = list(self.packs(data, chain))
         return Config(
             path=self.file,
@@ -359,6 +308,17 @@ class _Reader:
         except ValueError as exc:
             raise self.fail(line, f"bad glob {pattern!r}: {exc}") from None
 
+    def globs(self, entries: list[tuple[str, int]]) -> list[str]:
+        """The globs of a list, each compiled once, as matching will use them (thousands of
+        globs are not compiled twice); the first bad one an error at its line."""
+        patterns = [pattern for pattern, _ in entries]
+        try:
+            _compiled(tuple(patterns))
+        except ValueError:
+            for pattern, line in entries:
+                self.glob(pattern, line)
+        return patterns
+
     def files(self, data: YMap) -> Iterator[FileSettings]:
         entries = data.get("files", YList())
         for index, entry in enumerate(entries):
@@ -377,7 +337,7 @@ class _Reader:
             self.glob(entry["match"], line_of(entry, "match"))
             context = None
             if "context" in entry:
-                context = str(Path(self.root, entry["context"]).resolve())
+                context = str(self.path(entry["context"], line_of(entry, "context")))
                 if not os.path.isfile(context):
                     raise self.fail(
                         line_of(entry, "context"), f"context file {entry['context']!r} not found"
@@ -386,18 +346,31 @@ class _Reader:
                 entry["match"], entry.get("endpoint"), context, self.file, line_of(entry, "match")
             )
 
+    def path(self, entry: str, line: int) -> Path:
+        """``entry`` as an absolute path from the configuration's folder; a path the system
+        refuses (a NUL, a name too long) is an error at its line."""
+        try:
+            return Path(self.root, entry).resolve()
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise self.fail(line, f"bad path {entry!r}: {reason}") from None
+
     def packs(self, data: YMap, chain: list[str]) -> Iterator[str]:
         """The rule packs of ``rules``, in order; an entry naming another configuration
         brings that configuration's packs in its place (a cycle is an error)."""
         for entry, line in self.strings(data, "rules"):
-            path = Path(self.root, entry).resolve()
-            if not path.exists():
+            path = self.path(entry, line)
+            if not os.path.exists(path):
                 raise self.fail(line, f"rule pack {entry!r} not found")
-            if path.name in (YAML_NAME, TOML_NAME) or (path / YAML_NAME).is_file():
+            if path.name in (YAML_NAME, TOML_NAME) or os.path.isfile(path / YAML_NAME):
                 config = path / YAML_NAME if path.is_dir() else path
                 if str(config) in chain:
                     cycle = " -> ".join([*(_shown(item) for item in chain), _shown(config)])
                     raise self.fail(line, f"the rules include each other: {cycle}")
+                if len(chain) >= MAX_INCLUDE_DEPTH:
+                    raise self.fail(
+                        line, f"configurations included more than {MAX_INCLUDE_DEPTH} deep"
+                    )
                 yield from _included(config, [*chain, str(config)])
             else:
                 yield str(path)
@@ -407,10 +380,7 @@ def _included(path: Path, chain: list[str]) -> tuple[str, ...]:
     """The packs of the configuration ``path``, included from another one (the whole file is
     checked, though only its ``rules`` are used)."""
     file = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(file, 1, f"cannot read: {exc}") from None
+    text = read_config(path, file)
     toml = path.name.endswith(".toml")
     return parse_config(file, text, root=str(path.parent), toml=toml, chain=chain).packs
 

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
+
+from .ruleformat.errors import ConfigError
 
 #: The configuration file's name, and the TOML file that may hold a ``[tool.ixrules]`` table.
 YAML_NAME = ".ixrules.yaml"
 TOML_NAME = "pyproject.toml"
+#: The largest configuration file read (a big project's pyproject.toml is tens of kilobytes).
+MAX_CONFIG_BYTES = 4 << 20
 
 
 def discover(start: str | Path | None = None) -> Path | None:
@@ -36,7 +41,34 @@ _TOOL_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*tool\.ixrules\b", re.MULTILINE)
 
 def _mentions_tool(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_config(path)
+    except ConfigError:
         return True  # reported, with its reason, when it is read
     return _TOOL_TABLE.search(text) is not None
+
+
+def read_config(path: str | Path, shown: str | None = None) -> str:
+    """A configuration file's text, or a ``ConfigError`` at line 1 of ``shown`` (default: the
+    path) saying why not: only a regular file is read (opened without waiting, so a FIFO named
+    like a configuration cannot hang the run), of at most ``MAX_CONFIG_BYTES``, in UTF-8."""
+    file = str(path) if shown is None else shown
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            mode = os.fstat(fd).st_mode
+            data = handle.read(MAX_CONFIG_BYTES + 1) if stat.S_ISREG(mode) else None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(file, 1, f"cannot read: {reason}") from None
+    except ValueError as exc:  # a NUL in the path
+        raise ConfigError(file, 1, f"cannot read: {exc}") from None
+    if data is None:
+        kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO, device or socket"
+        raise ConfigError(file, 1, f"cannot read: not a regular file ({kind})")
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(file, 1, f"cannot read: larger than {MAX_CONFIG_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(file, line, f"cannot read: not UTF-8 text: {exc.reason}") from None
