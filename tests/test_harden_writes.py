@@ -133,3 +133,59 @@ def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:
         handle.write(b"new")
     assert (tmp_path / "out.bin").read_bytes() == b"new"
     assert [path.name for path in tmp_path.iterdir()] == ["out.bin"]
+
+
+# --- endpoint names are file names: checked where the rule format reads them ---------------
+
+NEW_ENDPOINT = """endpoints:
+  - paths: [{path}]
+    actions:
+      {action}:
+        route: POST /notes.json
+        body: account_create_body
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "action", "line", "problem"),
+    [
+        ('"../../home/me/.bashrc"', "create", 2, "path '../../home/me/.bashrc' cannot be part "
+         "of an endpoint name: it holds a path separator"),
+        ('"/etc/x"', "create", 2, "path '/etc/x' cannot be part of an endpoint name: it holds a "
+         "path separator"),
+        ('".hidden"', "create", 2, "path '.hidden' cannot be part of an endpoint name: it starts "
+         "or ends with a dot"),
+        ('"notes."', "create", 2, "path 'notes.' cannot be part of an endpoint name: it starts or "
+         "ends with a dot"),
+        ('"a..b"', "create", 2, "path 'a..b' cannot be part of an endpoint name: it holds '..'"),
+        ('"a\\0b"', "create", 2, "path 'a\\x00b' cannot be part of an endpoint name: it holds a "
+         "control character"),
+        ('"a\\ud800"', "create", 2, "path 'a\\ud800' cannot be part of an endpoint name: it is "
+         "not valid text (a lone surrogate)"),
+        ("notes", '"x\\\\y"', 4, "action 'x\\\\y' cannot be part of an endpoint name: it holds a "
+         "path separator"),
+        ("notes", '"..x"', 4, "action '..x' cannot be part of an endpoint name: it starts or ends "
+         "with a dot"),
+    ],
+)  # fmt: skip
+def test_a_pack_cannot_name_an_endpoint_that_is_no_file_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str, action: str, line: int,
+    problem: str,
+) -> None:  # fmt: skip
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(NEW_ENDPOINT.format(path=path, action=action), encoding="utf-8")
+    target = tmp_path / "schemas"
+    code, out, err = call(capsys, "schema", "--pack", str(pack), "--all", str(target))
+    assert (code, out) == (2, "")
+    assert err == f"ixrules: error: broken rule file: {pack}:{line}: {problem}\n"
+    assert not target.exists()
+
+
+def test_a_plain_new_endpoint_is_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(NEW_ENDPOINT.format(path="notes", action="create"), encoding="utf-8")
+    target = tmp_path / "schemas"
+    code, _, err = call(capsys, "schema", "--pack", str(pack), "--all", str(target))
+    assert (code, err) == (0, "") and (target / "notes.create.schema.json").is_file()

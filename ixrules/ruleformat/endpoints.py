@@ -18,6 +18,7 @@ from .grammar import (
     MODES,
     PACK_ACTION_KEYS,
     check_keys,
+    name_part_problem,
 )
 from .packs import extend, extend_endpoints
 from .reading import ParsedFile, YMap, line_of
@@ -42,10 +43,13 @@ def entry_endpoints(
     paths = entry["paths"]
     if not paths or not all(isinstance(p, str) and p for p in paths):
         raise RuleFileError(file, line_of(entry, "paths"), "paths must be a list of API paths")
+    for path in paths:
+        _check_name_part(file, line_of(entry, "paths"), "path", path)
     out: list[EndpointSpec] = []
     actions = []
     for action, spec in entry["actions"].items():
         action_line = line_of(entry["actions"], action)
+        _check_name_part(file, action_line, "action", str(action))
         if not isinstance(spec, YMap):
             raise RuleFileError(file, action_line, f"action {action!r} must be a mapping")
         allowed = PACK_ACTION_KEYS if parsed.pack else ACTION_KEYS
@@ -101,6 +105,14 @@ def entry_endpoints(
             )
             sites[f"{path}.{action}"] = f"{file}:{line_of(entry)}"
     return out
+
+
+def _check_name_part(file: str, line: int, kind: str, part: str) -> None:
+    problem = name_part_problem(part)
+    if problem is not None:
+        raise RuleFileError(
+            file, line, f"{kind} {part!r} cannot be part of an endpoint name: {problem}"
+        )
 
 
 def _siblings(fields: Fields, file: str, spec: YMap) -> dict[str, FieldSpec]:

@@ -34,6 +34,7 @@ __all__ = [
     "WHEN_KEYS",
     "check_keys",
     "check_message",
+    "name_part_problem",
     "valid_rule_id",
 ]
 
@@ -162,6 +163,31 @@ def check_keys(
     for key in required:
         if key not in node:
             raise RuleFileError(file, line_of(node), f"{kind} lacks the required key {key!r}")
+
+
+def name_part_problem(part: str) -> str | None:
+    """Why ``part`` (an endpoint's path or action) cannot be part of an endpoint name, or None.
+    An endpoint name is also a file name (``ixrules schema --all DIR`` writes
+    ``<endpoint>.schema.json``), so a rule pack must not be able to name a file elsewhere.
+
+    >>> [name_part_problem(x) for x in ("invoices", "../bashrc", ".hidden")]
+    [None, 'it holds a path separator', 'it starts or ends with a dot']
+    """
+    if not part:
+        return "it is empty"
+    if "/" in part or "\\" in part:
+        return "it holds a path separator"
+    if any(ord(char) < 32 or ord(char) == 127 for char in part):
+        return "it holds a control character"
+    if part.startswith(".") or part.endswith("."):
+        return "it starts or ends with a dot"
+    if ".." in part:
+        return "it holds '..'"
+    try:
+        part.encode("utf-8")
+    except UnicodeEncodeError:
+        return "it is not valid text (a lone surrogate)"
+    return None
 
 
 def valid_rule_id(rule_id: str) -> bool:
