@@ -35,7 +35,7 @@ _CREATE = (
 )
 _DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 #: Whether files can be made relative to an opened directory here (not on Windows).
-_AT = {os.open, os.replace, os.unlink} <= os.supports_dir_fd
+_AT = {os.open, os.rename, os.unlink} <= os.supports_dir_fd  # os.replace is as os.rename
 
 
 def check_name(name: str) -> str:

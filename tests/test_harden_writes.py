@@ -127,6 +127,19 @@ def test_a_file_appears_only_when_complete_and_as_the_umask_says(tmp_path: Path)
     assert stat.S_IMODE(written.stat().st_mode) == 0o640
 
 
+def test_files_go_into_the_directory_opened_whatever_its_path_becomes(tmp_path: Path) -> None:
+    """The directory is opened once and written through its descriptor: a swap of the path
+    after that (a link put in its place) cannot send a file elsewhere."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    with OutputDirectory(tmp_path / "out") as directory:
+        (tmp_path / "out").rename(tmp_path / "moved")
+        (tmp_path / "out").symlink_to(tmp_path / "elsewhere")
+        directory.write("a.json", b"{}")
+    assert [path.name for path in (tmp_path / "moved").iterdir()] == ["a.json"]
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
 def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:
     (tmp_path / "out.bin").write_bytes(b"old and longer")
     with replacing(tmp_path / "out.bin") as handle:
