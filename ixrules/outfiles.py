@@ -79,6 +79,17 @@ class OutputDirectory:
             self.path.mkdir(parents=True, exist_ok=True)
         self._fd: int | None = os.open(self.path, _DIRECTORY) if _AT else None
 
+    @classmethod
+    def opened(cls, path: str | os.PathLike[str], fd: int) -> OutputDirectory:
+        """The directory ``path`` already opened as ``fd`` (checked by the caller; closed with
+        this object)."""
+        directory = cls.__new__(cls)
+        directory.path = Path(path)
+        directory._fd = fd if _AT else None
+        if not _AT:
+            os.close(fd)
+        return directory
+
     def __enter__(self) -> OutputDirectory:
         return self
 

@@ -1,20 +1,30 @@
 """The on-disk cache of loaded rule sets: a hit is the same rule set, any change to a rule file
-or to the code that reads it is a miss, and a broken cache never breaks loading."""
+or to the code that reads it is a miss, a broken cache never breaks loading, and nothing in the
+cache runs or is read unless the user made it."""
 
 from __future__ import annotations
 
+import json
 import os
+import pickle
 import shutil
+import stat
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 import ixrules
 from ixrules.api import Rules, rules_dir
-from ixrules.ruleformat import builder, rulecache
+from ixrules.model import field_specs
+from ixrules.ruleformat import builder, rulecache, rulejson
 from ixrules.ruleformat.builder import load_rule_dir
 from ixrules.ruleformat.errors import RuleFileError
 from ixrules.ruleformat.rulecache import cache_dir, code_files, content_key, load_cached
+
+#: The cache needs user ids and directory descriptors (POSIX); elsewhere it is off.
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no rule cache on Windows")
 
 
 @pytest.fixture
@@ -42,7 +52,7 @@ def test_a_hit_is_the_same_rule_set_without_parsing(
     rules_copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = load_cached(rules_copy)
-    assert len(list(cache.glob("rules-*.pickle"))) == 1
+    assert len(list(cache.glob("rules-*.json"))) == 1
     _no_parsing(monkeypatch)
     again = load_cached(rules_copy)
     assert again == first == load_rule_dir(rules_copy)
@@ -64,7 +74,7 @@ def test_changing_a_rule_file_is_a_miss(rules_copy: Path, cache: Path) -> None:
         encoding="utf-8",
     )
     changed = load_cached(rules_copy)
-    assert len(list(cache.glob("rules-*.pickle"))) == 2
+    assert len(list(cache.glob("rules-*.json"))) == 2
     messages = Rules(changed).validate({"invoice": {"date": "31/02/2017"}}, "invoices.update")
     assert "Date is wrong" in messages.messages
 
@@ -73,15 +83,15 @@ def test_a_new_rule_file_is_a_miss(rules_copy: Path, cache: Path) -> None:
     before = load_cached(rules_copy)
     (rules_copy / "zz-empty.yaml").write_text("# nothing yet\n", encoding="utf-8")
     assert load_cached(rules_copy) == before
-    assert len(list(cache.glob("rules-*.pickle"))) == 2
+    assert len(list(cache.glob("rules-*.json"))) == 2
 
 
 def test_a_corrupt_cache_file_falls_back_to_parsing(rules_copy: Path, cache: Path) -> None:
     expected = load_cached(rules_copy)
-    for path in cache.glob("rules-*.pickle"):
-        path.write_bytes(b"not a pickle")
+    for path in cache.glob("rules-*.json"):
+        path.write_bytes(b"not a cache file")
     assert load_cached(rules_copy) == expected
-    for path in cache.glob("rules-*.pickle"):
+    for path in cache.glob("rules-*.json"):
         path.write_bytes(b"")
     assert load_cached(rules_copy) == expected
 
@@ -174,3 +184,133 @@ def test_changing_code_the_rules_depend_on_is_a_miss(
     with (copy / "patterns.py").open("a", encoding="utf-8") as handle:
         handle.write("# the regexes a rule may give change\n")
     assert content_key(files) != before
+
+
+# --- nothing in the cache is trusted that the user did not make (issue 27 item 3) -----------
+
+
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Each time the rule files are parsed (not taken from the cache), a mark."""
+    marks: list[object] = []
+    parse = builder.load_rule_dir
+
+    def counted(directory: object, *more: object) -> object:
+        marks.append(directory)
+        return parse(directory, *more)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builder, "load_rule_dir", counted)
+    return marks
+
+
+def cache_file(cache: Path, rules_copy: Path) -> Path:
+    return cache / f"rules-{content_key(sorted(rules_copy.glob('*.yaml')))}.json"
+
+
+def test_the_cache_is_plain_data_never_a_pickle(
+    rules_copy: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pickle ran when read: one committed where the cache pointed ran on ``ixrules lint``."""
+    load_cached(rules_copy)
+    assert json.loads(cache_file(cache, rules_copy).read_bytes())["format"] == "ixrules-rules/1"
+    ran = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.mkdir, (str(ran),))
+
+    planted = cache_file(cache, rules_copy)
+    for name in (planted.with_suffix(".pickle"), planted):
+        name.write_bytes(pickle.dumps(Payload()))
+    marks = parses(monkeypatch)
+    assert load_cached(rules_copy) == load_rule_dir(rules_copy)
+    assert not ran.exists() and len(marks) == 1
+    planted.write_bytes(b'{"format": "ixrules-rules/1", "value": {"record": ["Popen", {}]}}')
+    assert load_cached(rules_copy) == load_rule_dir(rules_copy)  # no such record: parsed
+
+
+@pytest.mark.parametrize("variable", ["IXRULES_CACHE_DIR", "XDG_CACHE_HOME"])
+def test_a_relative_cache_directory_is_ignored(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str
+) -> None:
+    """A relative XDG_CACHE_HOME put the cache in the linted repository (the XDG
+    specification says to ignore it)."""
+    monkeypatch.delenv("IXRULES_CACHE_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv(variable, "repo/.cache")
+    assert cache_dir() == tmp_path / ".cache" / "ixrules"
+
+
+def test_a_new_cache_directory_and_its_files_are_the_user_s_alone(
+    rules_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    where = tmp_path / "fresh" / "ixrules"
+    monkeypatch.setenv("IXRULES_CACHE_DIR", str(where))
+    before = os.umask(0)
+    try:
+        load_cached(rules_copy)
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(where.stat().st_mode) == 0o700
+    (written,) = where.iterdir()
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("what", ["directory", "file"])
+@pytest.mark.parametrize("how", ["writable by others", "owned by someone else"])
+def test_a_cache_someone_else_could_write_is_not_used(
+    rules_copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, what: str, how: str
+) -> None:
+    """A cache directory owned by another user was used as is (a planted pickle ran as
+    root)."""
+    load_cached(rules_copy)
+    target = cache if what == "directory" else cache_file(cache, rules_copy)
+    before = sorted(cache.iterdir())
+    if how == "writable by others":
+        target.chmod(target.stat().st_mode | 0o022)
+    else:
+        monkeypatch.setattr(os, "getuid", lambda: target.stat().st_uid + 1)
+    marks = parses(monkeypatch)
+    assert load_cached(rules_copy) == load_rule_dir(rules_copy)
+    assert len(marks) == 1
+    if what == "directory":
+        assert sorted(cache.iterdir()) == before  # nothing written there either
+
+
+def test_a_link_at_the_key_is_not_followed(
+    rules_copy: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_cached(rules_copy)
+    real = cache_file(cache, rules_copy)
+    elsewhere = tmp_path / "elsewhere.json"
+    real.rename(elsewhere)
+    real.symlink_to(elsewhere)
+    marks = parses(monkeypatch)
+    load_cached(rules_copy)
+    assert len(marks) == 1
+
+
+def test_a_fifo_at_the_key_never_hangs(
+    rules_copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_cached(rules_copy)
+    real = cache_file(cache, rules_copy)
+    real.unlink()
+    os.mkfifo(real)
+    marks = parses(monkeypatch)
+    started = time.monotonic()
+    assert load_cached(rules_copy) == load_rule_dir(rules_copy)
+    assert time.monotonic() - started < 10 and len(marks) == 1
+
+
+def test_the_shipped_rules_go_through_json_unchanged(rules_copy: Path) -> None:
+    ruleset = load_rule_dir(rules_copy)
+    back = rulejson.loads(rulejson.dumps(ruleset))
+    assert back == ruleset
+    # each rule is one object again, wherever the fragments use it, as the loader made it
+    used = [
+        rule
+        for endpoint in back.endpoints.values()
+        for _, spec in field_specs(endpoint.body)
+        for rule in spec.rules
+    ]
+    assert len(used) > 1000 and all(rule is back.rules[rule.id] for rule in used)

@@ -2,24 +2,32 @@
 
 Reading and checking the rule files (and importing the YAML parser to do it) is most of a fresh
 process' first ``validate``. The loaded ``RuleSet`` is a pure function of the rule files' bytes
-and of the code that reads them, so it is pickled into the user's cache directory under a
-SHA-256 of exactly that: every rule file's name and bytes, the ixrules version, and the source
-of the modules that decide what a rule set is (:func:`code_files`: this package and every
-module of ixrules it imports, found by following the imports). Any change to a rule file
-(shipped or a user's own directory) or to that code is a different key, hence a miss.
+and of the code that reads them, so it is stored in the user's cache directory under a SHA-256
+of exactly that: every rule file's name and bytes, the ixrules version, and the source of the
+modules that decide what a rule set is (:func:`code_files`: this package and every module of
+ixrules it imports, found by following the imports). Any change to a rule file (shipped or a
+user's own directory) or to that code is a different key, hence a miss.
 
-Where: ``$IXRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/ixrules``, else ``~/.cache/ixrules``.
-``IXRULES_NO_CACHE=1`` turns the cache off. Writes are atomic (a temporary file, then
-``os.replace``), and any failure to read or write is silent: the rule files are then parsed, as
-without a cache. The cache directory is the user's own, trusted as their home is (a pickle runs
-code when read; a process that can write there can already run code as the user).
+What is stored is plain data: JSON of the rule model (:mod:`.rulejson`), which reading can only
+turn back into rules, never into code. A cache directory is wherever the environment points, so
+nothing in it is trusted that the user did not make:
+
+- where: ``$IXRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/ixrules``, else ``~/.cache/ixrules``;
+  a relative path in either variable is ignored (the XDG specification says so: it would put
+  the cache in whatever folder is being linted);
+- the directory is made with mode 0700, and used only if it is owned by the user and nobody
+  else may write to it; a cache file only if it is a regular file with the same owner and
+  mode, opened without waiting (a FIFO at the key never hangs) and without following a link;
+- writes are atomic (a temporary file made with ``O_EXCL`` in the opened directory, then
+  renamed), and any failure to read or write is silent: the rule files are then parsed, as
+  without a cache. ``IXRULES_NO_CACHE=1`` turns the cache off. Where these checks cannot be
+  made (no user ids or ``dir_fd``: Windows), there is no cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import re
 import stat
 from pathlib import Path
@@ -29,16 +37,27 @@ from ..model import RuleSet
 
 __all__ = ["cache_dir", "code_files", "content_key", "load_cached"]
 
+#: The largest cache file read (the shipped rules' is about a megabyte).
+MAX_CACHE_BYTES = 64 << 20
+
 
 def cache_dir() -> Path | None:
-    """Where cached rule sets live, or None when caching is off."""
+    """Where cached rule sets live, or None when caching is off (or cannot be made safe)."""
     if os.environ.get("IXRULES_NO_CACHE", "") not in ("", "0"):
         return None
-    explicit = os.environ.get("IXRULES_CACHE_DIR")
-    if explicit:
+    if not _SAFE_HERE:
+        return None
+    explicit = os.environ.get("IXRULES_CACHE_DIR", "")
+    if os.path.isabs(explicit):
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "ixrules"
+
+
+#: Whether the owner and link checks can be made here: user ids and ``dir_fd``.
+_SAFE_HERE = hasattr(os, "getuid") and {os.open, os.rename} <= os.supports_dir_fd
 
 
 def content_key(files: list[Path]) -> str:
@@ -115,11 +134,10 @@ def load_cached(directory: str | Path) -> RuleSet:
     if where is not None and files and all(_plain_file(path) for path in files):
         try:
             key = content_key(files)
-            with (where / f"rules-{key}.pickle").open("rb") as handle:
-                cached = pickle.load(handle)
-            if isinstance(cached, RuleSet):
+            cached = _read(where, key)
+            if cached is not None:
                 return cached
-        except Exception:  # missing, unreadable, corrupt, from another version: parse instead
+        except Exception:  # unreadable, corrupt, from another version: parse instead
             pass
     from .builder import load_rule_dir
 
@@ -143,19 +161,74 @@ def _plain_file(path: Path) -> bool:
 _MAX_HASHED = 16 << 20
 
 
+def _name(key: str) -> str:
+    return f"rules-{key}.json"
+
+
+def _mine(info: os.stat_result) -> bool:
+    """Owned by this user, and nobody else may write to it."""
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _opened(where: Path, create: bool) -> int | None:
+    """The cache directory, opened, if it is safe to use: made (mode 0700) when ``create``
+    asks, then checked on the opened descriptor, so nothing can be swapped in between."""
+    if create:
+        try:
+            where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return None
+    try:
+        fd = os.open(where, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
+    except OSError:
+        return None
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode) and _mine(info):
+        return fd
+    os.close(fd)
+    return None
+
+
+def _read(where: Path, key: str) -> RuleSet | None:
+    """The cached rule set under ``key``, or None: missing, or not a file this user made."""
+    from .rulejson import loads
+
+    directory = _opened(where, create=False)
+    if directory is None:
+        return None
+    try:
+        flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(_name(key), flags, dir_fd=directory)
+    except OSError:
+        return None
+    finally:
+        os.close(directory)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not _mine(info):
+            return None
+        data = handle.read(MAX_CACHE_BYTES + 1)
+    if len(data) > MAX_CACHE_BYTES:
+        return None
+    return loads(data)
+
+
 def _store(where: Path, key: str, ruleset: RuleSet) -> None:
     """Write the cache file atomically; a failure only means the next process parses again."""
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        import tempfile  # only when writing: a hit never pays for it
+    from ..outfiles import OutputDirectory
+    from .rulejson import dumps, loads
 
-        handle, temporary = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=where)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(ruleset, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, where / f"rules-{key}.pickle")
-        except BaseException:
-            os.unlink(temporary)
-            raise
+    try:
+        data = dumps(ruleset)
+        if loads(data) != ruleset:  # what the model holds that JSON would not give back
+            return
+        directory = _opened(where, create=True)
+        if directory is None:
+            return
+        with (
+            OutputDirectory.opened(where, directory) as out,
+            out.replacing(_name(key), mode=0o600) as handle,
+        ):
+            handle.write(data)
     except Exception:
         pass
