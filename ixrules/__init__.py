@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .report import Issue, Report
     from .requests import check_request
     from .responses import read_response
-    from .ruleformat.errors import RuleFileError
+    from .ruleformat.errors import PluginError, RuleFileError
 
 #: Each lazily exported name and the module that defines it.
 _EXPORTS = {
@@ -37,6 +37,7 @@ _EXPORTS = {
     "ContextError": "context",
     "EndpointError": "endpoint_lookup",
     "Issue": "report",
+    "PluginError": "ruleformat.errors",
     "PreflightError": "http",
     "Report": "report",
     "RuleFileError": "ruleformat.errors",
@@ -52,6 +53,7 @@ __all__ = [
     "ContextError",
     "EndpointError",
     "Issue",
+    "PluginError",
     "PreflightError",
     "Report",
     "RuleFileError",

@@ -23,6 +23,7 @@ from typing import Any
 from ..api import Rules, default_rules
 from ..context import ContextError
 from ..endpoint_lookup import BodyError, EndpointError
+from ..ruleformat.errors import PluginError
 from .positions import constant_offset, line_col, nearest, newline_offsets, value_offsets
 from .problems import Failure, Outcome, Problem
 from .sources import MAX_BYTES, Document, Failed, Item, Lines, describe_os_error, read_file
@@ -202,7 +203,7 @@ def check_body(
         report = settings.rules().validate_parsed(body, endpoint, context=context)
     except BadInput as exc:  # a context file named by the configuration
         return [Failure(file, f"context {exc.failure}", *place(place.start))]
-    except (BodyError, EndpointError, ContextError) as exc:
+    except (BodyError, EndpointError, ContextError, PluginError) as exc:
         return [Failure(file, f"cannot validate: {exc}", *place(place.start))]
     except RecursionError:
         return [Failure(file, "cannot validate: nested too deeply", *place(place.start))]

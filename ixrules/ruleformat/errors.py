@@ -17,3 +17,20 @@ class RuleFileError(ValueError):
 
 class ConfigError(RuleFileError):
     """A configuration is unusable: which file, which line, and what is wrong."""
+
+
+class PluginError(RuntimeError):
+    """A plugin's check (entry point group ``ixrules.checks``, named by a rule pack) failed
+    while validating: which check, and what it raised. Raised by ``validate`` and everything
+    built on it, in place of whatever the plugin raised (``SystemExit`` and
+    ``KeyboardInterrupt`` included), so a plugin can neither end the caller's process nor
+    escape as an exception the API does not document."""
+
+    def __init__(self, check: str, raised: BaseException) -> None:
+        from ..values import display  # only when a plugin has failed
+
+        said = display(raised)
+        said = said if len(said) <= 200 else said[:199] + "…"
+        shown = f"{type(raised).__name__}: {said}" if said else type(raised).__name__
+        super().__init__(f"check plugin {check!r} failed: {shown}")
+        self.check = check

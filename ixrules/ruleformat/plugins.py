@@ -21,6 +21,7 @@ from ..checks import CHECKS, Check
 from ..patterns import UnsafePattern, check_pattern
 from .errors import RuleFileError
 from .grammar import PLUGIN_GROUP
+from .guarded import guarded
 
 __all__ = ["CheckResolver"]
 
@@ -65,9 +66,10 @@ class CheckResolver:
             return None
         try:
             loaded = point.load()
-        except Exception as exc:  # a broken plugin: one line, never a traceback
+        except BaseException as exc:  # a broken plugin, or one that exits: one line, exit 2
+            raised = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             raise RuleFileError(
-                file, line, f"check plugin {name!r} ({point.value}) cannot load: {exc}"
+                file, line, f"check plugin {name!r} ({point.value}) cannot load: {raised}"
             ) from None
         if member is not None:
             if isinstance(loaded, Mapping):
@@ -77,12 +79,12 @@ class CheckResolver:
             if loaded is None:
                 return None
         if isinstance(loaded, Check):
-            return loaded
+            return guarded(loaded)
         if not callable(loaded):
             raise RuleFileError(
                 file, line, f"check plugin {name!r} ({point.value}) is not a function"
             )
-        return Check(name, loaded)
+        return guarded(Check(name, loaded))
 
 
 def _check_args(file: str, line: int, check: Check, args: dict[str, Any]) -> None:
