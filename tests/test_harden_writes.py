@@ -159,32 +159,29 @@ NEW_ENDPOINT = """endpoints:
 """
 
 
+SEPARATOR, DOT = "it holds a path separator", "it starts or ends with a dot"
+
+
 @pytest.mark.parametrize(
-    ("path", "action", "line", "problem"),
+    ("path", "action", "shown", "reason"),
     [
-        ('"../../home/me/.bashrc"', "create", 2, "path '../../home/me/.bashrc' cannot be part "
-         "of an endpoint name: it holds a path separator"),
-        ('"/etc/x"', "create", 2, "path '/etc/x' cannot be part of an endpoint name: it holds a "
-         "path separator"),
-        ('".hidden"', "create", 2, "path '.hidden' cannot be part of an endpoint name: it starts "
-         "or ends with a dot"),
-        ('"notes."', "create", 2, "path 'notes.' cannot be part of an endpoint name: it starts or "
-         "ends with a dot"),
-        ('"a..b"', "create", 2, "path 'a..b' cannot be part of an endpoint name: it holds '..'"),
-        ('"a\\0b"', "create", 2, "path 'a\\x00b' cannot be part of an endpoint name: it holds a "
-         "control character"),
-        ('"a\\ud800"', "create", 2, "path 'a\\ud800' cannot be part of an endpoint name: it is "
-         "not valid text (a lone surrogate)"),
-        ("notes", '"x\\\\y"', 4, "action 'x\\\\y' cannot be part of an endpoint name: it holds a "
-         "path separator"),
-        ("notes", '"..x"', 4, "action '..x' cannot be part of an endpoint name: it starts or ends "
-         "with a dot"),
+        ('"../../home/me/.bashrc"', "create", "'../../home/me/.bashrc'", SEPARATOR),
+        ('"/etc/x"', "create", "'/etc/x'", SEPARATOR),
+        ('".hidden"', "create", "'.hidden'", DOT),
+        ('"notes."', "create", "'notes.'", DOT),
+        ('"a..b"', "create", "'a..b'", "it holds '..'"),
+        ('"a\\0b"', "create", "'a\\x00b'", "it holds a control character"),
+        ('"a\\ud800"', "create", "'a\\ud800'", "it is not valid text (a lone surrogate)"),
+        ("notes", '"x\\\\y"', "'x\\\\y'", SEPARATOR),
+        ("notes", '"..x"', "'..x'", DOT),
     ],
-)  # fmt: skip
+)
 def test_a_pack_cannot_name_an_endpoint_that_is_no_file_name(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str, action: str, line: int,
-    problem: str,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str, action: str, shown: str,
+    reason: str,
 ) -> None:  # fmt: skip
+    kind, line = ("path", 2) if action == "create" else ("action", 4)
+    problem = f"{kind} {shown} cannot be part of an endpoint name: {reason}"
     pack = tmp_path / "pack.yaml"
     pack.write_text(NEW_ENDPOINT.format(path=path, action=action), encoding="utf-8")
     target = tmp_path / "schemas"
