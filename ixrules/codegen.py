@@ -25,7 +25,7 @@ from .compiler import BoundRule, Node
 from .engine import Call, closest_key, finish
 from .model import Rule
 from .report import Issue
-from .values import MAX_SCALAR_TEXT, as_number, display, pointer_token
+from .values import MAX_SCALAR_TEXT, as_number, pointer_token
 
 #: Where a node is: the call's pointer prefix ``"p"``, then the rule files' keys (1-tuples) and
 #: the names of the loop variables holding array indexes.
@@ -54,14 +54,6 @@ def unknown_key(call: Call, rule: Rule, path: str, key: Any, known: Any) -> None
     call.report_at(rule, where, key, f"did you mean {hint!r}?" if hint else None)
 
 
-def is_blank_text(value: Any) -> bool:
-    return isinstance(value, str) and not value.strip()
-
-
-def is_text(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 class _Writer:
     """Writes the source of one body's function for one mode, collecting its constants."""
 
@@ -75,9 +67,6 @@ class _Writer:
             "needs": needs,
             "unknown_key": unknown_key,
             "NUMBER": as_number,
-            "BLANK": is_blank_text,
-            "TEXT": is_text,
-            "display": display,
             "token": pointer_token,
             "LONGEST": MAX_SCALAR_TEXT,
         }
@@ -85,6 +74,7 @@ class _Writer:
         self.rule_index: dict[int, int] = {}
         self.helpers: list[list[str]] = []
         self.count = 0
+        self.reads_number = False  # an expression of the current chain tests ``x``
 
     # --- constants ------------------------------------------------------------------------
 
@@ -128,36 +118,19 @@ class _Writer:
     # --- checks as expressions ------------------------------------------------------------
 
     def passes(self, check: Check, args: Mapping[str, Any], v: str) -> str:
-        """An expression true when ``v`` passes ``check`` (inlined where it is simple)."""
-        name = check.name
-        if name == "object" and not args:
-            return f"(type({v}) is dict or isinstance({v}, Mapping))"
-        if name == "array" and not args:
-            return f"isinstance({v}, list)"
-        if name == "string" and not args:
-            return f"isinstance({v}, str)"
-        if name == "not_empty" and not args:
-            return f"(({v}.strip() != '') if type({v}) is str else {self.call_of(check, args, v)})"
-        if name == "text" and not args:
-            return f"(type({v}) is str or isinstance({v}, str) or TEXT({v}))"
-        if name == "one_of" and set(args) <= {"values", "ignore_case"}:
-            values = args["values"]
-            text = f"({v} if type({v}) is str else display({v}))"
-            if args.get("ignore_case"):
-                folded = frozenset(value.casefold() for value in values)
-                return f"{text}.casefold() in {self.const('S', folded)}"
-            if all(type(value) is str for value in values):
-                return f"{text} in {self.const('S', frozenset(values))}"
-        if name == "number" and set(args) <= _INLINE_NUMBER:
-            tests = ["x is not None"]  # x: the value read as a number, once (own_rules)
-            if args.get("integer"):
-                tests.append("x.is_integer()")
-            for key, op in (("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<=")):
-                if args.get(key) is not None:
-                    tests.append(f"x {op} {self.const('K', args[key])}")
-            test = " and ".join(tests)
-            return f"(BLANK({v}) or ({test}))" if args.get("allow_blank") else f"({test})"
+        """An expression true when ``v`` passes ``check``: the check's ``inline`` expression
+        where it has one for these arguments, else a call of its function."""
+        if check.inline is not None:
+            expression = check.inline(args, v, _Inlining(self, check, args))
+            if expression is not None:
+                return expression
         return self.call_of(check, args, v)
+
+    def bind(self, name: str, value: Any) -> str:
+        """``value`` bound as ``name`` in the namespace (the same name, the same object)."""
+        if self.namespace.setdefault(name, value) is not value:
+            raise ValueError(f"{name!r} names two objects in the generated code")
+        return name
 
     # --- nodes ----------------------------------------------------------------------------
 
@@ -229,13 +202,7 @@ class _Writer:
         """A node's rules: an if/elif chain, broken after each rule that does not stop."""
         keyword = "if"
         passed: list[BoundRule] = []  # unconditional rules this chain has got past
-        if any(_reads_number(bound) for bound in rules if bound.rule.applies_in(self.mode)):
-            # digits alone are read here ("3"), anything else by values.as_number; once for
-            # every number rule of the value
-            out.append(
-                f"{pad}x = (float({v}) if type({v}) is str and {v}.isdigit() and {v}.isascii() "
-                f"and len({v}) <= LONGEST else NUMBER({v}))"
-            )
+        start, self.reads_number = len(out), False
         for bound in rules:
             rule = bound.rule
             if not rule.applies_in(self.mode):
@@ -267,6 +234,14 @@ class _Writer:
             keyword = "elif" if rule.stop else "if"
             if rule.stop and rule.when is None and not rule.needs:
                 passed.append(bound)
+        if self.reads_number:
+            # digits alone are read here ("3"), anything else by values.as_number; once for
+            # every number rule of the value
+            out.insert(
+                start,
+                f"{pad}x = (float({v}) if type({v}) is str and {v}.isdigit() and {v}.isascii() "
+                f"and len({v}) <= LONGEST else NUMBER({v}))",
+            )
 
     def report(self, bound: BoundRule, where: str, value: str, out: list[str], pad: str) -> None:
         rule = self.rule(bound.rule)
@@ -336,42 +311,34 @@ class _Writer:
         return name
 
 
-#: The arguments of a ``number`` check that ``_Writer.passes`` writes inline.
-_INLINE_NUMBER = frozenset({"gt", "gte", "lt", "lte", "integer", "allow_blank"})
+class _Inlining:
+    """What a check's ``inline`` writer asks of the writer (``ixrules.checks.registry.Source``)
+    while it writes one expression of ``check`` with ``args``."""
 
+    def __init__(self, writer: _Writer, check: Check, args: Mapping[str, Any]) -> None:
+        self.writer, self.check, self.args = writer, check, args
 
-def _reads_number(bound: BoundRule) -> bool:
-    """True when ``bound``'s check or condition is an inlined number check (which tests the
-    value read once as ``x``)."""
-    rule = bound.rule
-    pairs = ((bound.check, rule.args), (bound.when, rule.when[1] if rule.when else {}))
-    return any(
-        check is not None and check.name == "number" and set(args) <= _INLINE_NUMBER
-        for check, args in pairs
-    )
+    def const(self, prefix: str, value: Any) -> str:
+        return self.writer.const(prefix, value)
 
+    def bind(self, name: str, value: Any) -> str:
+        return self.writer.bind(name, value)
 
-#: Checks with only ``allow_blank`` as an argument whose passing implies the same check with
-#: fewer constraints passes (a field's kind after its own rule: ``kind.number`` after
-#: ``number(gt=0)``, ``kind.date`` after ``date``).
-_BLANK_ONLY = frozenset({"number", "date", "datetime", "email"})
+    def number(self, value: str) -> str:
+        self.writer.reads_number = True
+        return "x"
+
+    def call(self, value: str) -> str:
+        return self.writer.call_of(self.check, self.args, value)
 
 
 def _implies(earlier: BoundRule, later: BoundRule) -> bool:
     """True when ``later``, unconditional, cannot fail once ``earlier`` has passed on the same
     value: so it need not be evaluated after it in one chain."""
     a, b = earlier.rule, later.rule
-    if b.when is not None or b.needs or a.check is None or b.check is None:
+    if b.when is not None or b.needs or earlier.check is None or b.check is None:
         return False
-    if a.check == "string" and b.check == "text" and not a.args and not b.args:
-        return True
-    if a.check != b.check:
-        return False
-    if not a.args and not b.args:
-        return True
-    if a.check not in _BLANK_ONLY or set(b.args) - {"allow_blank"}:
-        return False
-    return not a.args.get("allow_blank") or bool(b.args.get("allow_blank"))
+    return earlier.check.passing_implies(a.args, b.check, b.args)
 
 
 #: How many arrays deep one function inlines its loops (CPython allows 20 nested blocks).

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .checks import CHECKS, Check
+from .checks import Check, lookup
 from .model import FieldSpec, Rule
 
 
@@ -78,9 +78,7 @@ def bind(rule: Rule, checks: Mapping[str, Check] | None = None) -> BoundRule:
 
 
 def _lookup(name: str, checks: Mapping[str, Check] | None) -> Check:
-    found = CHECKS.get(name)
-    if found is None and checks is not None:
-        found = checks.get(name)
+    found = lookup(name, checks)
     if found is None:
         raise KeyError(f"no check named {name!r}")
     return found
