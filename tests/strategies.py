@@ -847,7 +847,7 @@ def valid_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     return Case(endpoint, body, context, [], maker.skipped(body))
 
 
-def _umbrellas(site: Site, issue_parts: tuple[Any, ...]) -> list[tuple[str, str, str]]:
+def _invalid_messages(site: Site, issue_parts: tuple[Any, ...]) -> list[tuple[str, str, str]]:
     """The "X is invalid" messages of the containers the issue is inside, outermost first."""
     out = []
     for parts, spec in (*site.chain, (site.parts, site.spec)):
@@ -865,7 +865,8 @@ def _issue(rule: Rule, parts: tuple[Any, ...], value: Any) -> tuple[str, str, st
 @st.composite
 def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     """A valid body with exactly one thing wrong, and the issues that must say so: the
-    broken rule's message at its path, after the umbrella message of each container it is in."""
+    broken rule's message at its path, after the ``invalid`` message of each container it is
+    in."""
     spec = ruleset_endpoints()[endpoint]
     maker, root, top = _start(draw, spec)
     value = maker.top(spec.body, top)
@@ -911,7 +912,7 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
         assert rule is not None
         for other in before:  # the container's own rules may read the field
             assume(maker.passes(other, current))
-        expected = [*_umbrellas(site, parts), _issue(rule, parts, absent)]
+        expected = [*_invalid_messages(site, parts), _issue(rule, parts, absent)]
         return Case(endpoint, body, maker.context or None, expected, set(), f"{rule.id} (absent)")
 
     rule = what
@@ -973,8 +974,8 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     if rule.at is not None:
         parts = (*parts, rule.at)
         shown_value = current.get(rule.at) if isinstance(current, Mapping) else None
-    umbrellas = _umbrellas(site, parts) if rule.severity == "error" else []
-    expected = [*umbrellas, _issue(rule, parts, shown_value)]
+    invalid = _invalid_messages(site, parts) if rule.severity == "error" else []
+    expected = [*invalid, _issue(rule, parts, shown_value)]
     expected += [_issue(other, site.parts, current) for other in also]
     context = maker.context if maker.with_context else None
     return Case(endpoint, body, context, expected, set(), f"{rule.id} ({how})")

@@ -1,13 +1,14 @@
 """The fast executor: each body spec's program tree written out as Python source, once, and run.
 
-:func:`source` writes one function per (body spec, mode): the checks simple enough to be an
-expression (object, array, string, text, one of a list, number bounds) inlined, the others
-called directly with their arguments spelled out, the mode's rules only (an update never
-tests ``required``), and paths built only when an issue is reported. What the function does
-is what :func:`ixrules.reference.run_cerberus` does through Cerberus: for each present value
-its own rules (stopping at the first failure of a ``stop`` rule), then for an object its
-missing required children, its unknown keys, and each known child in the body's key order;
-for an array each element. ``tests/test_executors.py`` holds the two to the same reports.
+:func:`source` writes one function per (body spec, mode): the checks whose registration says
+how to write them as an expression (``inline``) inlined, the others called directly with
+their arguments spelled out, the mode's rules only (an update never tests ``required``), and
+paths built only when an issue is reported. What the function does is what
+:mod:`ixrules.run.reference` does through Cerberus: for each present value its own rules
+(stopping at the first failure of a ``stop`` rule), then for an object its missing required
+children, its unknown keys, and each known child in the body's key order; for an array each
+element. Both apply the policies of :mod:`ixrules.run.call` by calling them;
+``tests/test_executors.py`` holds the two to the same reports.
 
 The source is built from the rule set only, never from a body: rules, checks, their
 arguments and key sets are constants of the function's namespace, referenced by name or
@@ -20,38 +21,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .checks import Check
-from .compiler import BoundRule, Node
-from .engine import Call, closest_key, finish
-from .model import Rule
-from .report import Issue
-from .values import MAX_SCALAR_TEXT, as_number, pointer_token
+from ..checks import Check
+from ..model import Rule
+from ..report import Issue
+from ..values import MAX_SCALAR_TEXT, as_number, pointer_token
+from .call import finish, needs, note_invalid, requires, unknown_keys
+from .tree import BoundRule, Node
 
 #: Where a node is: the call's pointer prefix ``"p"``, then the rule files' keys (1-tuples) and
 #: the names of the loop variables holding array indexes.
 Path = list["str | tuple[str]"]
 
-#: A compiled body: ``run(value, root, call, done=True)`` -> the call's issues, umbrellas
-#: placed (``done`` False: not yet, more values of the same body follow).
+#: A compiled body: ``run(value, root, call, done=True)`` -> the call's issues, ``invalid``
+#: messages placed (``done`` False: not yet, more values of the same body follow).
 Runner = Callable[..., "list[Issue]"]
-
-
-def needs(call: Call, rule: Rule) -> bool:
-    """True when the call's context has every key ``rule`` needs; else notes it skipped."""
-    context = call.env.context
-    for key in rule.needs:
-        if not context.has(key):
-            call.skipped[rule.id] = None
-            return False
-    return True
-
-
-def unknown_key(call: Call, rule: Rule, path: str, key: Any, known: Any) -> None:
-    """Report one undeclared key (``path`` is its object's), with the closest declared key as
-    the hint."""
-    hint = closest_key(key, known)
-    where = f"{path}/{pointer_token(key)}"
-    call.report_at(rule, where, key, f"did you mean {hint!r}?" if hint else None)
 
 
 class _Writer:
@@ -59,13 +42,14 @@ class _Writer:
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
-        self.requires = mode != "update"
+        self.requires = requires(mode)
         self.names: dict[int, str] = {}
         self.namespace: dict[str, Any] = {
             "Mapping": Mapping,
             "finish": finish,
             "needs": needs,
-            "unknown_key": unknown_key,
+            "unknown_keys": unknown_keys,
+            "note_invalid": note_invalid,
             "NUMBER": as_number,
             "token": pointer_token,
             "LONGEST": MAX_SCALAR_TEXT,
@@ -141,9 +125,9 @@ class _Writer:
         program = node.program
         container = node.fields is not None or node.each is not None
         depth = len(index)
-        umbrella = program.invalid if container else None
+        invalid = program.invalid if container else None
         mark = f"m{depth}"
-        if umbrella is not None:
+        if invalid is not None:
             out.append(f"{pad}{mark} = len(call.issues)")
         self.own_rules(program.rules, v, path, out, pad)
         parts = _pointer(path)
@@ -151,27 +135,25 @@ class _Writer:
             out.append(f"{pad}if type({v}) is dict or isinstance({v}, Mapping):")
             inner = pad + "    "
             out.append(f"{inner}pass")
-            if umbrella is not None:
-                out.append(f"{inner}u{depth} = len(call.umbrellas)")
+            if invalid is not None:
+                out.append(f"{inner}u{depth} = len(call.invalid)")
             self.required(program.required, v, path, out, inner)
             if program.unknown is not None:
                 known = self.const("KNOWN", frozenset(program.known))
                 rule = self.rule(program.unknown.rule)
                 out.append(f"{inner}if not {known}.issuperset({v}):")  # in C, the usual case
-                out.append(f"{inner}    for k in {v}:")
-                out.append(f"{inner}        if k not in {known}:")
                 out.append(
-                    f"{inner}            unknown_key(call, {rule}, {parts}, k, "
+                    f"{inner}    unknown_keys(call, {rule}, {parts}, {v}, {known}, "
                     f"{self.const('KEYS', program.known)})"
                 )
             self.children(node.fields, v, path, index, out, inner)
-            if umbrella is not None:
-                self.close_umbrella(umbrella, parts, mark, depth, out, inner)
+            if invalid is not None:
+                self.close_invalid(invalid, parts, mark, depth, out, inner)
         elif node.each is not None:
             out.append(f"{pad}if isinstance({v}, list):")
             inner = pad + "    "
-            if umbrella is not None:
-                out.append(f"{inner}u{depth} = len(call.umbrellas)")
+            if invalid is not None:
+                out.append(f"{inner}u{depth} = len(call.invalid)")
             i, c = f"i{depth}", f"c{depth}"
             out.append(f"{inner}for {i}, {c} in enumerate({v}):")
             out.append(f"{inner}    if {c} is not None and {c} is not False:")
@@ -185,16 +167,16 @@ class _Writer:
                     out.append(f"{inner}        {helper}({arguments})")
             if len(out) == before:
                 out.append(f"{inner}        pass")
-            if umbrella is not None:
-                self.close_umbrella(umbrella, parts, mark, depth, out, inner)
+            if invalid is not None:
+                self.close_invalid(invalid, parts, mark, depth, out, inner)
 
-    def close_umbrella(
+    def close_invalid(
         self, rule: Rule, parts: str, mark: str, depth: int, out: list[str], pad: str
     ) -> None:
-        """Note the umbrella rule when anything was reported at or below this node, at the
+        """Note the node's ``invalid`` rule when anything was reported at or below it, at the
         place a pre-order walk would have noted it (``finish`` places its message)."""
         out.append(f"{pad}if len(call.issues) > {mark}:")
-        out.append(f"{pad}    call.umbrellas.insert(u{depth}, ({parts}, {self.rule(rule)}))")
+        out.append(f"{pad}    note_invalid(call, u{depth}, {parts}, {self.rule(rule)})")
 
     def own_rules(
         self, rules: tuple[BoundRule, ...], v: str, path: Path, out: list[str], pad: str
@@ -376,7 +358,7 @@ def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, An
     body: list[str] = []
     writer.node(node, "value", ["p"], [], body, "        ")
     lines = [
-        f'"""{name}, mode {mode}: generated by ixrules.codegen from the rule files."""',
+        f'"""{name}, mode {mode}: generated by ixrules.run.codegen from the rule files."""',
         "",
     ]
     for helper in writer.helpers:
@@ -395,7 +377,7 @@ def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, An
 def build(node: Node, mode: str, name: str = "body") -> Runner:
     """``node``'s function for ``mode``, compiled and ready to call."""
     text, namespace = source(node, mode, name)
-    exec(compile(text, f"<ixrules.codegen {name} {mode}>", "exec"), namespace)
+    exec(compile(text, f"<ixrules.run.codegen {name} {mode}>", "exec"), namespace)
     for key, value in list(namespace.items()):
         if key.startswith("D") and key[1:].isdigit():
             namespace[key] = {field: namespace[helper] for field, helper in value.items()}
