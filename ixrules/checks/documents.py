@@ -73,8 +73,9 @@ def given_when(value: Any, env: Env, *, field: str, key: str, equals: str) -> bo
 
 
 def _portugal(country: Any) -> bool:
-    """The client's country names Portugal, as the ``country`` check reads names."""
-    return isinstance(country, str) and fold(country) == "portugal"
+    """The client's country names Portugal, as the ``country`` check reads names: a text longer
+    than 64 characters names no country (and folding 10 MB takes a second and a half)."""
+    return isinstance(country, str) and len(country) <= 64 and fold(country) == "portugal"
 
 
 def _nif_applies(value: Mapping[str, Any], country_field: str) -> bool:

@@ -217,12 +217,12 @@ class _Writer:
             if rule.stop and rule.when is None and not rule.needs:
                 passed.append(bound)
         if self.reads_number:
-            # digits alone are read here ("3"), anything else by values.as_number; once for
-            # every number rule of the value
+            # digits alone are read here ("3"; the length first, so a long text is not
+            # scanned), anything else by values.as_number; once for every number rule
             out.insert(
                 start,
-                f"{pad}x = (float({v}) if type({v}) is str and {v}.isdigit() and {v}.isascii() "
-                f"and len({v}) <= LONGEST else NUMBER({v}))",
+                f"{pad}x = (float({v}) if type({v}) is str and len({v}) <= LONGEST "
+                f"and {v}.isdigit() and {v}.isascii() else NUMBER({v}))",
             )
 
     def report(self, bound: BoundRule, where: str, value: str, out: list[str], pad: str) -> None:
