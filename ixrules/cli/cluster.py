@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from ..bulk import Unit
 
 LOCAL = "local"
+#: Seconds to wait for a scheduler (Dask's default is 30, spent retrying without a word).
+CONNECT_TIMEOUT = 5
 
 
 def lint(
@@ -135,8 +137,9 @@ def connect(address: str) -> Iterator[Client]:
             yield client
         return
     try:
-        client = Client(address)
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address...
-        raise CommandError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise CommandError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
     with client:
         yield client

@@ -287,7 +287,7 @@ def check_body(
                 issue.path,
                 issue.rule or "",  # always set by a validation
                 report.endpoint or "",
-                issue.status,
+                issue.status if issue.severity == "error" else None,  # the API takes a warning
                 issue.hint,
                 issue.severity,
             )
@@ -309,7 +309,7 @@ def _skipped(
         rule = catalogue.get(rule_id)
         needs = ", ".join(rule.needs) if rule is not None else "context"
         message = f"Skipped: the context does not say {needs}"
-        out.append(Problem(file, row, column, message, "", rule_id, endpoint, 0, None, "note"))
+        out.append(Problem(file, row, column, message, "", rule_id, endpoint, None, None, "note"))
     return out
 
 
