@@ -26,7 +26,7 @@ PROBLEMS = [
     "payloads/bad.json:6:14: Invoice items is invalid [document.items.invalid]",
     "payloads/bad.json:7:96: Unit kg is not included in the list of accepted units "
     "[item.unit.accepted]",
-    "Found 5 problems in 1 file; 1 file checked.",
+    "Found 5 problems in 1 file; 2 files checked.",
 ]
 GOOD = '{"client": {"name": "Acme", "code": "A1"}}\n'
 
