@@ -11,9 +11,7 @@ import argparse
 import contextlib
 import io
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -23,10 +21,9 @@ if TYPE_CHECKING:
     from ..api import Rules
     from ..config import Config
     from ..lint.checker import Settings
-    from ..lint.problems import Outcome, Problem
+    from ..lint.problems import Outcome
     from ..lint.sources import Batch
     from ..selection import Selection
-    from . import reporters
     from .progress import Progress
 
 CLEAN, PROBLEMS, COULD_NOT_RUN = 0, 1, 2
@@ -139,31 +136,23 @@ def _selection_options(lint: argparse.ArgumentParser) -> None:
     group = lint.add_argument_group(
         "rule selection and output (as ruff's: the command line wins over the configuration)"
     )
-    group.add_argument(
-        "--select",
-        action="append",
-        type=_patterns,
-        metavar="RULES",
-        help="check only these rules: ids or globs, comma-separated (repeatable); replaces what "
-        "the configuration turns off",
-    )
-    group.add_argument(
-        "--extend-select",
-        action="append",
-        default=[],
-        type=_patterns,
-        metavar="RULES",
-        help="check these rules too (ids or globs, comma-separated; repeatable)",
-    )
-    group.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        type=_patterns,
-        metavar="RULES",
-        help="do not check these rules (ids or globs, comma-separated; repeatable); where "
-        "patterns overlap the most specific wins, --ignore a tie",
-    )
+    for option, default, meaning in (
+        ("--select", None, "check only these rules (replaces what the configuration turns off)"),
+        ("--extend-select", [], "check these rules too"),
+        (
+            "--ignore",
+            [],
+            "do not check these rules (the most specific pattern wins, --ignore a tie)",
+        ),
+    ):
+        group.add_argument(
+            option,
+            action="append",
+            default=default,
+            type=_patterns,
+            metavar="RULES",
+            help=f"{meaning}: rule ids or globs, comma-separated, repeatable",
+        )
     group.add_argument(
         "--statistics",
         action="store_true",
@@ -295,7 +284,7 @@ def _terminated_by_signals() -> Iterator[None]:
 
 def _lint(args: argparse.Namespace) -> int:
     from ..lint import sources
-    from . import reporters
+    from . import reporters, writing
     from .progress import Progress
     from .statistics import FORMATS as STATISTICS_FORMATS
 
@@ -332,13 +321,13 @@ def _lint(args: argparse.Namespace) -> int:
     summary = reporters.Summary(files=sum(isinstance(s, sources.Source) for s in found))
     lines = frozenset(s.file for s in found if isinstance(s, sources.Source) and s.lines)
     summary.lines = lines or None  # JSON Lines read: the summary counts bodies
-    strict = args.strict or (config is not None and config.strict)
+    args.strict = args.strict or (config is not None and config.strict)
     table: list[Outcome] = []  # only with --output: the Parquet table is written at the end
     try:
         if args.statistics:
-            failing = _statistics(args, outcomes, summary, settings, out, progress, strict, table)
+            failing = writing.statistics(args, outcomes, summary, settings, out, progress, table)
         else:
-            failing = _report(args, outcomes, summary, options, out, progress, strict, table)
+            failing = writing.report(args, outcomes, summary, options, out, progress, table)
     finally:
         progress.finish()
     out.flush()
@@ -347,103 +336,6 @@ def _lint(args: argparse.Namespace) -> int:
     if summary.failures:
         return COULD_NOT_RUN
     return PROBLEMS if failing and not args.exit_zero else CLEAN
-
-
-def _failing(outcome: Problem, strict: bool) -> bool:
-    """Whether a problem fails the run: an error, or with ``--strict`` a warning too."""
-    return outcome.severity == "error" or (strict and outcome.severity == "warning")
-
-
-def _report(
-    args: argparse.Namespace,
-    outcomes: Iterable[Outcome],
-    summary: reporters.Summary,
-    options: reporters.Options,
-    out: TextIO,
-    progress: Progress,
-    strict: bool,
-    table: list[Outcome],
-) -> bool:
-    """Write each outcome in the format asked for, as it comes; whether a problem fails the
-    run."""
-    from ..lint.problems import Failure
-    from . import reporters
-
-    fmt = reporters.FORMATS[args.format]
-    failing = False
-
-    def write(chunk: str) -> None:
-        if chunk:
-            progress.writing(chunk)
-            out.write(chunk)
-
-    # Failures the format lists after the problems wait in ``held``, on disk past a megabyte.
-    with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held:
-        write(fmt.start(options))
-        for count, outcome in enumerate(outcomes, 1):
-            if args.output is not None:
-                table.append(outcome)
-            if isinstance(outcome, Failure):
-                progress.writing("", to_stderr=True)
-                print(outcome, file=sys.stderr, flush=True)
-                chunk = fmt.failure(outcome, summary.failures, options)
-                if fmt.failures_last:
-                    held.write(chunk)
-                else:
-                    write(chunk)
-            else:
-                write(fmt.problem(outcome, summary.entries, options))
-                failing = failing or _failing(outcome, strict)
-            summary.count(outcome)
-            if count % 256 == 0:
-                out.flush()
-        progress.finish()
-        summary.bodies = progress.bodies
-        out.write(fmt.between(summary, options))
-        held.seek(0)
-        shutil.copyfileobj(held, out)
-    if not (args.quiet and args.format == "text"):  # the text's end is its summary line
-        out.write(fmt.end(summary, options))
-    return failing
-
-
-def _statistics(
-    args: argparse.Namespace,
-    outcomes: Iterable[Outcome],
-    summary: reporters.Summary,
-    settings: Settings,
-    out: TextIO,
-    progress: Progress,
-    strict: bool,
-    table: list[Outcome],
-) -> bool:
-    """``--statistics``: count the problems per rule, then print the counts (failures go to
-    stderr as they come, as without it); whether a problem fails the run."""
-    from ..lint.problems import Failure
-    from . import reporters
-    from .statistics import Statistics
-
-    counted, failures, failing = Statistics(), list[Failure](), False
-    for outcome in outcomes:
-        if args.output is not None:
-            table.append(outcome)
-        if isinstance(outcome, Failure):
-            progress.writing("", to_stderr=True)
-            print(outcome, file=sys.stderr, flush=True)
-            failures.append(outcome)
-        else:
-            counted.count(outcome)
-            failing = failing or _failing(outcome, strict)
-        summary.count(outcome)
-    summary.bodies = progress.bodies
-    messages = {rule.id: rule.message for rule in settings.rules().ruleset.rules.values()}
-    if args.format == "json":
-        out.write(counted.json(messages, failures, reporters.summary_dict(summary)))
-        return failing
-    out.write(counted.text(messages))
-    if not args.quiet:
-        out.write(reporters.TEXT.end(summary, reporters.Options()))
-    return failing
 
 
 def _stdout(utf8: bool) -> TextIO:
