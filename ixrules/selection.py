@@ -11,7 +11,8 @@ rule left out is dropped from the rule set, exactly as the configuration's ``ign
 ``per-file-ignores``) apply after the selection, to the files they match.
 
 >>> ids = ["document.date.valid", "document.items.invalid", "item.unit.accepted"]
->>> sorted(resolve(ids, set(ids), Selection(select=("document.*",), ignore=("*.invalid",))))
+>>> chosen = Selection(select=("document.*",), ignore=("document.*.invalid",))
+>>> sorted(resolve(ids, set(ids), chosen))
 ['document.date.valid']
 >>> sorted(resolve(ids, {"item.unit.accepted"}, Selection(extend_select=("document.date.valid",))))
 ['document.date.valid', 'item.unit.accepted']
