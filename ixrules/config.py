@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from .configfind import TOML_NAME, YAML_NAME, discover
 from .model import SEVERITIES as RULE_SEVERITIES
 from .rulefile import ConfigError, RuleFileError
-from .selection import PATTERN, UNCHANGED, Selection, SelectionError, matching, resolve
+from .selection import UNCHANGED, Selection, SelectionError, is_pattern, matching, resolve
 from .selection import check as check_pattern
 from .yamlsource import YList, YMap, line_of, load_yaml
 
@@ -398,7 +398,7 @@ class _Reader:
             if not isinstance(patterns, YList) or not patterns:
                 raise self.fail(line, f"per-file-ignores of {glob!r} must be a list of rule ids")
             for index, pattern in enumerate(patterns):
-                if not isinstance(pattern, str) or not PATTERN.fullmatch(pattern):
+                if not isinstance(pattern, str) or not is_pattern(pattern):
                     raise self.fail(
                         line_of(patterns, index),
                         f"{pattern!r} is no rule id or glob of ids (lower-case words, dots, *)",

@@ -63,6 +63,15 @@ class SelectionError(ValueError):
     silently check everything (or nothing)."""
 
 
+def is_pattern(text: str) -> bool:
+    """Whether ``text`` is written as a rule id or glob of ids (whether or not it matches one).
+
+    >>> is_pattern("document.*"), is_pattern("Document")
+    (True, False)
+    """
+    return PATTERN.fullmatch(text) is not None
+
+
 def specificity(pattern: str) -> tuple[int, int]:
     """How specific a pattern is: an exact id over any glob, then more literal characters.
 
@@ -83,7 +92,7 @@ def matching(ids: Iterable[str], pattern: str) -> list[str]:
 
 def check(ids: Collection[str], pattern: str) -> None:
     """Raise :class:`SelectionError` unless ``pattern`` is a rule id or glob matching a rule."""
-    if not PATTERN.fullmatch(pattern):
+    if not is_pattern(pattern):
         raise SelectionError(
             f"{pattern!r} is no rule id or glob of ids (lower-case words, dots, *)"
         )
