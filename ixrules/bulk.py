@@ -327,7 +327,8 @@ def _check_elements(elements: Iterable[Any], settings: Settings) -> Part:
         items.append(Lines(run_file, counts.get(run_file, 0) + 1, tuple(run)))
         counts[run_file] = counts.get(run_file, 0) + len(run)
     keys = {file: file for file in counts}
-    return Part(check_batch(tuple(items), settings).outcomes, counts, keys)
+    checked = check_batch(tuple(items), settings)
+    return Part(checked.outcomes, counts, keys, bodies=checked.bodies)
 
 
 def shift(part: Part, start: Counted) -> list[Outcome]:

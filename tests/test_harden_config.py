@@ -78,7 +78,8 @@ def test_brackets_in_strings_and_comments_are_no_nesting(tmp_path: Path) -> None
         load_config(root / "pyproject.toml")
     assert (raised.value.line, raised.value.problem) == (
         5,
-        "unknown key 'note' (known: rules, ignore, severity, files, exclude, strict)",
+        "unknown key 'note' (known: rules, ignore, severity, files, exclude, strict, "
+        "per-file-ignores)",
     )
 
 

@@ -199,3 +199,65 @@ def test_the_command_fails_with_exit_2_and_says_why(tmp_path: Path) -> None:
         "ixrules: error: broken rule file: pack.yaml:7: check plugin 'meddle' ("
     )
     assert ran["import"].err.endswith("cannot load: SystemExit: 0\n")
+
+
+DECORATED = '''
+from ixrules.checks import check
+
+
+def _refuse(args):
+    raise RuntimeError("cannot judge " + repr(sorted(args)))
+
+
+@check("emptied", inline=lambda args, value, source: f"{value}.clear() is None")
+def emptied(value, env):
+    """Always passes; its inline form would empty the value where it is."""
+    return True
+
+
+@check("picky", arguments=_refuse)
+def picky(value, env, *, level: int):
+    return True
+'''
+
+
+def decorated(root: Path, rule: str) -> Path:
+    """A plugin whose checks carry facts (the decorator's), and a pack naming one."""
+    module = f"decorated_{abs(hash(str(root))):x}"
+    site = root / "site"
+    (site / f"{module}-1.0.dist-info").mkdir(parents=True)
+    (site / f"{module}.py").write_text(DECORATED, encoding="utf-8")
+    (site / f"{module}-1.0.dist-info" / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (site / f"{module}-1.0.dist-info" / "entry_points.txt").write_text(
+        f"[ixrules.checks]\nemptied = {module}:emptied\npicky = {module}:picky\n",
+        encoding="utf-8",
+    )
+    pack = root / "pack.yaml"
+    pack.write_text(
+        "fragments:\n  document_client:\n    rules:\n      - id: acme.client.x\n"
+        f"        message: X\n        {rule}\n",
+        encoding="utf-8",
+    )
+    return site
+
+
+def test_a_plugin_s_inline_form_is_not_run_in_place_of_the_guard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(decorated(tmp_path, "check: emptied")))
+    rules = ixrules.Rules.load(packs=[tmp_path / "pack.yaml"])
+    body = copy.deepcopy(BODY)
+    assert rules.validate(body, "invoices.create").ok
+    assert body == BODY
+    assert "clear()" not in rules.source("invoices.create")
+
+
+def test_a_plugin_s_other_facts_fail_as_plugin_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(decorated(tmp_path, "check: picky\n        args: {level: 1}")))
+    with pytest.raises(ixrules.PluginError) as raised:
+        ixrules.Rules.load(packs=[tmp_path / "pack.yaml"])
+    assert str(raised.value) == "check plugin 'picky' failed: RuntimeError: cannot judge ['level']"

@@ -19,18 +19,19 @@ import logging
 import os
 import warnings
 from collections import deque
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..lint.checker import Settings
 from ..lint.problems import Failure, Outcome
 from ..lint.sources import BATCH_BYTES, Failed, Source, batches
 from .errors import CommandError
+from .progress import Progress
 
 if TYPE_CHECKING:
     from distributed import Client
 
-    from ..bulk import Part, Unit
+    from ..bulk import Counted, Part, Unit
 
 LOCAL = "local"
 #: Tasks in flight per worker thread: enough to keep the workers busy while results are read,
@@ -39,6 +40,8 @@ IN_FLIGHT_PER_THREAD = 4
 #: Bytes of a JSON Lines file one task checks: a batch of ``--jobs`` (what one task finds is
 #: held whole, so the bound on memory is the local run's).
 BLOCKSIZE = BATCH_BYTES
+#: Seconds to wait for a scheduler (Dask's default is 30, spent retrying without a word).
+CONNECT_TIMEOUT = 5
 
 
 @contextlib.contextmanager
@@ -47,12 +50,13 @@ def lint(
     found: Sequence[Source | Failure],
     settings: Settings,
     stdin: BinaryIO,
-    done: Callable[[int, int], None] = lambda size, bodies: None,
+    progress: Progress | None = None,
 ) -> Iterator[Iterator[Outcome]]:
-    """The outcomes of the run, in input order, as they are found (``done(size, bodies)`` as
-    each unit's are handed on). The cluster is reached on entering, so that one that cannot be
-    is a ``CommandError`` before anything is printed; a task that fails for good is one when
-    its outcomes are reached. What is still running stops when the block ends."""
+    """The outcomes of the run, in input order, as they are found (``progress`` told of each
+    unit's, and ticked once they are handed on). The cluster is reached on entering, so that
+    one that cannot be is a ``CommandError`` before anything is printed; a task that fails for
+    good is one when its outcomes are reached. What is still running stops when the block
+    ends."""
     try:
         from .. import bulk  # noqa: F401
     except ImportError as exc:
@@ -61,7 +65,8 @@ def lint(
     if settings.rules_dir is not None:  # the workers' working directory may not be ours
         settings = dataclasses.replace(settings, rules_dir=os.path.abspath(settings.rules_dir))
     with connect(address) as client:
-        outcomes = _outcomes(client, units(found, stdin, settings.max_bytes), settings, done)
+        work = units(found, stdin, settings.max_bytes)
+        outcomes = _outcomes(client, work, settings, progress or Progress(None, None))
         try:
             yield outcomes
         finally:
@@ -72,7 +77,7 @@ def _outcomes(
     client: Client,
     work: Iterator[tuple[Unit, int]],
     settings: Settings,
-    done: Callable[[int, int], None],
+    progress: Progress,
 ) -> Generator[Outcome, None, None]:
     from .. import bulk
 
@@ -84,27 +89,31 @@ def _outcomes(
         for unit, size in work:
             pending.append((client.submit(bulk.check, unit, shared, pure=False), size))
             while len(pending) >= window:
-                part = _next(pending, done)
-                yield from bulk.shift(part, counted)
-                counted = bulk.advance(counted, part)
+                counted = yield from _next(pending, counted, progress)
         while pending:
-            part = _next(pending, done)
-            yield from bulk.shift(part, counted)
-            counted = bulk.advance(counted, part)
+            counted = yield from _next(pending, counted, progress)
     finally:
         with contextlib.suppress(Exception):  # the cluster may be gone: nothing to cancel
             client.cancel([future for future, _ in pending])
 
 
-def _next(pending: deque[tuple[Any, int]], done: Callable[[int, int], None]) -> Part:
+def _next(
+    pending: deque[tuple[Any, int]], counted: Counted, progress: Progress
+) -> Generator[Outcome, None, Counted]:
+    """The outcomes of the first unit in flight, numbered in their files; what the units so
+    far counted, after it."""
+    from .. import bulk
+
     future, size = pending.popleft()
     try:
         part: Part = future.result()
     except Exception as exc:  # a task that failed for good (e.g. a worker lost 3 times)
         raise CommandError(f"the Dask run failed: {type(exc).__name__}: {exc}") from None
     future.release()
-    done(size, part.bodies)
-    return part
+    progress.advance(size, part.bodies)
+    yield from bulk.shift(part, counted)
+    progress.tick()  # what it found is written: the bar goes under it
+    return bulk.advance(counted, part)
 
 
 def units(
@@ -158,8 +167,9 @@ def connect(address: str) -> Iterator[Client]:
             yield client
         return
     try:
-        client = Client(address)
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address...
-        raise CommandError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise CommandError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
     with client:
         yield client

@@ -27,10 +27,30 @@ __all__ = ["PluginCall", "guarded"]
 
 
 def guarded(check: Check) -> Check:
-    """``check`` (a plugin's) with its function and its hint called through a
-    :class:`PluginCall`."""
-    hint = None if check.hint is None else PluginCall(check.name, check.hint, _text)
-    return dataclasses.replace(check, fn=PluginCall(check.name, check.fn, bool), hint=hint)
+    """``check`` (a plugin's) with its function, its hint and its other facts that are
+    functions called through a :class:`PluginCall`; its ``inline`` writer is dropped, so that
+    the generated code calls the function, through the guard, instead of running the plugin's
+    expression in its place. Pickles as ``guarded`` of the plugin's own registration."""
+    facts: dict[str, Any] = {"fn": PluginCall(check.name, check.fn, bool), "inline": None}
+    if check.hint is not None:
+        facts["hint"] = PluginCall(check.name, check.hint, _text)
+    for fact in ("json_schema", "reads_context", "arguments", "implies"):
+        value = getattr(check, fact)
+        if callable(value):
+            facts[fact] = PluginCall(check.name, value, _same)
+    given = {field.name: getattr(check, field.name) for field in dataclasses.fields(check)}
+    out = _Guarded(**{**given, **facts})
+    object.__setattr__(out, "original", check)
+    return out
+
+
+class _Guarded(Check):
+    """A plugin's registration as the rules call it (see :func:`guarded`)."""
+
+    original: Check
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return guarded, (self.original,)
 
 
 class PluginCall:
@@ -58,6 +78,10 @@ class PluginCall:
 
     def __repr__(self) -> str:
         return f"PluginCall({self.name!r}, {self.fn!r})"
+
+
+def _same(answer: Any) -> Any:
+    return answer
 
 
 def _text(answer: Any) -> str | None:
