@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import Run, run_all
+from helpers import installed_plugin
 
 import ixrules
 from ixrules.checks import Check, Env
@@ -80,16 +81,8 @@ def install(root: Path, start: str = "") -> tuple[Path, Path]:
     """A plugin package on a folder to put on the path (a module named after the folder, so
     that each test imports its own), and a pack using its two checks."""
     module = f"plugin_{abs(hash(str(root))):x}_{start or 'plain'}"
-    site = root / "site"
-    (site / f"{module}-1.0.dist-info").mkdir(parents=True)
-    (site / f"{module}.py").write_text(PLUGIN.format(start=start), encoding="utf-8")
-    (site / f"{module}-1.0.dist-info" / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n", encoding="utf-8"
-    )
-    (site / f"{module}-1.0.dist-info" / "entry_points.txt").write_text(
-        f"[ixrules.checks]\nhouse_code = {module}:house_code\nmeddle = {module}:meddle\n",
-        encoding="utf-8",
-    )
+    checks = {"house_code": f"{module}:house_code", "meddle": f"{module}:meddle"}
+    site = installed_plugin(root / "site", module, PLUGIN.format(start=start), checks)
     pack = root / "pack.yaml"
     pack.write_text(textwrap.dedent(PACK), encoding="utf-8")
     return site, pack
@@ -224,16 +217,8 @@ def picky(value, env, *, level: int):
 def decorated(root: Path, rule: str) -> Path:
     """A plugin whose checks carry facts (the decorator's), and a pack naming one."""
     module = f"decorated_{abs(hash(str(root))):x}"
-    site = root / "site"
-    (site / f"{module}-1.0.dist-info").mkdir(parents=True)
-    (site / f"{module}.py").write_text(DECORATED, encoding="utf-8")
-    (site / f"{module}-1.0.dist-info" / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n", encoding="utf-8"
-    )
-    (site / f"{module}-1.0.dist-info" / "entry_points.txt").write_text(
-        f"[ixrules.checks]\nemptied = {module}:emptied\npicky = {module}:picky\n",
-        encoding="utf-8",
-    )
+    checks = {"emptied": f"{module}:emptied", "picky": f"{module}:picky"}
+    site = installed_plugin(root / "site", module, DECORATED, checks)
     pack = root / "pack.yaml"
     pack.write_text(
         "fragments:\n  document_client:\n    rules:\n      - id: acme.client.x\n"

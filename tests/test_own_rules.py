@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import command, environment
+from helpers import installed_plugin
 
 import ixrules
 from ixrules.api import rules_dir
@@ -283,26 +284,16 @@ def test_a_level_that_names_no_rule_is_an_error(pattern: str, problem: str) -> N
 
 def make_plugin(folder: Path) -> Path:
     """A tiny installed-looking package: a module and its dist-info with an entry point."""
-    write(
+    return installed_plugin(
         folder,
-        "acme_checks.py",
+        "acme_checks",
         '''
         def house_code(value, env, *, prefix):
             """True for codes that start with the house prefix."""
             return isinstance(value, str) and value.startswith(prefix)
         ''',
+        {"house_code": "acme_checks:house_code", "acme": "acme_checks"},
     )
-    write(
-        folder,
-        "acme_checks-1.0.dist-info/METADATA",
-        "Metadata-Version: 2.1\nName: acme-checks\nVersion: 1.0\n",
-    )
-    write(
-        folder,
-        "acme_checks-1.0.dist-info/entry_points.txt",
-        "[ixrules.checks]\nhouse_code = acme_checks:house_code\nacme = acme_checks\n",
-    )
-    return folder
 
 
 PLUGIN_PACK = """

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import installed_plugin
 from strategies import CHECK_STRATEGIES, reads
 
 from ixrules import RuleFileError, Rules
@@ -298,14 +299,8 @@ endpoints:
 def test_a_plugin_decorated_with_check_says_its_json_schema(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = tmp_path / "site"
-    (site / "acme_facts-1.0.dist-info").mkdir(parents=True)
-    (site / "acme_facts.py").write_text(PLUGIN, encoding="utf-8")
-    (site / "acme_facts-1.0.dist-info" / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: acme-facts\nVersion: 1.0\n", encoding="utf-8"
-    )
-    (site / "acme_facts-1.0.dist-info" / "entry_points.txt").write_text(
-        "[ixrules.checks]\nhouse_code = acme_facts:house_code\n", encoding="utf-8"
+    site = installed_plugin(
+        tmp_path / "site", "acme_facts", PLUGIN, {"house_code": "acme_facts:house_code"}
     )
     monkeypatch.syspath_prepend(str(site))
     pack = tmp_path / "pack.yaml"
