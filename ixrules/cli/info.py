@@ -4,13 +4,13 @@ rule set knows, printed from its public model."""
 from __future__ import annotations
 
 import difflib
-import json
 import textwrap
 from collections.abc import Mapping
 from typing import Any
 
 from ..api import Rules
 from ..endpoint_lookup import EndpointError
+from ..lint.safe import json_text
 from .errors import CommandError
 
 #: What a rule's ``source`` says about where its message comes from.
@@ -84,10 +84,10 @@ def explain_text(rules: Rules, rule_id: str) -> str:
 def _example(rules: Rules, example: Mapping[str, Any]) -> list[str]:
     body, endpoint, context = example.get("body"), example.get("endpoint"), example.get("context")
     out = [f"Example that triggers it ({endpoint or 'endpoint inferred from the root key'}):"]
-    out.append(textwrap.indent(json.dumps(body, indent=2, ensure_ascii=False), "  "))
+    out.append(textwrap.indent(json_text(body, indent=2), "  "))  # no raw line separator
     if context:
         out.append("with the context:")
-        out.append(textwrap.indent(json.dumps(context, indent=2, ensure_ascii=False), "  "))
+        out.append(textwrap.indent(json_text(context, indent=2), "  "))
     try:
         report = rules.validate(body, endpoint, context=context)
     except ValueError as exc:

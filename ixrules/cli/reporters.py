@@ -133,7 +133,8 @@ def _text_problem(problem: Problem, index: int, options: Options) -> str:
     bold, dim, cyan, yellow, reset = _styles(options)
     mark = f"{yellow}{problem.severity}:{reset} " if problem.severity != "error" else ""
     where = f"{name(problem.file)}:{problem.line}:{problem.column}"
-    line = f"{bold}{where}:{reset} {mark}{visible(problem.message)} {dim}[{problem.rule}]{reset}"
+    message, rule = visible(problem.message), visible(problem.rule)
+    line = f"{bold}{where}:{reset} {mark}{message} {dim}[{rule}]{reset}"
     if problem.hint:
         line += f" {cyan}({visible(problem.hint)}){reset}"
     return line + "\n"
