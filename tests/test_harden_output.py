@@ -341,7 +341,7 @@ def test_schema_of_a_pack_with_a_lone_surrogate_and_a_nul(tmp_path: Path) -> Non
                             {"id": "odd.key", "message": "bad \ud800 here", "check": "number"}
                         ]
                     }
-                }  # fmt: skip
+                }
             }
         },
         "endpoints": [{"paths": ["odd"], "root": "r", "actions": {"create": {"body": "odd_body"}}}],
