@@ -84,7 +84,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Result]]
     (tmp / BROKEN).write_text('{"quote": ', encoding="ascii")
     (tmp / "l##[x].jsonl").write_text(json.dumps(BODY) + "\n{\n", encoding="ascii")
     (tmp / CONTEXT).write_text(json.dumps({"now": HOSTILE}), encoding="ascii")
-    extra = ["--extra-rules", "pack.yaml"]
+    extra = ["--pack", "pack.yaml"]
     lint = ["lint", "-e", "quotes.update", *extra]
     runs = {
         f"lint-{fmt}": Run([*lint, "-f", fmt, *NAMES, BROKEN, "l##[x].jsonl", "gone##[x].json"])
@@ -103,7 +103,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Result]]
             "schema-all": Run(["schema", "--all", "out##[x]", *extra]),
             "compile": Run(["compile", ENDPOINT, *extra]),
             "unknown-endpoint": Run(["schema", "  ::e##[x]", *extra]),
-            "bad-pack": Run(["endpoints", "--extra-rules", "missing##[x].yaml"]),
+            "bad-pack": Run(["endpoints", "--pack", "missing##[x].yaml"]),
         }
     )
     yield run_all({key: Run(run.args, cwd=tmp, timeout=SECONDS) for key, run in runs.items()})
@@ -249,8 +249,8 @@ def huge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Result]
         "stdin-name": Run(
             [*lint, "--stdin-filename", long_name, "-"], stdin=json.dumps(BODY).encode()
         ),
-        "rules": Run(["rules", "--extra-rules", "pack.yaml"]),
-        "explain": Run(["explain", "huge.rule", "--extra-rules", "pack.yaml"]),
+        "rules": Run(["rules", "--pack", "pack.yaml"]),
+        "explain": Run(["explain", "huge.rule", "--pack", "pack.yaml"]),
     }
     yield run_all({key: Run(r.args, r.stdin, cwd=tmp, timeout=SECONDS) for key, r in runs.items()})
 
@@ -352,9 +352,9 @@ def test_schema_of_a_pack_with_a_lone_surrogate_and_a_nul(tmp_path: Path) -> Non
     (tmp_path / "nul.yaml").write_text(json.dumps(nul), encoding="ascii")
     ran = run_all(
         {
-            "one": Run(["schema", "odd.create", "--extra-rules", "surrogate.yaml"], cwd=tmp_path),
-            "all": Run(["schema", "--all", "out", "--extra-rules", "surrogate.yaml"], cwd=tmp_path),
-            "nul": Run(["schema", "--all", "nul", "--extra-rules", "nul.yaml"], cwd=tmp_path),
+            "one": Run(["schema", "odd.create", "--pack", "surrogate.yaml"], cwd=tmp_path),
+            "all": Run(["schema", "--all", "out", "--pack", "surrogate.yaml"], cwd=tmp_path),
+            "nul": Run(["schema", "--all", "nul", "--pack", "nul.yaml"], cwd=tmp_path),
         }
     )
     assert ran["one"].code == 0 and ran["one"].err == ""
