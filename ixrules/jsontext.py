@@ -20,9 +20,9 @@ import sys
 from typing import Any
 
 #: A JSON string (skipped), or one of the constants Python reads and JSON does not have.
-_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|NaN|-?Infinity')
+_CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|NaN|-?Infinity')
 #: A JSON string (skipped), or a number: its integer part, fraction and exponent.
-_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|-?([0-9]+)(\.[0-9]+)?([eE][-+]?[0-9]+)?')
+_NUMBER_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|-?([0-9]+)(\.[0-9]+)?([eE][-+]?[0-9]+)?')
 
 
 class LongInteger(ValueError):
@@ -81,7 +81,7 @@ def constant_offset(text: str) -> tuple[int, str] | None:
     >>> constant_offset('{"a": "NaN", "b": [1, -Infinity]}')
     (22, '-Infinity')
     """
-    for found in _CONSTANT.finditer(text):
+    for found in _CONSTANT_OR_STRING.finditer(text):
         if not found.group().startswith('"'):
             return found.start(), found.group()
     return None
@@ -98,7 +98,7 @@ def long_integer(text: str) -> tuple[int, int, int] | None:
     limit = _digit_limit()
     if not limit:
         return None
-    for found in _NUMBER.finditer(text):
+    for found in _NUMBER_OR_STRING.finditer(text):
         digits, fraction, exponent = found.groups()
         if digits is not None and fraction is None and exponent is None and len(digits) > limit:
             return found.start(), len(digits), limit
