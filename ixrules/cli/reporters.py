@@ -394,16 +394,21 @@ def _data(value: str) -> str:
     >>> _data("50% \\x1b[2J")
     '50%25 \\\\x1b[2J'
     """
-    return visible(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _percent(visible(value))
 
 
 def _property(value: str) -> str:
-    """Escape a workflow command's property value.
+    """Escape a workflow command's property value (a file name, shown as ``name`` shows it).
 
     >>> _property("a,b:c.json")
     'a%2Cb%3Ac.json'
     """
-    return _data(name(value)).replace(":", "%3A").replace(",", "%2C")
+    return _percent(name(value)).replace(":", "%3A").replace(",", "%2C")
+
+
+def _percent(shown: str) -> str:
+    """GitHub's own escapes for ``%``, CR and LF, in text already made safe by ``safe``."""
+    return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _uri(file: str) -> str:
