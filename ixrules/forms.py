@@ -109,7 +109,8 @@ def body_from_form(
     if not patterns:
         return body
     places = frozenset(path[:end] for path in patterns for end in range(len(path)))
-    return _with_numbers(body, (), _Numbers(patterns, places, babel_locale))  # type: ignore[no-any-return]
+    converted: dict[str, Any] = _with_numbers(body, (), _Numbers(patterns, places, babel_locale))
+    return converted
 
 
 def number_fields(endpoint: str, *, rules: Rules | None = None) -> list[str]:

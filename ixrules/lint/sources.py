@@ -240,11 +240,11 @@ class _Tree:
         self.root = os.path.realpath(directory)
         self._skipped = skipped
 
-    def holds(self, path: str, linked: bool | None = None) -> bool:
-        """True when ``path`` (met in the walk: only a link can lead out) is inside the tree;
-        else tell ``skipped``. ``linked=False`` resolves ``path`` whatever it is (a glob's
-        match may go through a link anywhere in it)."""
-        if linked is None and not os.path.islink(path):
+    def holds(self, path: str, anywhere: bool = False) -> bool:
+        """True when ``path`` is inside the tree; else tell ``skipped``. A path met in the walk
+        can lead out only if it is a link itself; with ``anywhere``, a link may be anywhere
+        in it (a glob's match: ``d/*/x.json`` goes through ``d/link/``)."""
+        if not anywhere and not os.path.islink(path):
             return True
         real = os.path.realpath(path)
         if self.root == real or real.startswith(self.root.rstrip(os.sep) + os.sep):
@@ -295,7 +295,7 @@ def _glob(pattern: str, skipped: Callable[[Skipped], None] | None = None) -> lis
     start = root or os.curdir
     tree = _Tree(start, skipped)
     if "**" not in pattern:
-        return [match for match in glob.glob(pattern) if tree.holds(match, linked=False)]
+        return [match for match in glob.glob(pattern) if tree.holds(match, anywhere=True)]
     wanted = parts[fixed:]
     if not os.path.isdir(start):
         return []
