@@ -369,3 +369,22 @@ def test_schema_of_a_pack_with_a_lone_surrogate_and_a_nul(tmp_path: Path) -> Non
     assert nul_run.err.startswith("ixrules: error: ") and nul_run.err.count("\n") == 1
     assert "odd\\x00x" in nul_run.err
     assert not (tmp_path / "nul").exists() or not any((tmp_path / "nul").iterdir())
+
+
+# --- the mock's request log, printed as it serves ------------------------------------------------
+
+
+def test_the_mocks_request_log_commands_no_runner() -> None:
+    import io
+
+    from ixrules.mock.core import Mock
+    from ixrules.mock.wire import MockRequest
+
+    log = io.StringIO()
+    mock = Mock(api_key="k", log=log)
+    mock.handle(MockRequest("POST", "/a##[set-output name=x;]y.json?api_key=k"))
+    mock.handle(MockRequest("GE##[T", "/clients.json?api_key=k"))
+    assert log.getvalue() == (
+        "POST /a#\\x23[set-output name=x;]y.json 401\nGE#\\x23[T /clients.json 404\n"
+    )
+    assert_no_command(log.getvalue())
