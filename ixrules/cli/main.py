@@ -13,7 +13,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ..__about__ import __version__
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..lint.checker import Settings
     from ..lint.problems import Outcome
-    from ..lint.sources import Batch
+    from ..lint.sources import Batch, Skipped
     from ..selection import Selection
     from .progress import Progress
 
@@ -35,9 +35,50 @@ class _UsageError(Exception):
     """A bad command line: one line on stderr, exit 2 (argparse would print usage and more)."""
 
 
+class _OutputBroken(Exception):
+    """Standard output cannot be written (closed, a pipe its reader has left, a full disk): the
+    run ends with exit 2 and one line on stderr, never a traceback or the exit 1 of
+    "problems found"."""
+
+
+class _Output:
+    """Standard output as the command writes it: what fails to write is an ``_OutputBroken``."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self.apply(lambda stream: stream.write(text)))
+
+    def flush(self) -> None:
+        self.apply(lambda stream: stream.flush())
+
+    def fileno(self) -> int:
+        return int(self.apply(lambda stream: stream.fileno()))
+
+    def apply(self, act: Callable[[TextIO], Any]) -> Any:
+        """``act(stream)``, its ``OSError`` an ``_OutputBroken``."""
+        if self._stream is None:
+            raise _OutputBroken("it is closed")
+        try:
+            return act(self._stream)
+        except OSError as exc:
+            from ..lint.sources import describe_os_error
+
+            raise _OutputBroken(describe_os_error(exc)) from None
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message and (file is None or file is sys.stdout):  # --help, --version
+            out = _Output(sys.stdout)  # argparse would ignore a failed write
+            out.write(message)
+            out.flush()
+        else:
+            super()._print_message(message, file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,7 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERRUPTED
     except Terminated as exc:
         return 128 + exc.signum
-    except BrokenPipeError:  # e.g. piped into head: stop quietly
+    except _OutputBroken as exc:  # e.g. piped into head, or > /dev/full
+        _silence_stdout()
+        _fail(f"cannot write to standard output: {exc}")
+    except BrokenPipeError:
         _silence_stdout()
     return COULD_NOT_RUN
 
@@ -303,7 +347,9 @@ def _lint(args: argparse.Namespace) -> int:
         _check_output(args.output)
     settings = _settings(args)
     config = settings.rules().config
-    found = sources.expand(args.paths, args.stdin_filename, _excluder(args.exclude, config))
+    found = sources.expand(
+        args.paths, args.stdin_filename, _excluder(args.exclude, config), _tell_skipped
+    )
     stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
     out = _stdout(utf8=args.format in ("json", "sarif"))
     bar = not args.no_progress and not args.quiet
@@ -345,15 +391,23 @@ def _lint(args: argparse.Namespace) -> int:
     return PROBLEMS if failing and not args.exit_zero else CLEAN
 
 
-def _stdout(utf8: bool) -> TextIO:
+def _tell_skipped(skipped: Skipped) -> None:
+    """A path a walk or glob did not take, one line on stderr (it does not fail the run)."""
+    if sys.stderr is not None:
+        print(skipped, file=sys.stderr, flush=True)
+
+
+def _stdout(utf8: bool) -> _Output:
     """Standard output, never failing to encode: UTF-8 for the JSON formats, else the
-    terminal's encoding with what it cannot show escaped."""
-    out = sys.stdout
-    if isinstance(out, io.TextIOWrapper):
+    terminal's encoding with what it cannot show escaped; a write that fails (closed, broken
+    pipe, full disk) raises ``_OutputBroken``."""
+    stream = sys.stdout
+    out = _Output(stream)
+    if isinstance(stream, io.TextIOWrapper):  # reconfiguring flushes: it may fail too
         if utf8:
-            out.reconfigure(encoding="utf-8", errors="strict")
+            out.apply(lambda text: stream.reconfigure(encoding="utf-8", errors="strict"))
         else:
-            out.reconfigure(errors="backslashreplace")
+            out.apply(lambda text: stream.reconfigure(errors="backslashreplace"))
     return out
 
 
@@ -537,7 +591,9 @@ def _info(args: argparse.Namespace) -> int:
         listing = rules.source(args.endpoint)
     else:
         listing = info.explain_text(rules, args.rule)
-    _stdout(utf8=False).write(lines(listing))  # a user's rule pack is text from anyone
+    out = _stdout(utf8=False)
+    out.write(lines(listing))  # a user's rule pack is text from anyone
+    out.flush()
     return CLEAN
 
 
@@ -549,23 +605,36 @@ def _schema(rules: Rules, args: argparse.Namespace) -> None:
         raise _UsageError("schema takes an ENDPOINT or --all DIR (see 'ixrules schema --help')")
     if args.all_dir is not None:
         written = schema.write_all(rules, args.all_dir, args.locale)
-        print(f"Wrote {len(written)} schemas into {visible(args.all_dir)}.")
+        out = _stdout(utf8=False)
+        out.write(f"Wrote {len(written)} schemas into {visible(args.all_dir)}.\n")
     else:
-        sys.stdout.write(schema.schema_text(rules, args.endpoint, args.locale))
+        out = _stdout(utf8=True)
+        out.write(schema.schema_text(rules, args.endpoint, args.locale))
+    out.flush()
 
 
-def use_color(disabled: bool, stream: TextIO) -> bool:
+def use_color(disabled: bool, stream: TextIO | None) -> bool:
     """Colour only on a terminal, and never with ``--no-color`` or a non-empty ``NO_COLOR``."""
-    return not disabled and not os.environ.get("NO_COLOR") and stream.isatty()
+    return (
+        not disabled and not os.environ.get("NO_COLOR") and stream is not None and stream.isatty()
+    )
 
 
 def _fail(reason: str) -> None:
     from ..lint.safe import visible
 
-    print(f"ixrules: error: {visible(reason)}", file=sys.stderr)
+    if sys.stderr is not None:  # print(file=None) would write to stdout
+        print(f"ixrules: error: {visible(reason)}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:
     """After a broken pipe, send what is left to /dev/null so exiting does not complain."""
+    if sys.stdout is None:
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor: nothing will be flushed there
+        pass
+    finally:
+        os.close(devnull)
