@@ -336,8 +336,7 @@ def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     """Everything checked once before any body: rules, endpoint name, context snapshot."""
-    from ..context import Context, ContextError
-    from .checker import Settings, Unreadable, load_json_file
+    from .checker import Settings, Unreadable, load_context
     from .problems import CommandError
     from .sources import MAX_BYTES
 
@@ -345,12 +344,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     max_bytes = args.max_bytes or MAX_BYTES
     if args.context is not None:
         try:
-            context, text = load_json_file(args.context, max_bytes)
-            Context(context)
+            context, text = load_context(args.context, max_bytes)
         except Unreadable as exc:
             raise CommandError(f"context {exc.failure}") from None
-        except ContextError as exc:
-            raise CommandError(f"context {args.context}: {exc}") from None
     settings = Settings(
         args.endpoint,
         context,
@@ -370,14 +366,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         for entry in rules.config.files:  # every context the configuration names, read now
             if entry.context is not None:
                 try:
-                    Context(load_json_file(entry.context, max_bytes)[0])
+                    load_context(entry.context, max_bytes)
                 except Unreadable as exc:
                     raise CommandError(
                         f"broken configuration: {entry.file}:{entry.line}: context {exc.failure}"
-                    ) from None
-                except ContextError as exc:
-                    raise CommandError(
-                        f"broken configuration: {entry.file}:{entry.line}: context: {exc}"
                     ) from None
     return settings
 
