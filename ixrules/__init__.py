@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .context import ContextError
     from .endpoints import BodyError, EndpointError
     from .http import PreflightError
+    from .replay import replay
     from .report import Issue, Report
     from .requests import check_request
     from .responses import read_response
@@ -46,6 +47,7 @@ _EXPORTS = {
     "check_request": "requests",
     "endpoints": "api",
     "read_response": "responses",
+    "replay": "replay",
     "validate": "api",
 }
 
@@ -62,6 +64,7 @@ __all__ = [
     "check_request",
     "endpoints",
     "read_response",
+    "replay",
     "validate",
 ]
 
@@ -80,14 +83,18 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_EXPORTS})
 
 
+#: Public functions named like a submodule of theirs.
+_FUNCTIONS = frozenset({"endpoints", "replay"})
+
+
 class _Package(ModuleType):
-    """The package module: ``ixrules.endpoints`` stays the function even after the submodule
-    of the same name is imported (the import system would bind the submodule over it). The
-    submodule is still ``sys.modules["ixrules.endpoints"]`` for ``from ixrules.endpoints
-    import ...``."""
+    """The package module: ``ixrules.endpoints`` and ``ixrules.replay`` stay the functions even
+    after the submodules of the same name are imported (the import system would bind the
+    submodule over them). The submodule is still ``sys.modules["ixrules.endpoints"]`` for
+    ``from ixrules.endpoints import ...``."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "endpoints" and isinstance(value, ModuleType):
+        if name in _FUNCTIONS and isinstance(value, ModuleType):
             return
         super().__setattr__(name, value)
 

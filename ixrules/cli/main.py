@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compiled.add_argument("endpoint", metavar="ENDPOINT")
     _rules_option(compiled)
+    from ..replay.command import add_command as add_replay  # argparse only: stays fast
+
+    add_replay(commands, _rules_option)
     return parser
 
 
@@ -188,6 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lint":
             with _terminated_by_signals():
                 return _lint(args)
+        if args.command == "replay":
+            from ..replay.command import run as replay
+
+            color = _color(args.no_color, sys.stdout)
+            return replay(args, _rules(args), _stdout(args.format in ("json", "sarif")), color)
         return _info(args)
     except (_UsageError, CommandError) as exc:
         _fail(str(exc))
@@ -438,15 +446,21 @@ def _load(settings: Settings) -> Rules:
         raise CommandError(f"cannot read the rules: {exc}") from None
 
 
-def _info(args: argparse.Namespace) -> int:
-    from . import info
+def _rules(args: argparse.Namespace) -> Rules:
+    """The rule set of ``--rules``, ``--extra-rules`` and the configuration."""
     from .checker import Settings
-    from .safe import lines
 
     settings = Settings(
         rules_dir=args.rules_dir, config=_config_path(args), extra=_packs(args.extra_rules)
     )
-    rules = _load(settings)
+    return _load(settings)
+
+
+def _info(args: argparse.Namespace) -> int:
+    from . import info
+    from .safe import lines
+
+    rules = _rules(args)
     if args.command == "schema":
         _schema(rules, args)  # JSON: its strings are escaped by the encoder
         return CLEAN
