@@ -95,12 +95,21 @@ def replay_interactions(
     context: Mapping[str, Any] | None = None,
     rules: Rules | None = None,
 ) -> ReplayReport:
-    """Judge interactions already read (from any source: build :class:`Interaction` records)."""
+    """Judge interactions already read (from any source: build :class:`Interaction` records).
+    The secrets of each recording (interactions of one ``file``) are kept out of all of its
+    verdicts."""
     from .classify import replay_one
+    from .redact import Secrets
     from .report import ReplayReport
 
     if rules is None:
         from ..api import default_rules
 
         rules = default_rules()
-    return ReplayReport(tuple(replay_one(item, rules, context) for item in interactions))
+    by_file: dict[str, list[Interaction]] = {}
+    for item in interactions:
+        by_file.setdefault(item.file, []).append(item)
+    secrets = {file: Secrets.of(items) for file, items in by_file.items()}
+    return ReplayReport(
+        tuple(replay_one(item, rules, context, secrets[item.file]) for item in interactions)
+    )

@@ -126,12 +126,18 @@ class Replayed:
 
 
 def replay_one(
-    interaction: Interaction, rules: Rules, context: Mapping[str, Any] | None = None
+    interaction: Interaction,
+    rules: Rules,
+    context: Mapping[str, Any] | None = None,
+    secrets: Secrets | None = None,
 ) -> Replayed:
-    """The verdict of one interaction (``context`` already checked by the caller)."""
+    """The verdict of one interaction (``context`` already checked by the caller). ``secrets``
+    are those of its whole recording (a key one interaction's URL holds is redacted in the
+    others' texts too); by default, the interaction's own."""
     from ..context import ContextError
 
-    secrets = Secrets.of(interaction)
+    if secrets is None:
+        secrets = Secrets.of([interaction])
     judge = _Judge(interaction, rules, secrets)
     try:
         return judge.verdict(context)
@@ -213,21 +219,24 @@ class _Judge:
         )
 
     def refused(self, report: Report, status: int) -> Replayed:
-        body = self.interaction.response_body
-        if status in _UNKNOWABLE and report.status != status:
-            return self.made("not_comparable", reason=_UNKNOWABLE[status])
-        if body is None or (isinstance(body, (str, bytes)) and not body.strip()):
-            return self.unspoken(report, status, "the answer has no body to compare")
         from ..responses import read_response
 
-        sent = _parsed(self.interaction.request_body)
-        answer = read_response(
-            (status, body), sent=sent, endpoint=report.endpoint, rules=self.rules
-        )
-        issues = answer.errors
+        body = self.interaction.response_body
+        if body is None or (isinstance(body, (str, bytes)) and not body.strip()):
+            issues = []
+        else:
+            sent = _parsed(self.interaction.request_body)
+            answer = read_response(
+                (status, body), sent=sent, endpoint=report.endpoint, rules=self.rules
+            )
+            issues = answer.errors
         if len(issues) == 1 and issues[0].rule is None and issues[0].message == _phrase(status):
-            return self.unspoken(report, status, "the answer's body holds no message")
+            issues = []  # no message in the body: read_response gave the status' phrase
         self.answered = self.said(status, issues)
+        if status in _UNKNOWABLE and report.status != status:
+            return self.made("not_comparable", reason=_UNKNOWABLE[status])
+        if not issues:
+            return self.unspoken(report, status, "the answer holds no message to compare")
         missed = [issue for issue in issues if not _predicted(issue, report)]
         skipped = [
             issue.rule

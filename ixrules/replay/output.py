@@ -71,7 +71,8 @@ def render(
         return annotations + lines(_tables(report, files)) + "\n"
     if fmt == "sarif":
         document = json.loads(reporters.report(reporters.SARIF, outcomes, options, files))
-        document["runs"][0]["properties"] = {"replay": _tables_json(report, files)}
+        tables = _tables_json(report, files, len(failures))
+        document["runs"][0]["properties"] = {"replay": tables}
         return json_text(document, indent=2) + "\n"
     raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
@@ -182,20 +183,20 @@ def _plural(count: int, noun: str) -> str:
 # --- json -----------------------------------------------------------------------------------
 
 
-def _tables_json(report: ReplayReport, files: int) -> dict[str, object]:
+def _tables_json(report: ReplayReport, files: int, failures: int) -> dict[str, object]:
     return {
         "verdicts": report.counts,
         "rules": report.by_rule,
-        "summary": {"files": files, "interactions": len(report.replayed)},
+        "summary": {"files": files, "interactions": len(report.replayed), "failures": failures},
     }
 
 
 def _json(report: ReplayReport, failures: Sequence[Failure], files: int) -> str:
+    tables = _tables_json(report, files, len(failures))
     document = {
         "version": JSON_VERSION,
         "interactions": [item.to_dict() for item in report.replayed],
         "failures": [failure.to_dict() for failure in failures],
-        **_tables_json(report, files),
+        **tables,
     }
-    document["summary"] = {**document["summary"], "failures": len(failures)}  # type: ignore[dict-item]
     return json_text(document, indent=2) + "\n"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -36,19 +36,21 @@ _MAX_VALUES = 100_000
 
 @dataclass(frozen=True)
 class Secrets:
-    """The secret values of one interaction, longest first."""
+    """The secret values of a recording, longest first."""
 
     values: tuple[str, ...]
 
     @classmethod
-    def of(cls, interaction: Interaction) -> Secrets:
+    def of(cls, interactions: Iterable[Interaction]) -> Secrets:
+        """The secrets of a recording's interactions, together."""
         found: set[str] = set()
-        found.update(_from_url(interaction.url))
-        for name, value in (*interaction.request_headers, *interaction.response_headers):
-            if SECRET_NAME.search(name):
-                found.update(_from_header(value))
-        found.update(_from_body(interaction.request_body))
-        found.update(_from_body(interaction.response_body))
+        for interaction in interactions:
+            found.update(_from_url(interaction.url))
+            for name, value in (*interaction.request_headers, *interaction.response_headers):
+                if SECRET_NAME.search(name):
+                    found.update(_from_header(value))
+            found.update(_from_body(interaction.request_body))
+            found.update(_from_body(interaction.response_body))
         kept = {value for value in found if len(value) >= MIN_SECRET}
         kept |= {quote(value, safe="") for value in kept}
         return cls(tuple(sorted(kept, key=lambda value: (-len(value), value))))

@@ -155,13 +155,12 @@ def _starts(node: Any) -> list[int | None]:
 
 @lru_cache(maxsize=1)
 def _loader() -> Any:
-    """A safe loader of our own (PyYAML's C one when it is there), with the few plain-text
-    tags of old cassettes; the global ``SafeLoader`` is left as it is."""
+    """A safe loader of our own, with the few plain-text tags of old cassettes; the global
+    ``SafeLoader`` is left as it is. PyYAML's pure one, not libyaml's: its errors (and so the
+    command's) are the same wherever ixrules is installed."""
     import yaml
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class CassetteLoader(base):  # type: ignore[misc, valid-type]
+    class CassetteLoader(yaml.SafeLoader):
         """PyYAML's safe loader, reading VCR.py's and Ruby's text and binary tags."""
 
     def text(loader: Any, node: Any) -> str:
