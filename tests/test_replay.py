@@ -378,7 +378,8 @@ BAD: list[tuple[str, bytes, str]] = [
      "2: interaction 1: the request's headers: the value of a header is not text"),
     ("entries.har", b'{"log": {"entries": {}}}', "not a HAR file: 'log.entries' is missing or not "
      "a list"),
-    ("entry.har", b'{"log": {"entries": [\n  {"request": {"method": "GET"}, "response": {}}]}}',
+    ("entry.har",
+     b'{"log": {"entries": [\n  {"request": {"method": "GET"}, "response": {"status": 200}}]}}',
      "2: entry 1: the request's url is missing or not a string"),
     ("broken.har", b'{"log": {"entries": [}', "1: not valid JSON: Expecting value"),
     ("what.json", b'{"a": 1}', "not a HAR file or a VCR cassette (or JSON Lines)"),
@@ -407,7 +408,7 @@ def test_a_yaml_bomb_is_read_in_bounded_time() -> None:
         "\ninteractions:\n- request: {method: GET, uri: 'https://a/x.json', headers: {A: *i}}\n"
         "  response: {status: 200, body: {string: *i}}\n"
     )
-    with pytest.raises(ReplayError, match="the value of a header is not text"):
+    with pytest.raises(ReplayError, match="is not text"):
         read_bytes("bomb.yaml", text.encode())
 
 

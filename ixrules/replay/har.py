@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 from .interaction import (
     Interaction,
     Malformed,
+    Place,
     ReplayError,
     base64_body,
     decoded,
-    headers_of,
+    read_entries,
+    recorded,
     status_of,
-    text_of,
 )
 
 
@@ -32,37 +33,21 @@ def read_har(file: str, data: Any, lines: list[int | None]) -> list[Interaction]
     entries = data["log"].get("entries")
     if not isinstance(entries, list):
         raise ReplayError(file, "not a HAR file: 'log.entries' is missing or not a list")
-    out = []
-    for index, entry in enumerate(entries):
-        line = lines[index] if index < len(lines) else None
-        try:
-            out.append(_interaction(file, line, index, entry))
-        except Malformed as exc:
-            raise ReplayError(file, f"entry {index + 1}: {exc}", line) from None
-    return out
+    return read_entries(file, entries, lines, "entry", _interaction)
 
 
-def _interaction(file: str, line: int | None, index: int, entry: Any) -> Interaction:
-    if not isinstance(entry, Mapping):
-        raise Malformed("not a mapping of 'request' and 'response'")
-    request, response = entry.get("request"), entry.get("response")
-    if not isinstance(request, Mapping) or not isinstance(response, Mapping):
-        raise Malformed("'request' or 'response' is missing or not a mapping")
-    request_headers = headers_of(request.get("headers"), "the request's headers")
-    response_headers = headers_of(response.get("headers"), "the response's headers")
-    made = Interaction(
-        file=file,
-        line=line,
-        index=index,
-        method=text_of(request.get("method"), "the request's method").upper(),
-        url=text_of(request.get("url"), "the request's url"),
-        request_headers=request_headers,
+def _interaction(
+    place: Place, request: Mapping[str, Any], response: Mapping[str, Any]
+) -> Interaction:
+    return recorded(
+        place,
+        request,
+        response,
+        url="url",
         request_body=_posted(request.get("postData")),
         status=status_of(response.get("status")),
-        response_headers=response_headers,
         response_body=_content(response.get("content")),
     )
-    return made
 
 
 def _posted(value: Any) -> Any:

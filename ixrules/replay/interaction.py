@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +59,73 @@ class Interaction:
 
 class Malformed(ValueError):
     """A reader's complaint about one interaction; the reader adds the file and line."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an entry is: its file, the line it starts on (when known), its index."""
+
+    file: str
+    line: int | None
+    index: int
+
+
+#: What a reader gives :func:`read_entries` to build one interaction: where the entry is, and
+#: its request and response objects.
+Build = Callable[[Place, Mapping[str, Any], Mapping[str, Any]], Interaction]
+
+
+def read_entries(
+    file: str, entries: list[Any], lines: list[int | None], noun: str, build: Build
+) -> list[Interaction]:
+    """Each entry of a recording built into an interaction; a malformed one is a
+    :class:`ReplayError` at its line, naming it (``interaction 3``, ``entry 3``)."""
+    out = []
+    for index, entry in enumerate(entries):
+        line = lines[index] if index < len(lines) else None
+        try:
+            out.append(build(Place(file, line, index), *request_response(entry)))
+        except Malformed as exc:
+            prefix = f"{noun} {index + 1}: " if noun else ""
+            raise ReplayError(file, f"{prefix}{exc}", line) from None
+    return out
+
+
+def recorded(
+    place: Place,
+    request: Mapping[str, Any],
+    response: Mapping[str, Any],
+    *,
+    url: str,
+    request_body: Any,
+    status: int | None,
+    response_body: Any,
+) -> Interaction:
+    """An interaction of a request and a response object whose method and headers every format
+    writes alike; ``url`` names the request's URL key (``uri`` in VCR), and the bodies and
+    status are as the format's reader found them."""
+    return Interaction(
+        file=place.file,
+        line=place.line,
+        index=place.index,
+        method=text_of(request.get("method"), "the request's method").upper(),
+        url=text_of(request.get(url), f"the request's {url}"),
+        request_headers=headers_of(request.get("headers"), "the request's headers"),
+        request_body=request_body,
+        status=status,
+        response_headers=headers_of(response.get("headers"), "the response's headers"),
+        response_body=response_body,
+    )
+
+
+def request_response(entry: Any) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """An entry's ``request`` and ``response`` objects."""
+    if not isinstance(entry, Mapping):
+        raise Malformed("expected an object with 'request' and 'response'")
+    request, response = entry.get("request"), entry.get("response")
+    if not isinstance(request, Mapping) or not isinstance(response, Mapping):
+        raise Malformed("'request' or 'response' is missing or not an object")
+    return request, response
 
 
 def text_of(value: Any, what: str) -> str:

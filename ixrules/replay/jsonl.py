@@ -15,44 +15,37 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .interaction import Interaction, Malformed, ReplayError, headers_of, status_of, text_of
+from .interaction import Interaction, Place, ReplayError, read_entries, recorded, status_of
 
 
 def read_jsonl(file: str, text: str) -> list[Interaction]:
     """The interactions of a JSON Lines file, one a line."""
-    out: list[Interaction] = []
+    entries: list[Any] = []
+    lines: list[int | None] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            entry = json.loads(line)
+            entries.append(json.loads(line))
         except RecursionError:
             raise ReplayError(file, "not readable: nested too deeply", number) from None
         except ValueError as exc:
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
             raise ReplayError(file, f"not valid JSON: {reason}", number) from None
-        try:
-            out.append(_interaction(file, number, len(out), entry))
-        except Malformed as exc:
-            raise ReplayError(file, str(exc), number) from None
-    return out
+        lines.append(number)
+    return read_entries(file, entries, lines, "", _interaction)
 
 
-def _interaction(file: str, line: int, index: int, entry: Any) -> Interaction:
-    if not isinstance(entry, Mapping):
-        raise Malformed("expected an object with 'request' and 'response'")
-    request, response = entry.get("request"), entry.get("response")
-    if not isinstance(request, Mapping) or not isinstance(response, Mapping):
-        raise Malformed("'request' or 'response' is missing or not an object")
-    return Interaction(
-        file=file,
-        line=line,
-        index=index,
-        method=text_of(request.get("method"), "the request's method").upper(),
-        url=text_of(request.get("url"), "the request's url"),
-        request_headers=headers_of(request.get("headers"), "the request's headers"),
+def _interaction(
+    place: Place, request: Mapping[str, Any], response: Mapping[str, Any]
+) -> Interaction:
+    status = status_of(response.get("status"))
+    return recorded(
+        place,
+        request,
+        response,
+        url="url",
         request_body=request.get("body"),
-        status=status_of(response.get("status")),
-        response_headers=headers_of(response.get("headers"), "the response's headers"),
+        status=status,
         response_body=response.get("body"),
     )

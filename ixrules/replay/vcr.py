@@ -18,12 +18,13 @@ from typing import Any
 from .interaction import (
     Interaction,
     Malformed,
+    Place,
     ReplayError,
     base64_body,
     decoded,
-    headers_of,
+    read_entries,
+    recorded,
     status_of,
-    text_of,
 )
 
 #: The key that holds the interactions, by flavour.
@@ -38,15 +39,7 @@ def read_yaml(file: str, text: str) -> list[Interaction]:
 
 def read_cassette(file: str, data: Any, lines: list[int | None]) -> list[Interaction]:
     """The interactions of a parsed cassette (YAML or JSON); ``lines`` gives where each starts."""
-    entries = _entries(file, data)
-    out = []
-    for index, entry in enumerate(entries):
-        line = lines[index] if index < len(lines) else None
-        try:
-            out.append(_interaction(file, line, index, entry))
-        except Malformed as exc:
-            raise ReplayError(file, f"interaction {index + 1}: {exc}", line) from None
-    return out
+    return read_entries(file, _entries(file, data), lines, "interaction", _interaction)
 
 
 def is_cassette(data: Any) -> bool:
@@ -70,26 +63,17 @@ def _entries(file: str, data: Any) -> list[Any]:
     )
 
 
-def _interaction(file: str, line: int | None, index: int, entry: Any) -> Interaction:
-    if not isinstance(entry, Mapping):
-        raise Malformed("not a mapping of 'request' and 'response'")
-    request, response = entry.get("request"), entry.get("response")
-    if not isinstance(request, Mapping) or not isinstance(response, Mapping):
-        raise Malformed("'request' or 'response' is missing or not a mapping")
-    request_headers = headers_of(request.get("headers"), "the request's headers")
-    response_headers = headers_of(response.get("headers"), "the response's headers")
+def _interaction(
+    place: Place, request: Mapping[str, Any], response: Mapping[str, Any]
+) -> Interaction:
     status = response.get("status")
-    code = status.get("code") if isinstance(status, Mapping) else status
-    made = Interaction(
-        file=file,
-        line=line,
-        index=index,
-        method=text_of(request.get("method"), "the request's method").upper(),
-        url=text_of(request.get("uri"), "the request's uri"),
-        request_headers=request_headers,
+    made = recorded(
+        place,
+        request,
+        response,
+        url="uri",
         request_body=_body(request.get("body"), "the request's body"),
-        status=status_of(code),
-        response_headers=response_headers,
+        status=status_of(status.get("code") if isinstance(status, Mapping) else status),
         response_body=_body(response.get("body"), "the response's body"),
     )
     return _inflated(made)
