@@ -37,6 +37,7 @@ from .cli.checker import Settings, check_batch
 from .cli.problems import Failure, Outcome
 from .cli.sources import Document, Failed, Item, Lines, describe_os_error, is_lines
 from .cli.table import frame
+from .context import check_context
 
 if TYPE_CHECKING:
     import dask.dataframe
@@ -114,6 +115,7 @@ def lint_bag(
     if config is not None:
         raise TypeError("config: only None (the shipped rules) is supported")
     rules_dir = None if rules_dir is None else os.path.abspath(rules_dir)  # read on the workers
+    check_context(context)  # a misspelt key fails here, not in every task
     settings = Settings(endpoint, context, rules_dir)
     if endpoint is not None:
         settings.rules().endpoint(endpoint)  # an unknown name fails here, not in every task

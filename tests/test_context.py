@@ -56,6 +56,12 @@ def test_every_api_that_takes_a_context_checks_it(run: Any) -> None:
     assert said(run) == TYPO_SAYS
 
 
+def test_a_bulk_run_checks_its_context_before_any_task() -> None:
+    from ixrules.bulk import lint_bag
+
+    assert said(lambda: lint_bag("nowhere/*.jsonl", context=TYPO)) == TYPO_SAYS
+
+
 def test_a_preflight_context_function_is_checked_on_each_request() -> None:
     client = preflight(
         httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200))),
