@@ -25,6 +25,8 @@ SECRET_NAME = re.compile(
     r"|^key$|^sig$",
     re.IGNORECASE,
 )
+#: What separates a header's parts (cookies, a list of values).
+_PARTS = re.compile(r"[;,]")
 #: What stands for a secret in output.
 REDACTED = "[redacted]"
 #: Shorter values are not searched for in text (they would match ordinary words); they are
@@ -82,7 +84,7 @@ def _from_header(value: str) -> Iterator[str]:
     """The value, and its parts: a scheme's token (``Bearer x``), each cookie's value."""
     value = value.strip()
     yield value
-    for part in re.split(r"[;,]", value):
+    for part in _PARTS.split(value):
         name, equals, cookie = part.strip().partition("=")
         if equals:
             yield cookie.strip()
