@@ -386,8 +386,8 @@ LOADS_LOOP = (
 def lint_stages(path: Path, bodies: int) -> list[str]:
     """Where ``ixrules lint`` spends its time on a JSON Lines file, stage by stage, in this
     process (one pass each over the same lines; --jobs 1 does all of them in turn)."""
-    from ixrules.cli.checker import Settings, check_body, parse
-    from ixrules.endpoints import resolve
+    from ixrules.endpoint_lookup import resolve
+    from ixrules.lint.checker import Settings, check_body, parse
 
     rules = ixrules.api.default_rules()
     settings = Settings()

@@ -36,7 +36,7 @@ with atheris.instrument_imports(include=["ixrules"]):
     for module in pkgutil.walk_packages(ixrules.__path__, "ixrules."):
         if not module.name.endswith("__main__"):  # that one runs the command
             importlib.import_module(module.name)
-    from ixrules.cli.checker import Settings, check_body
+    from ixrules.lint.checker import Settings, check_body
 
     ENDPOINTS = ixrules.endpoints()  # loads and compiles the rules, instrumented
 

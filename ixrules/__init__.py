@@ -14,9 +14,7 @@ command that only prints its version never loads YAML or the rules.
 
 from __future__ import annotations
 
-import sys
 from importlib import import_module
-from types import ModuleType
 
 from .__about__ import __version__
 
@@ -26,9 +24,9 @@ if TYPE_CHECKING:
 
     from .api import Rules, endpoints, validate
     from .context import ContextError
-    from .endpoints import BodyError, EndpointError
+    from .endpoint_lookup import BodyError, EndpointError
     from .http import PreflightError
-    from .replay import replay
+    from .recordings import replay
     from .report import Issue, Report
     from .requests import check_request
     from .responses import read_response
@@ -36,9 +34,9 @@ if TYPE_CHECKING:
 
 #: Each lazily exported name and the module that defines it.
 _EXPORTS = {
-    "BodyError": "endpoints",
+    "BodyError": "endpoint_lookup",
     "ContextError": "context",
-    "EndpointError": "endpoints",
+    "EndpointError": "endpoint_lookup",
     "Issue": "report",
     "PreflightError": "http",
     "Report": "report",
@@ -47,7 +45,7 @@ _EXPORTS = {
     "check_request": "requests",
     "endpoints": "api",
     "read_response": "responses",
-    "replay": "replay",
+    "replay": "recordings",
     "validate": "api",
 }
 
@@ -81,22 +79,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_EXPORTS})
-
-
-#: Public functions named like a submodule of theirs.
-_FUNCTIONS = frozenset({"endpoints", "replay"})
-
-
-class _Package(ModuleType):
-    """The package module: ``ixrules.endpoints`` and ``ixrules.replay`` stay the functions even
-    after the submodules of the same name are imported (the import system would bind the
-    submodule over them). The submodule is still ``sys.modules["ixrules.endpoints"]`` for
-    ``from ixrules.endpoints import ...``."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _FUNCTIONS and isinstance(value, ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -10,18 +10,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from .checks import Env
 from .compiler import Node, cerberus_rules, compile_body, compile_node
 from .context import Context, ContextError
-from .endpoints import BodyError, resolve, root_index
+from .endpoint_lookup import BodyError, resolve, root_index
 from .engine import Call, finish
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Issue, Report
 from .values import Unreadable, plain
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .requests import Route
-
-if TYPE_CHECKING:
     from .codegen import Runner
+    from .config import Config
 
 #: How calls are run: ``fast`` runs each body's program tree written out as Python
 #: (:mod:`ixrules.codegen`); ``cerberus`` runs the same programs through Cerberus (the
@@ -81,17 +78,17 @@ class Rules:
             self._checked_siblings  # noqa: B018
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        """Pickle (and copy) the plain rule set and the executor, and compile again on load:
-        the compiled trees are keyed by the identity of the rule set's specs, which a copy
-        does not keep (a custom rule set sent to a spawned or Dask worker would otherwise
-        answer ``KeyError`` on every call).
+        """Pickle (and copy) the plain rule set, the executor and the configuration, and compile
+        again on load: the compiled trees are keyed by the identity of the rule set's specs,
+        which a copy does not keep (a custom rule set sent to a spawned or Dask worker would
+        otherwise answer ``KeyError`` on every call).
 
         >>> import copy, pickle
         >>> rules = pickle.loads(pickle.dumps(Rules.load()))
         >>> copy.deepcopy(rules).validate({"quote": {"retention": 200}}, "quotes.update").messages
         ['Retention must be a number between 0 and 99.99']
         """
-        return _rebuild, (self.ruleset, self.executor)
+        return _rebuild, (self.ruleset, self.executor, self.config)
 
     @cached_property
     def _checked(self) -> dict[int, Mapping[str, Any]]:
@@ -118,19 +115,25 @@ class Rules:
         cls,
         directory: str | Path | None = None,
         *,
+        packs: Iterable[str | Path] = (),
         extra: Iterable[str | Path] = (),
         executor: Executor = "fast",
     ) -> Rules:
         """Load and compile the rule files of ``directory`` (default: the shipped rules), with
-        the rule packs ``extra`` (files or folders of ``*.yaml``) layered over them in order.
+        the rule packs ``packs`` (files or folders of ``*.yaml``) layered over them in order.
         Without packs, a fresh process reads the rule set from a cache while the files are
-        unchanged (see :mod:`ixrules.rulecache`)."""
+        unchanged (see :mod:`ixrules.rulecache`). ``extra`` is the old name of ``packs``,
+        kept for existing callers (give one or the other).
+
+        >>> Rules.load(packs=["docs/examples/acme/rules"]).ruleset.rules["acme.tax.house"].source
+        'user'
+        """
         directory = directory if directory is not None else rules_dir()
-        extra = tuple(extra)
-        if extra:  # the YAML parser is imported only when there is YAML to read
+        packs = _packs(packs, extra)
+        if packs:  # the YAML parser is imported only when there is YAML to read
             from .loader import load_rule_dir, pack_texts
 
-            ruleset = load_rule_dir(directory, pack_texts(extra))
+            ruleset = load_rule_dir(directory, pack_texts(packs))
         else:
             from .rulecache import load_cached
 
@@ -143,47 +146,26 @@ class Rules:
         path: str | Path | None = None,
         *,
         directory: str | Path | None = None,
+        packs: Iterable[str | Path] = (),
         extra: Iterable[str | Path] = (),
         executor: Executor = "fast",
     ) -> Rules:
         """The rules a project's configuration asks for: the shipped rules (or ``directory``'s)
-        with its packs (then ``extra``'s) layered over them, its ``ignore`` and ``severity``
-        applied. ``path``
-        names the configuration; None finds it from the working directory upward (no
-        configuration: the shipped rules as they are). A broken configuration or pack raises
+        with its packs (then ``packs``) layered over them, its ``ignore`` and ``severity``
+        applied (see :func:`ixrules.config.configured_ruleset`). ``path`` names the
+        configuration; None finds it from the working directory upward (no configuration: the
+        shipped rules as they are). A broken configuration or pack raises
         :class:`ixrules.RuleFileError` (:class:`ixrules.config.ConfigError` for the
-        configuration itself) naming the file and line.
+        configuration itself) naming the file and line. ``extra`` is the old name of ``packs``.
 
         >>> Rules.from_config().validate({"item": {"name": "Pen", "unit_price": "1.5"}}).ok
         True
         """
-        from .config import Config, ConfigError, discover, load_config
-        from .loader import load_rule_dir, pack_texts, relevel
+        from .config import configured_ruleset
 
-        found = Path(path) if path is not None else discover()
-        config = load_config(found) if found is not None else Config()
-        ruleset = load_rule_dir(
-            directory if directory is not None else rules_dir(),
-            pack_texts([*config.rules, *extra]),
-        )
-        try:
-            ruleset = relevel(ruleset, config.levels)
-        except ConfigError:
-            raise
-        except ValueError as exc:
-            file, line = getattr(exc, "file", config.path or ""), getattr(exc, "line", 1)
-            raise ConfigError(file, line, getattr(exc, "problem", str(exc))) from None
-        for entry in config.files:
-            if entry.endpoint is not None and entry.endpoint not in ruleset.endpoints:
-                raise ConfigError(entry.file, entry.line, f"unknown endpoint {entry.endpoint!r}")
+        directory = directory if directory is not None else rules_dir()
+        ruleset, config = configured_ruleset(path, directory, _packs(packs, extra))
         return cls(ruleset, executor=executor, config=config)
-
-    @cached_property
-    def routes(self) -> tuple[Route, ...]:
-        """The routes of the rule set's endpoints, for :func:`ixrules.check_request`."""
-        from .requests import route_table
-
-        return route_table(self.ruleset)
 
     def endpoints(self) -> list[str]:
         """The endpoint names, in rule-file order."""
@@ -191,7 +173,7 @@ class Rules:
 
     def endpoint(self, name: str) -> EndpointSpec:
         """The endpoint called ``name``."""
-        from .endpoints import find
+        from .endpoint_lookup import find
 
         return find(self.ruleset.endpoints, name)
 
@@ -327,8 +309,16 @@ class Rules:
         )
 
 
-def _rebuild(ruleset: RuleSet, executor: Executor) -> Rules:
-    return Rules(ruleset, executor=executor)
+def _rebuild(ruleset: RuleSet, executor: Executor, config: Config | None = None) -> Rules:
+    return Rules(ruleset, executor=executor, config=config)
+
+
+def _packs(packs: Iterable[str | Path], extra: Iterable[str | Path]) -> tuple[str | Path, ...]:
+    """The packs given as ``packs`` or under their old name ``extra`` (not both)."""
+    packs, extra = tuple(packs), tuple(extra)
+    if packs and extra:
+        raise TypeError("give the rule packs as packs= (extra= is its old name), not both")
+    return packs or extra
 
 
 def rules_dir() -> Path:

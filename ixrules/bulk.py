@@ -3,11 +3,12 @@ files (local paths or any fsspec URL, e.g. ``s3://bucket/logs/*.jsonl``) or over
 archives too large for one machine. Needs the ``dask`` extra: ``pip install 'ixrules[dask]'``.
 
 Each JSON Lines file is split into byte blocks at line ends; a task reads its block on the
-worker and checks its lines with the command line's own checker, so a malformed line is the same
-``Failure`` record the local lint makes, never a failed task. Line numbers are counted per block
-and added up afterwards, in a chain of tiny tasks, so blocks are checked in parallel and still
-report the line of the whole file. Tasks carry only plain settings (endpoint, context, rule
-directory): each worker process loads and compiles the rules once, on its first task.
+worker and checks its lines with the lint core the command line uses (:mod:`ixrules.lint`), so
+a malformed line is the same ``Failure`` record the local lint makes, never a failed task. Line
+numbers are counted per block and added up afterwards, in a chain of tiny tasks, so blocks are
+checked in parallel and still report the line of the whole file. Tasks carry only plain settings
+(endpoint, context, rule directory): each worker process loads and compiles the rules once, on
+its first task.
 
 >>> table = lint_bag(["examples/requests.jsonl"])
 >>> rows = table.compute(scheduler="synchronous")
@@ -33,11 +34,11 @@ import fsspec
 from dask.delayed import Delayed, delayed
 from fsspec.utils import read_block
 
-from .cli.checker import Settings, check_batch
-from .cli.problems import Failure, Outcome
-from .cli.sources import Document, Failed, Item, Lines, describe_os_error, is_lines
-from .cli.table import frame
 from .context import check_context
+from .lint.checker import Settings, check_batch
+from .lint.problems import Failure, Outcome
+from .lint.sources import Document, Failed, Item, Lines, describe_os_error, is_lines
+from .lint.table import frame
 
 if TYPE_CHECKING:
     import dask.dataframe
@@ -98,7 +99,7 @@ def lint_bag(
     blocksize: int = BLOCKSIZE,
 ) -> dask.dataframe.DataFrame:
     """The problems of every body, as a lazy Dask DataFrame with the columns of
-    ``ixrules.cli.table.COLUMNS`` (``file, line, column, endpoint, path, rule, severity,
+    ``ixrules.lint.table.COLUMNS`` (``file, line, column, endpoint, path, rule, severity,
     message, status, hint, failure``), rows in file order and line order within a file.
 
     ``paths_or_bag`` is a path or URL, a list of them (globs expanded by fsspec; files named
@@ -176,7 +177,7 @@ def blocks(
 
 def plan(work: Sequence[Unit], settings: Settings) -> list[Delayed]:
     """One task per unit: a ``Block``, a ``Whole`` file, or a batch of items (as
-    ``ixrules.cli.sources`` makes them, e.g. for stdin), each giving a ``Part``."""
+    ``ixrules.lint.sources`` makes them, e.g. for stdin), each giving a ``Part``."""
     return [delayed(_check, pure=True)(unit, settings) for unit in work]
 
 

@@ -1,10 +1,11 @@
-"""A project's configuration: its rule packs, which rules it silences or re-levels, and the
-endpoint and context of its files, read from ``.ixrules.yaml`` or ``[tool.ixrules]`` in
+"""A project's configuration: its rule packs, which rules it silences or gives another severity,
+and the endpoint and context of its files, read from ``.ixrules.yaml`` or ``[tool.ixrules]`` in
 ``pyproject.toml``, found from the working directory upward (stopping at the repository root).
 
 Everything wrong in a configuration is a :class:`ConfigError` naming the file and line, as a
 broken rule file is. The result is plain, picklable data (:class:`Config`), so worker processes
-and threads share it and no call ever consults the file again.
+and threads share it and no call ever consults the file again. :func:`configured_ruleset` builds
+the rule set a configuration asks for (what :meth:`ixrules.Rules.from_config` wraps).
 
 >>> config = parse_config(".ixrules.yaml", '''
 ... ignore: [guide.loaded_at.*]
@@ -14,7 +15,7 @@ and threads share it and no call ever consults the file again.
 ... ''', root="/project")
 >>> config.endpoint_for("/project/updates/7.json"), config.excluded("/project/web/package.json")
 ('invoices.update', True)
->>> [(level.pattern, level.level, level.line) for level in config.levels]
+>>> [(setting.pattern, setting.severity, setting.line) for setting in config.severities]
 [('guide.loaded_at.*', 'off', 2)]
 """
 
@@ -27,17 +28,41 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .configfind import TOML_NAME, YAML_NAME, discover
-from .loader import Level
+from .model import SEVERITIES as RULE_SEVERITIES
 from .rulefile import ConfigError, RuleFileError
 from .yamlsource import YList, YMap, line_of, load_yaml
 
-__all__ = ["Config", "ConfigError", "FileSettings", "discover", "load_config", "parse_config"]
+if TYPE_CHECKING:
+    from .model import RuleSet
 
-#: The configuration files looked for in each folder, in this order.
-LEVELS = ("error", "warning", "off")
+__all__ = [
+    "Config",
+    "ConfigError",
+    "FileSettings",
+    "SeveritySetting",
+    "configured_ruleset",
+    "discover",
+    "load_config",
+    "parse_config",
+]
+
+#: What a ``severity`` setting may give a rule: one of the rule format's severities, or ``off``
+#: (the rule is dropped, as ``ignore`` does).
+SEVERITIES = (*RULE_SEVERITIES, "off")
+
+
+@dataclass(frozen=True)
+class SeveritySetting:
+    """One entry of a configuration's ``severity`` (or of its ``ignore``: severity ``off``): a
+    rule id or glob of ids, the severity its rules get, and where it was written."""
+
+    pattern: str
+    severity: str
+    file: str = "<config>"
+    line: int = 1
 
 
 @dataclass(frozen=True)
@@ -58,8 +83,10 @@ class Config:
 
     path: str | None = None
     root: str = "."
-    rules: tuple[str, ...] = ()
-    levels: tuple[Level, ...] = ()
+    #: The rule packs to layer over the rules, in order (absolute paths; the key ``rules``).
+    packs: tuple[str, ...] = ()
+    #: The ``ignore`` entries (severity ``off``), then the ``severity`` ones, in order.
+    severities: tuple[SeveritySetting, ...] = ()
     files: tuple[FileSettings, ...] = ()
     exclude: tuple[str, ...] = ()
     strict: bool = False
@@ -301,27 +328,28 @@ class _Reader:
                 raise self.fail(line_of(data, key), f"severity must be {_TYPES[key]}")
             if key not in ("strict", "severity") and not isinstance(value, YList):
                 raise self.fail(line_of(data, key), f"{key} must be {_TYPES[key]}")
-        levels = [
-            Level(pattern, "off", self.file, line) for pattern, line in self.strings(data, "ignore")
+        severities = [
+            SeveritySetting(pattern, "off", self.file, line)
+            for pattern, line in self.strings(data, "ignore")
         ]
-        severity = data.get("severity", YMap())
-        for pattern, level in severity.items():
-            line = line_of(severity, pattern)
-            if level is False:  # YAML 1.1 reads a bare `off` as false
-                level = "off"
-            if level not in LEVELS:
+        table = data.get("severity", YMap())
+        for pattern, severity in table.items():
+            line = line_of(table, pattern)
+            if severity is False:  # YAML 1.1 reads a bare `off` as false
+                severity = "off"
+            if severity not in SEVERITIES:
                 raise self.fail(line, f"severity of {pattern!r} must be error, warning or off")
-            levels.append(Level(pattern, level, self.file, line))
+            severities.append(SeveritySetting(pattern, severity, self.file, line))
         exclude = []
         for pattern, line in self.strings(data, "exclude"):
             self.glob(pattern, line)
             exclude.append(pattern)
-        rules = list(self.packs(data, chain))
+        packs = list(self.packs(data, chain))
         return Config(
             path=self.file,
             root=self.root,
-            rules=tuple(rules),
-            levels=tuple(levels),
+            packs=tuple(packs),
+            severities=tuple(severities),
             files=tuple(self.files(data)),
             exclude=tuple(exclude),
             strict=data.get("strict", False),
@@ -394,4 +422,39 @@ def _included(path: Path, chain: list[str]) -> tuple[str, ...]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(file, 1, f"cannot read: {exc}") from None
     toml = path.name.endswith(".toml")
-    return parse_config(file, text, root=str(path.parent), toml=toml, chain=chain).rules
+    return parse_config(file, text, root=str(path.parent), toml=toml, chain=chain).packs
+
+
+# --- the rule set a configuration asks for ----------------------------------------------
+
+
+def configured_ruleset(
+    path: str | Path | None, directory: str | Path, packs: Iterable[str | Path] = ()
+) -> tuple[RuleSet, Config]:
+    """The rule set the configuration ``path`` asks for, and the configuration: the rule files
+    of ``directory`` with its packs (then ``packs``) layered over them, its ``ignore`` and
+    ``severity`` applied, each ``files`` entry's endpoint checked. ``path`` None finds the
+    configuration from the working directory upward (none found: the rules as they are, with
+    ``packs``). Anything wrong is a :class:`ConfigError` (or, in a pack,
+    :class:`~ixrules.RuleFileError`) naming the file and line.
+
+    >>> ruleset, config = configured_ruleset(None, "rules")
+    >>> config.path is None, "invoices.create" in ruleset.endpoints
+    (True, True)
+    """
+    from .loader import load_rule_dir, pack_texts, relevel  # YAML: only to build a rule set
+
+    found = Path(path) if path is not None else discover()
+    config = load_config(found) if found is not None else Config()
+    ruleset = load_rule_dir(directory, pack_texts([*config.packs, *packs]))
+    try:
+        ruleset = relevel(ruleset, config.severities)
+    except ConfigError:
+        raise
+    except ValueError as exc:
+        file, line = getattr(exc, "file", config.path or ""), getattr(exc, "line", 1)
+        raise ConfigError(file, line, getattr(exc, "problem", str(exc))) from None
+    for entry in config.files:
+        if entry.endpoint is not None and entry.endpoint not in ruleset.endpoints:
+            raise ConfigError(entry.file, entry.line, f"unknown endpoint {entry.endpoint!r}")
+    return ruleset, config

@@ -128,7 +128,7 @@ class _Check:
     ) -> None:
         if not is_invoicexpress_url(url):
             return
-        from .endpoints import BodyError
+        from .endpoint_lookup import BodyError
         from .requests import check_request
 
         where = urlsplit(url)._replace(query="", fragment="").geturl()

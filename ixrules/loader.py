@@ -48,7 +48,10 @@ from .model import (
 from .patterns import UnsafePattern, check_pattern
 from .yamlsource import RuleFileError, YList, YMap, line_of, load_yaml
 
-__all__ = ["Level", "RuleFileError", "load_rule_dir", "load_rule_texts", "pack_texts", "relevel"]
+if typing.TYPE_CHECKING:
+    from .config import SeveritySetting
+
+__all__ = ["RuleFileError", "load_rule_dir", "load_rule_texts", "pack_texts", "relevel"]
 
 # The meta-schema: for each kind of node, its keys and the types their values must have.
 _FIELD_KEYS: dict[str, tuple[type, ...]] = {
@@ -1049,21 +1052,10 @@ def _rule_nodes(source: _Source) -> Iterable[tuple[str, YMap]]:
     return [(file, node) for node in out]
 
 
-@dataclass(frozen=True)
-class Level:
-    """One setting of a configuration's ``severity`` (or ``ignore``: level ``off``): a rule id
-    or glob of ids, and where it was written."""
-
-    pattern: str
-    level: str
-    file: str = "<config>"
-    line: int = 1
-
-
 _ID_GLOB = re.compile(r"[a-z0-9_.*?]+")
 
 
-def relevel(ruleset: RuleSet, levels: Sequence[Level]) -> RuleSet:
+def relevel(ruleset: RuleSet, levels: Sequence[SeveritySetting]) -> RuleSet:
     """``ruleset`` with rules re-levelled (``error``/``warning``) or dropped (``off``), the last
     matching setting winning per rule. A pattern that names no rule is an error at its place
     (a typo must not silently report everything)."""
@@ -1076,11 +1068,11 @@ def relevel(ruleset: RuleSet, levels: Sequence[Level]) -> RuleSet:
                 setting.line,
                 f"{setting.pattern!r} is no rule id or glob of ids (lower-case words, dots, *)",
             )
-        if setting.level not in (*SEVERITIES, "off"):
+        if setting.severity not in (*SEVERITIES, "off"):
             raise RuleFileError(
                 setting.file,
                 setting.line,
-                f"severity must be error, warning or off, not {setting.level!r}",
+                f"severity must be error, warning or off, not {setting.severity!r}",
             )
         if not any(fnmatch.fnmatchcase(rule_id, setting.pattern) for rule_id in ruleset.rules):
             raise RuleFileError(
@@ -1091,7 +1083,7 @@ def relevel(ruleset: RuleSet, levels: Sequence[Level]) -> RuleSet:
         level = None
         for setting in levels:
             if fnmatch.fnmatchcase(rule_id, setting.pattern):
-                level = setting.level
+                level = setting.severity
         if level == "off":
             table[rule_id] = None
         elif level is not None and level != rule.severity:

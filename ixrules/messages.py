@@ -58,7 +58,7 @@ def translate(message: str, locale: str | None) -> str:
     language = language_of(locale)
     if language is None or not message:
         return message
-    catalog = _catalog(language)
+    catalog = compiled_catalog(language)
     return message if catalog is None else catalog.gettext(message)
 
 
@@ -102,8 +102,9 @@ def languages() -> frozenset[str]:
 
 
 @cache
-def _catalog(language: str) -> gettext.GNUTranslations | None:
-    """The compiled catalog of ``language``, read once; None when there is none."""
+def compiled_catalog(language: str) -> gettext.GNUTranslations | None:
+    """The compiled catalog of ``language`` (``"pt"``, ``"es"``), read once per process; None
+    when ixrules has none."""
     if language not in languages():
         return None
     import gettext

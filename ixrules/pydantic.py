@@ -96,7 +96,7 @@ class IXBody:
         given = info.context if isinstance(info.context, Mapping) else {}
         locale = given.get(LOCALE_KEY, self.locale)
         context = given.get(CONTEXT_KEY, self.context)
-        from .endpoints import BodyError
+        from .endpoint_lookup import BodyError
 
         try:
             report = self._rules().validate(value, self.endpoint, context=context, locale=locale)

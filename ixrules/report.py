@@ -21,7 +21,9 @@ STATUS_PRECEDENCE = (401, 404, 406, 500, 422)
 class Issue:
     """One problem: the message, where it is in the body, the rule that found it, and its
     severity: an ``error`` is a refusal the API answers with ``message``; a ``warning`` is
-    something the API accepts but does not do as sent (ixrules' own words).
+    something the API accepts but does not do as sent (ixrules' own words). An issue is about a
+    body, wherever it came from; the lint places each one in its file's text as a
+    :class:`ixrules.lint.problems.Problem` (``file:line:column``).
 
     >>> Issue("Unit price must be a number", "/invoice/items/0/price", "item.unit_price.number")
     Issue(message='Unit price must be a number', path='/invoice/items/0/price',

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from .api import Rules, default_rules
 from .checks import is_json_content_type
 from .context import ContextError
-from .endpoints import BodyError, EndpointError
+from .endpoint_lookup import BodyError, EndpointError
 from .model import EndpointSpec, RuleSet
 from .report import Issue, Report
 from .values import Unreadable, plain
@@ -76,9 +76,15 @@ def find_route(routes: tuple[Route, ...], method: str, path: str) -> EndpointSpe
     return None
 
 
-@lru_cache(maxsize=1)
-def _default_routes() -> tuple[Route, ...]:
-    return route_table(default_rules().ruleset)
+@lru_cache(maxsize=8)
+def routes(rules: Rules) -> tuple[Route, ...]:
+    """The routes of ``rules``' endpoints, built on first use and kept while the rule set is
+    among the last few asked for (a rule set never changes, so its routes never do).
+
+    >>> find_route(routes(default_rules()), "POST", "/clients.json").name
+    'clients.create'
+    """
+    return route_table(rules.ruleset)
 
 
 def check_request(
@@ -110,9 +116,8 @@ def check_request(
     ...     body={"message": {"client": {"email": "a@example.com"}}}).messages
     ['No content type or wrongly specified']
     """
-    if rules is not None:
-        return _check(rules, rules.routes, method, url, headers, body, context)
-    return _check(default_rules(), _default_routes(), method, url, headers, body, context)
+    rules = default_rules() if rules is None else rules
+    return _check(rules, routes(rules), method, url, headers, body, context)
 
 
 def _check(
@@ -131,7 +136,7 @@ def _check(
         context = plain(context)
     except Unreadable as exc:
         raise ContextError(f"the context {exc}") from None
-    path, query = _split(url)
+    path, query = split_url(url)
     issues: list[Issue] = []
     if not query.get("api_key", "").strip():
         issues.append(Issue(API_KEY_MESSAGE, "", "request.api_key", 401))
@@ -158,9 +163,13 @@ def _check(
     return _report(spec, issues + report.issues, report.skipped)
 
 
-def _split(url: str) -> tuple[str, dict[str, str]]:
+def split_url(url: str) -> tuple[str, dict[str, str]]:
     """The decoded path and the query parameters (the last of a repeated one wins, as in
-    Rails) of a full URL or of a path."""
+    Rails) of a full URL or of a path; :class:`ixrules.EndpointError` for what is neither.
+
+    >>> split_url("https://acme.app.invoicexpress.com/clients/4%32.json?api_key=k&page=2")
+    ('/clients/42.json', {'api_key': 'k', 'page': '2'})
+    """
     try:
         parts = urlsplit(url.strip())
         query = dict(parse_qsl(parts.query, keep_blank_values=True))

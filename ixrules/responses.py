@@ -111,7 +111,7 @@ def read_response(
         from .api import default_rules
 
         rules = default_rules()
-    status, body, request = _unpack(response)
+    status, body, request = _unpack(response, rules)
     if request is not None:
         endpoint = endpoint if endpoint is not None else request[0]
         sent = sent if sent is not None else request[1]
@@ -134,9 +134,10 @@ def read_response(
 # --- the answer's parts -------------------------------------------------------------------
 
 
-def _unpack(response: Any) -> tuple[int, Any, tuple[str | None, Any] | None]:
-    """The status, the body (parsed when JSON) and what the request says: its endpoint and
-    its JSON body, when ``response`` is an httpx or requests response that knows its request."""
+def _unpack(response: Any, rules: Rules) -> tuple[int, Any, tuple[str | None, Any] | None]:
+    """The status, the body (parsed when JSON) and what the request says: its endpoint among
+    ``rules``' routes and its JSON body, when ``response`` is an httpx or requests response
+    that knows its request."""
     if isinstance(response, tuple) and len(response) == 2:
         status, body = response
         return _status(status), _parse(body), None
@@ -146,7 +147,7 @@ def _unpack(response: Any) -> tuple[int, Any, tuple[str | None, Any] | None]:
             "read_response takes an httpx or requests response, or a pair (status, body), "
             f"not {type(response).__name__}"
         )
-    return _status(status), _parse(getattr(response, "content", b"")), _request_of(response)
+    return _status(status), _parse(getattr(response, "content", b"")), _request_of(response, rules)
 
 
 def _status(status: Any) -> int:
@@ -168,7 +169,7 @@ def _parse(body: Any) -> Any:
     return body
 
 
-def _request_of(response: Any) -> tuple[str | None, Any] | None:
+def _request_of(response: Any, rules: Rules) -> tuple[str | None, Any] | None:
     """The endpoint the response's request went to and the JSON body it sent, if known."""
     try:
         request = response.request
@@ -176,13 +177,13 @@ def _request_of(response: Any) -> tuple[str | None, Any] | None:
         return None
     if request is None or not isinstance(getattr(request, "method", None), str):
         return None
-    from .requests import _default_routes, _split, find_route
+    from .requests import find_route, routes, split_url
 
     try:
-        path, _ = _split(str(request.url))
+        path, _ = split_url(str(request.url))
     except ValueError:
         return None
-    spec = find_route(_default_routes(), request.method.upper(), path)
+    spec = find_route(routes(rules), request.method.upper(), path)
     content = getattr(request, "content", None)  # httpx
     if content is None:
         content = getattr(request, "body", None)  # requests
@@ -446,7 +447,7 @@ class _Placer:
 
     def _predict(self) -> list[Issue]:
         from .context import ContextError
-        from .endpoints import BodyError, EndpointError
+        from .endpoint_lookup import BodyError, EndpointError
 
         try:
             return self.rules.validate(self.sent, self.endpoint).issues

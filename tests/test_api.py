@@ -207,3 +207,46 @@ def test_validate_parsed_answers_as_validate_does_for_parsed_json(path: Path) ->
     except ixrules.BodyError as exc:
         got = str(exc)
     assert got == expected
+
+
+# --- rule packs: packs=, and extra= its old name ---------------------------------------------
+
+ACME_PACK = Path(__file__).parent / "fixtures" / "own" / "acme.yaml"
+DUE_DATE_MISSING = {
+    "invoice": {
+        "date": "01/03/2025",
+        "client": {"name": "Lisbon Pens", "code": "LP1"},
+        "items": [{"name": "Pen", "unit_price": 1.5, "quantity": 10}],
+    }
+}
+
+
+def test_packs_and_their_old_name_extra_layer_the_same_rules() -> None:
+    by_packs = ixrules.Rules.load(packs=[ACME_PACK])
+    by_extra = ixrules.Rules.load(extra=[ACME_PACK])
+    assert by_packs.ruleset.rules.keys() == by_extra.ruleset.rules.keys()
+    assert "acme.tax.house" in by_packs.ruleset.rules
+    assert by_packs.validate(DUE_DATE_MISSING) == by_extra.validate(DUE_DATE_MISSING)
+    configured = ixrules.Rules.from_config(packs=[ACME_PACK])
+    assert configured.ruleset.rules.keys() == by_packs.ruleset.rules.keys()
+    assert (
+        ixrules.Rules.from_config(extra=[ACME_PACK]).ruleset.rules.keys()
+        == configured.ruleset.rules.keys()
+    )
+
+
+@pytest.mark.parametrize("load", [ixrules.Rules.load, ixrules.Rules.from_config])
+def test_packs_given_under_both_names_is_a_type_error(load: Any) -> None:
+    with pytest.raises(TypeError, match=r"packs= \(extra= is its old name\), not both"):
+        load(packs=[ACME_PACK], extra=[ACME_PACK])
+
+
+def test_a_configured_rule_set_keeps_its_configuration_through_pickle() -> None:
+    import pickle
+
+    config = Path(__file__).parent.parent / "docs" / "examples" / "acme" / ".ixrules.yaml"
+    rules = ixrules.Rules.from_config(config)
+    again = pickle.loads(pickle.dumps(rules))
+    assert again.config == rules.config and again.config is not None
+    assert again.config.packs == rules.config.packs != ()
+    assert again.validate(DUE_DATE_MISSING) == rules.validate(DUE_DATE_MISSING)

@@ -26,9 +26,9 @@ from distributed import Client, LocalCluster
 
 from ixrules import EndpointError
 from ixrules.bulk import lint_bag
-from ixrules.cli import sources, table
-from ixrules.cli.checker import Settings, check_batch
-from ixrules.cli.problems import Failure, Outcome
+from ixrules.lint import sources, table
+from ixrules.lint.checker import Settings, check_batch
+from ixrules.lint.problems import Failure, Outcome
 
 F = "tests/fixtures/cli"
 EXAMPLES = [

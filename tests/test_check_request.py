@@ -229,3 +229,14 @@ def test_every_endpoint_is_reached_from_its_route(name: str) -> None:
     spec = default_rules().endpoint(name)
     report = ixrules.check_request(spec.method, url(spec.route.replace("{id}", "1")))
     assert report.endpoint == name
+
+
+def test_routes_are_built_once_per_rule_set_by_the_requests_module() -> None:
+    from ixrules.requests import find_route, routes
+
+    rules = ixrules.Rules.load()
+    assert routes(rules) is routes(rules)  # cached: a rule set never changes
+    assert routes(rules) is not routes(default_rules())  # each rule set its own
+    spec = find_route(routes(rules), "PUT", "/quotes/7/change-state.json")
+    assert spec is not None and spec.name == "quotes.change_state"
+    assert not hasattr(rules, "routes")  # Rules knows nothing of routes (no import cycle)

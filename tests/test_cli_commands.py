@@ -12,9 +12,9 @@ import pytest
 import ixrules
 from ixrules.api import default_rules
 from ixrules.cli import main as cli
-from ixrules.cli.problems import Problem
 from ixrules.cli.progress import Progress
-from ixrules.cli.reporters import REPORTERS, Options, text
+from ixrules.cli.reporters import FORMATS, Options, report, text
+from ixrules.lint.problems import Problem
 
 
 def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -131,13 +131,13 @@ def test_colour_is_decided_by_the_terminal_the_flag_and_no_color(
             return True
 
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli._color(False, Terminal()) is True
-    assert cli._color(True, Terminal()) is False
-    assert cli._color(False, io.StringIO()) is False
+    assert cli.use_color(False, Terminal()) is True
+    assert cli.use_color(True, Terminal()) is False
+    assert cli.use_color(False, io.StringIO()) is False
     monkeypatch.setenv("NO_COLOR", "")  # empty: not set, as no-color.org says
-    assert cli._color(False, Terminal()) is True
+    assert cli.use_color(False, Terminal()) is True
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._color(False, Terminal()) is False
+    assert cli.use_color(False, Terminal()) is False
 
 
 PROBLEM = Problem(
@@ -155,7 +155,7 @@ def test_text_in_colour() -> None:
 
 
 def test_github_escapes_workflow_command_syntax() -> None:
-    line = REPORTERS["github"]([PROBLEM, PROBLEM], Options())
+    line = report(FORMATS["github"], [PROBLEM, PROBLEM], Options())
     assert (
         line
         == 2
@@ -166,7 +166,7 @@ def test_github_escapes_workflow_command_syntax() -> None:
 
 def test_every_reporter_takes_no_problems() -> None:
     assert {
-        name: report([], Options()) for name, report in REPORTERS.items() if name != "sarif"
+        name: report(fmt, [], Options()) for name, fmt in FORMATS.items() if name != "sarif"
     } == {
         "text": "No problems found; 0 files checked.\n",
         "json": '{\n  "version": 1,\n  "problems": [],\n  "failures": [],\n  "summary": '
@@ -208,3 +208,28 @@ def test_an_empty_directory_is_not_a_clean_run(
     reason = "no *.json, *.jsonl or *.ndjson file in this directory"
     out = "No problems found; 0 files checked, 1 failure.\n"
     assert call(capsys, "lint", str(tmp_path)) == (2, out, f"{tmp_path}: error: {reason}\n")
+
+
+ACME_PACK = Path(__file__).parent / "fixtures" / "own" / "acme.yaml"
+
+
+@pytest.mark.parametrize("option", ["--pack", "--extra-rules"])
+def test_a_pack_is_given_with_pack_or_its_old_name_extra_rules(
+    capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    code, out, err = call(capsys, "rules", option, str(ACME_PACK))
+    assert (code, err) == (0, "")
+    (line,) = [line for line in out.splitlines() if line.startswith("acme.tax.house ")]
+    assert line.split(None, 1)[1] == "warning: Tax {value} is not one of Acme's taxes"
+    code, out, err = call(capsys, "lint", option, "tests/fixtures/cli/nowhere", "x.json")
+    assert (code, out) == (2, "")
+    reason = f"{option} tests/fixtures/cli/nowhere: no such file or directory"
+    assert err == f"ixrules: error: {reason}\n"
+
+
+def test_packs_given_under_both_names_are_all_layered(capsys: pytest.CaptureFixture[str]) -> None:
+    # the same pack twice, once under each name: the second defines its rule ids again
+    pack = str(ACME_PACK)
+    code, out, err = call(capsys, "rules", "--extra-rules", pack, "--pack", pack)
+    assert (code, out) == (2, "")
+    assert "rule id 'acme." in err and "already defined" in err

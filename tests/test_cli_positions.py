@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ixrules.cli.checker import Settings, Unreadable, check_body, parse
-from ixrules.cli.positions import (
+from ixrules.lint.checker import BadInput, Settings, check_body, parse
+from ixrules.lint.positions import (
     constant_offset,
     line_col,
     nearest,
     newline_offsets,
     value_offsets,
 )
-from ixrules.cli.problems import Failure, Problem
+from ixrules.lint.problems import Failure, Problem
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -116,7 +116,7 @@ def test_scanner_stops_quietly_on_text_that_is_not_json() -> None:
 def test_unreadable_bodies_say_where_and_why(
     data: bytes, line: int | None, failure: Failure
 ) -> None:
-    with pytest.raises(Unreadable) as caught:
+    with pytest.raises(BadInput) as caught:
         parse("f", data, line)
     assert caught.value.failure == failure
 

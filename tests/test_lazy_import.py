@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import pkgutil
 import subprocess
 import sys
 
@@ -98,14 +99,26 @@ def test_the_cerberus_side_loads_when_asked_for() -> None:
 @pytest.mark.parametrize("name", sorted(set(ixrules.__all__) - {"__version__"}))
 def test_every_public_name_resolves(name: str) -> None:
     value = getattr(ixrules, name)
-    homes = [importlib.import_module(f"ixrules.{home}") for home in ixrules._EXPORTS.values()]
-    assert any(getattr(home, name, None) is value for home in homes)
+    home = importlib.import_module(value.__module__)  # where it is defined
+    assert home.__name__.startswith("ixrules.") and getattr(home, name) is value
     assert name in dir(ixrules)
 
 
-def test_endpoints_stays_the_function() -> None:
-    import ixrules.endpoints  # the submodule of the same name
+SUBMODULES = sorted(
+    info.name for info in pkgutil.iter_modules(ixrules.__path__) if not info.name.startswith("_")
+)
 
+
+def test_no_public_name_is_also_a_submodule() -> None:
+    # importing a submodule binds it on the package: one named like a public name would
+    # replace that name (as the module endpoints once did the function ixrules.endpoints)
+    assert sorted(set(ixrules.__all__) & set(SUBMODULES)) == []
+
+
+def test_endpoints_is_the_function_whatever_is_imported() -> None:
+    for name in SUBMODULES:
+        if name not in ("bulk", "pydantic"):  # the optional extras
+            importlib.import_module(f"ixrules.{name}")
     assert callable(ixrules.endpoints) and "invoices.create" in ixrules.endpoints()
 
 

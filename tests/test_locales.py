@@ -23,7 +23,7 @@ from conftest import FIXTURES, triples
 
 import ixrules
 from ixrules.api import default_rules
-from ixrules.messages import _catalog, language_of, languages, translate
+from ixrules.messages import compiled_catalog, language_of, languages, translate
 
 TOP = Path(__file__).resolve().parent.parent
 LOCALE = TOP / "ixrules" / "locale"
@@ -270,7 +270,7 @@ def test_many_threads_in_many_languages_get_each_their_own() -> None:
     def messages(locale: str | None) -> list[str]:
         return ixrules.validate(body, "invoices.update", locale=locale).messages
 
-    _catalog.cache_clear()  # the threads race to load the catalogs
+    compiled_catalog.cache_clear()  # the threads race to load the catalogs
     languages.cache_clear()
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(messages, locales))

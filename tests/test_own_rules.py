@@ -14,8 +14,15 @@ from cli_runner import command, environment
 import ixrules
 from ixrules.api import rules_dir
 from ixrules.checks import CHECKS
-from ixrules.config import ConfigError, discover, glob_regex, load_config, parse_config
-from ixrules.loader import Level, load_rule_dir, pack_texts, relevel
+from ixrules.config import (
+    ConfigError,
+    SeveritySetting,
+    discover,
+    glob_regex,
+    load_config,
+    parse_config,
+)
+from ixrules.loader import load_rule_dir, pack_texts, relevel
 from ixrules.yamlsource import RuleFileError
 
 HERE = Path(__file__).resolve().parent
@@ -236,7 +243,10 @@ def test_levels_re_level_or_drop_rules_when_the_rule_set_is_built() -> None:
     shipped = load_rule_dir(rules_dir())
     changed = relevel(
         shipped,
-        [Level("item.quantity.positive", "warning"), Level("document.items.*", "off")],
+        [
+            SeveritySetting("item.quantity.positive", "warning"),
+            SeveritySetting("document.items.*", "off"),
+        ],
     )
     rules = ixrules.Rules(changed)
     body = {"invoice": {**CREATE["invoice"], "items": [{**GOOD_ITEM, "quantity": 0}]}}
@@ -262,7 +272,7 @@ def test_levels_re_level_or_drop_rules_when_the_rule_set_is_built() -> None:
 def test_a_level_that_names_no_rule_is_an_error(pattern: str, problem: str) -> None:
     shipped = load_rule_dir(rules_dir())
     with pytest.raises(RuleFileError) as caught:
-        relevel(shipped, [Level(pattern, "off", ".ixrules.yaml", 4)])
+        relevel(shipped, [SeveritySetting(pattern, "off", ".ixrules.yaml", 4)])
     assert str(caught.value) == f".ixrules.yaml:4: {problem}"
 
 
@@ -472,7 +482,7 @@ def test_check_request_and_forms_take_the_configured_rules(tmp_path: Path) -> No
     pack = write(tmp_path, "pack/acme.yaml", ACME.read_text(encoding="utf-8"))
     path = write(tmp_path, ".ixrules.yaml", "rules: [pack]\nseverity: {acme.tax.house: 'off'}\n")
     rules = ixrules.Rules.from_config(path)
-    assert rules.config is not None and rules.config.rules == (str(pack.parent.resolve()),)
+    assert rules.config is not None and rules.config.packs == (str(pack.parent.resolve()),)
     assert "acme.tax.house" not in rules.ruleset.rules
     report = ixrules.check_request(
         "POST",

@@ -22,7 +22,7 @@ from test_responses import RECORDED
 
 import ixrules
 from ixrules.api import default_rules
-from ixrules.replay import ReplayReport
+from ixrules.recordings import ReplayReport
 
 BASE = "https://acme.app.invoicexpress.com"
 RESPONSES = FIXTURES / "responses"

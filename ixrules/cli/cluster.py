@@ -19,10 +19,11 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .checker import Settings
-from .problems import CommandError, Failure, Outcome
+from ..lint.checker import Settings
+from ..lint.problems import Failure, Outcome
+from ..lint.sources import Failed, Source, batches
+from .errors import CommandError
 from .progress import DELAY
-from .sources import Failed, Source, batches
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..api import Rules
-from ..endpoints import EndpointError
-from .problems import CommandError
+from ..endpoint_lookup import EndpointError
+from .errors import CommandError
 
 #: What a rule's ``source`` says about where its message comes from.
 SOURCES = {

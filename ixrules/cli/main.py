@@ -22,10 +22,10 @@ from ..__about__ import __version__
 if TYPE_CHECKING:
     from ..api import Rules
     from ..config import Config
-    from .checker import Settings
-    from .problems import Outcome
+    from ..lint.checker import Settings
+    from ..lint.problems import Outcome
+    from ..lint.sources import Batch
     from .progress import Progress
-    from .sources import Batch
 
 CLEAN, PROBLEMS, COULD_NOT_RUN = 0, 1, 2
 INTERRUPTED = 130
@@ -42,7 +42,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: ``lint``, ``endpoints``, ``rules``, ``explain`` and ``schema``."""
+    """The command line: ``lint``, ``endpoints``, ``rules``, ``explain``, ``schema`` and
+    ``compile``."""
     parser = _Parser(
         prog="ixrules",
         description="Validate InvoiceXpress API payloads before they are sent, with the API's "
@@ -127,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compiled.add_argument("endpoint", metavar="ENDPOINT")
     _rules_option(compiled)
-    from ..replay.command import add_command as add_replay  # argparse only: stays fast
+    from .replay import add_command as add_replay  # argparse only: stays fast
 
     add_replay(commands, _rules_option)
     return parser
@@ -138,11 +139,14 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
         "--rules", metavar="DIR", dest="rules_dir", help="rule files to use instead of the shipped"
     )
     parser.add_argument(
-        "--extra-rules",
-        action="append",
+        "--pack",
+        "--extra-rules",  # its old name, still taken
+        action=_PackOption,
         default=[],
+        dest="packs",
         metavar="PATH",
-        help="a rule pack (file or folder) layered over the rules (repeatable)",
+        help="a rule pack (file or folder) layered over the rules (repeatable; --extra-rules "
+        "is its old name)",
     )
     parser.add_argument(
         "--config",
@@ -151,6 +155,21 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
         "pyproject.toml, found from here upward to the repository root)",
     )
     parser.add_argument("--no-config", action="store_true", help="ignore any project configuration")
+
+
+class _PackOption(argparse.Action):
+    """``--pack PATH`` (or its old name ``--extra-rules``): each pack with the spelling that
+    named it, in command-line order, so an error quotes the option as the user wrote it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        given = [*getattr(namespace, self.dest), (option_string or "--pack", str(values))]
+        setattr(namespace, self.dest, given)
 
 
 def _jobs(value: str) -> int:
@@ -177,7 +196,7 @@ def _size(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status (never raises for bad input)."""
-    from .problems import CommandError, Terminated
+    from .errors import CommandError, Terminated
 
     try:
         try:
@@ -192,9 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             with _terminated_by_signals():
                 return _lint(args)
         if args.command == "replay":
-            from ..replay.command import run as replay
+            from .replay import run as replay
 
-            color = _color(args.no_color, sys.stdout)
+            color = use_color(args.no_color, sys.stdout)
             return replay(args, _rules(args), _stdout(args.format in ("json", "sarif")), color)
         return _info(args)
     except (_UsageError, CommandError) as exc:
@@ -215,8 +234,8 @@ def _terminated_by_signals() -> Iterator[None]:
     ``parallel`` handles them itself)."""
     import threading
 
+    from .errors import Terminated
     from .parallel import handling
-    from .problems import Terminated
 
     def handle(signum: int, frame: object) -> None:
         raise Terminated(signum)
@@ -229,8 +248,9 @@ def _terminated_by_signals() -> Iterator[None]:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from . import reporters, sources
-    from .problems import Failure
+    from ..lint import sources
+    from ..lint.problems import Failure
+    from . import reporters
     from .progress import Progress
 
     if args.dask is not None and args.jobs != 1:
@@ -253,7 +273,7 @@ def _lint(args: argparse.Namespace) -> int:
         outcomes = _checked(batches, settings, args.jobs, progress)
     catalogue = settings.rules().ruleset.rules if args.format == "sarif" else {}
     options = reporters.Options(
-        color=_color(args.no_color, sys.stdout),
+        color=use_color(args.no_color, sys.stdout),
         rules=reporters.rule_infos(catalogue),
         version=__version__,
     )
@@ -332,9 +352,9 @@ def _check_output(path: str) -> None:
 
 
 def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
-    from .problems import CommandError
-    from .sources import describe_os_error
-    from .table import write_parquet
+    from ..lint.sources import describe_os_error
+    from ..lint.table import write_parquet
+    from .errors import CommandError
 
     try:
         write_parquet(outcomes, path)
@@ -344,23 +364,23 @@ def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     """Everything checked once before any body: rules, endpoint name, context snapshot."""
-    from .checker import Settings, Unreadable, load_context
-    from .problems import CommandError
-    from .sources import MAX_BYTES
+    from ..lint.checker import BadInput, Settings, load_context
+    from ..lint.sources import MAX_BYTES
+    from .errors import CommandError
 
     context = text = None
     max_bytes = args.max_bytes or MAX_BYTES
     if args.context is not None:
         try:
             context, text = load_context(args.context, max_bytes)
-        except Unreadable as exc:
+        except BadInput as exc:
             raise CommandError(f"context {exc.failure}") from None
     settings = Settings(
         args.endpoint,
         context,
         args.rules_dir,
         _config_path(args),
-        _packs(args.extra_rules),
+        _packs(args.packs),
         max_bytes,
         context_text=text,
         show_skipped=args.show_skipped,
@@ -375,28 +395,28 @@ def _settings(args: argparse.Namespace) -> Settings:
             if entry.context is not None:
                 try:
                     load_context(entry.context, max_bytes)
-                except Unreadable as exc:
+                except BadInput as exc:
                     raise CommandError(
                         f"broken configuration: {entry.file}:{entry.line}: context {exc.failure}"
                     ) from None
     return settings
 
 
-def _packs(paths: list[str]) -> tuple[str, ...]:
-    """The ``--extra-rules`` packs as absolute paths (each must exist)."""
-    from .problems import CommandError
+def _packs(given: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The ``--pack`` packs as absolute paths (each must exist)."""
+    from .errors import CommandError
 
-    for path in paths:
+    for option, path in given:
         if not os.path.exists(path):
-            raise CommandError(f"--extra-rules {path}: no such file or directory")
-    return tuple(os.path.abspath(path) for path in paths)
+            raise CommandError(f"{option} {path}: no such file or directory")
+    return tuple(os.path.abspath(path) for _, path in given)
 
 
 def _config_path(args: argparse.Namespace) -> str | None:
     """The configuration to use: ``--config``, else the one found from here upward; none with
     ``--no-config``."""
     from ..configfind import discover
-    from .problems import CommandError
+    from .errors import CommandError
 
     if args.no_config:
         if args.config is not None:
@@ -416,7 +436,7 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
     if not patterns and (config is None or not config.exclude):
         return None
     from ..config import glob_regex, matches
-    from .problems import CommandError
+    from .errors import CommandError
 
     for pattern in patterns:
         try:
@@ -434,7 +454,7 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
     from ..rulefile import ConfigError, RuleFileError
-    from .problems import CommandError
+    from .errors import CommandError
 
     try:
         return settings.rules()
@@ -447,18 +467,18 @@ def _load(settings: Settings) -> Rules:
 
 
 def _rules(args: argparse.Namespace) -> Rules:
-    """The rule set of ``--rules``, ``--extra-rules`` and the configuration."""
-    from .checker import Settings
+    """The rule set of ``--rules``, ``--pack`` and the configuration."""
+    from ..lint.checker import Settings
 
     settings = Settings(
-        rules_dir=args.rules_dir, config=_config_path(args), extra=_packs(args.extra_rules)
+        rules_dir=args.rules_dir, config=_config_path(args), packs=_packs(args.packs)
     )
     return _load(settings)
 
 
 def _info(args: argparse.Namespace) -> int:
+    from ..lint.safe import lines
     from . import info
-    from .safe import lines
 
     rules = _rules(args)
     if args.command == "schema":
@@ -478,8 +498,8 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _schema(rules: Rules, args: argparse.Namespace) -> None:
+    from ..lint.safe import visible
     from . import schema
-    from .safe import visible
 
     if (args.endpoint is None) == (args.all_dir is None):
         raise _UsageError("schema takes an ENDPOINT or --all DIR (see 'ixrules schema --help')")
@@ -490,13 +510,13 @@ def _schema(rules: Rules, args: argparse.Namespace) -> None:
         sys.stdout.write(schema.schema_text(rules, args.endpoint, args.locale))
 
 
-def _color(disabled: bool, stream: TextIO) -> bool:
+def use_color(disabled: bool, stream: TextIO) -> bool:
     """Colour only on a terminal, and never with ``--no-color`` or a non-empty ``NO_COLOR``."""
     return not disabled and not os.environ.get("NO_COLOR") and stream.isatty()
 
 
 def _fail(reason: str) -> None:
-    from .safe import visible
+    from ..lint.safe import visible
 
     print(f"ixrules: error: {visible(reason)}", file=sys.stderr)
 

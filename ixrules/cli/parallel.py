@@ -17,9 +17,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NoReturn
 
-from .checker import Checked, Settings, check_batch
-from .problems import CommandError, Terminated
-from .sources import Batch, Item, Lines
+from ..lint.checker import Checked, Settings, check_batch
+from ..lint.sources import Batch, Item, Lines
+from .errors import CommandError, Terminated
 
 if TYPE_CHECKING:  # the pool is imported only by a lint with --jobs above 1
     from concurrent.futures import Future, ProcessPoolExecutor

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from urllib.parse import quote
 
+from ..lint.problems import Failure, Outcome, Problem
+from ..lint.safe import json_text, name, visible
 from ..model import Rule
-from .problems import Failure, Outcome, Problem
-from .safe import json_text, name, visible
 
 #: The version of the ``json`` format's shape; it changes only if a key changes meaning.
 JSON_VERSION = 1
@@ -372,8 +372,6 @@ def sarif(problems: Sequence[Problem], options: Options) -> str:
 
 
 FORMATS: dict[str, Format] = {"text": TEXT, "json": JSON, "github": GITHUB, "sarif": SARIF}
-Reporter = Callable[[Sequence[Problem], Options], str]
-REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json, "github": github, "sarif": sarif}
 
 
 def rule_infos(rules: Mapping[str, Rule]) -> tuple[RuleInfo, ...]:

@@ -9,8 +9,8 @@ from typing import Any
 
 from ..api import Rules
 from ..schema_export import dumps
+from .errors import CommandError
 from .info import check_endpoint
-from .problems import CommandError
 
 #: How each file of ``--all DIR`` is named.
 SUFFIX = ".schema.json"

@@ -4,9 +4,9 @@ both tables), ``github`` (an annotation per interaction, then the tables) and ``
 result per interaction, the tables in the run's ``properties``).
 
 ``github`` and ``sarif`` are the lint's own reporters, fed one record per interaction, so their
-escaping is the lint's; the text goes through ``ixrules.cli.safe`` like every line the lint
+escaping is the lint's; the text goes through ``ixrules.lint.safe`` like every line the lint
 prints. What is echoed of a recording is only a method, a path and messages with its secrets
-replaced (see ``redact``).
+replaced (see ``ixrules.recordings.redact``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ..cli import reporters
-from ..cli.problems import Failure, Outcome, Problem
-from ..cli.safe import json_text, lines, name, visible
-from .classify import FAILING, VERDICTS, Replayed, Said
-from .report import ReplayReport
+from ..lint.problems import Failure, Outcome, Problem
+from ..lint.safe import json_text, lines, name, visible
+from ..recordings.classify import FAILING, VERDICTS, Replayed, Said
+from ..recordings.report import ReplayReport
+from . import reporters
 
 #: The version of the ``json`` format's shape.
 JSON_VERSION = 1

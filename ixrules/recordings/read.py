@@ -27,8 +27,8 @@ _BY_EXTENSION = {
 def read_file(path: str, *, fmt: str | None = None, limit: int | None = None) -> list[Interaction]:
     """The interactions of the recording at ``path`` (at most ``limit`` bytes; the command's
     default when None)."""
-    from ..cli.sources import MAX_BYTES, describe_os_error
-    from ..cli.sources import read_file as read_bounded
+    from ..lint.sources import MAX_BYTES, describe_os_error
+    from ..lint.sources import read_file as read_bounded
 
     name = os.fspath(path)
     try:
@@ -96,7 +96,7 @@ def _lines(text: str, pointer: str, entries: Any) -> list[int | None]:
     """The line each entry of the list at ``pointer`` starts on."""
     if not isinstance(entries, list) or not entries:
         return []
-    from ..cli.positions import line_col, newline_offsets, value_offsets
+    from ..lint.positions import line_col, newline_offsets, value_offsets
 
     offsets = value_offsets(text)
     newlines = newline_offsets(text)

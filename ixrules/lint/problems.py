@@ -8,7 +8,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Problem:
-    """One issue of one body, placed at ``file:line:column`` (1-based; columns in characters).
+    """What the lint reports about a file, at ``file:line:column`` (1-based; columns in
+    characters): an :class:`ixrules.Issue` of one body (what is wrong, at a JSON pointer of the
+    body) placed in the file's text, with the endpoint the body was checked for, or a note
+    (``severity`` ``"note"``) that a rule was skipped, which no validation reports as an issue.
+    An issue is about a body, wherever it came from; a problem is about a place in a file.
 
     >>> Problem("a.json", 4, 17, "Due date must be later than date", "/invoice/due_date",
     ...         "document.due_date.after_date", "invoices.create").location
@@ -80,17 +84,3 @@ class Failure:
 
 
 Outcome = Problem | Failure
-
-
-class CommandError(Exception):
-    """The command cannot run at all (bad argument, unreadable context, broken rule file): its
-    message is the one line printed on stderr before exiting 2."""
-
-
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP while linting: the run unwinds as for Ctrl-C (workers ended, exit
-    128 + the signal's number)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum

@@ -27,7 +27,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ..endpoints import BodyError, EndpointError
+from ..endpoint_lookup import BodyError, EndpointError
 from ..report import Issue, Report
 from .interaction import Interaction
 from .redact import Secrets

@@ -38,7 +38,7 @@ COLUMNS = (
 def record(outcome: Outcome) -> dict[str, Any]:
     """One row.
 
-    >>> from ixrules.cli.problems import Problem
+    >>> from ixrules.lint.problems import Problem
     >>> record(Failure("a.jsonl", "not valid JSON: Expecting value", 3, 1))["failure"]
     True
     >>> row = record(Problem("a.json", 4, 17, "Date is not valid", "/invoice/date",

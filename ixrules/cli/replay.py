@@ -2,8 +2,9 @@
 output formats. Exit status: 0 when no interaction is a false alarm or a missed refusal, 1 when
 one is, 2 when a file or the context could not be read (one line on stderr each).
 
-Only ``argparse`` is needed to declare the command, so ``ixrules --version`` stays fast; the
-rest is imported when the command runs.
+The replaying itself is ``ixrules.recordings``; the formats, ``replay_formats``. Only
+``argparse`` is needed to declare the command, so ``ixrules --version`` stays fast; the rest
+is imported when the command runs.
 """
 
 from __future__ import annotations
@@ -48,16 +49,17 @@ def add_command(commands: Any, rules_option: Callable[[argparse.ArgumentParser],
 def run(args: argparse.Namespace, rules: Rules, out: TextIO, color: bool) -> int:
     """Replay every file of ``args.paths``; write the report to ``out``."""
     from ..__about__ import __version__
-    from ..cli.checker import Unreadable, load_context
-    from ..cli.problems import CommandError, Failure
-    from . import ReplayError, ReplayReport, read_file, replay_interactions
-    from .output import render
+    from ..lint.checker import BadInput, load_context
+    from ..lint.problems import Failure
+    from ..recordings import ReplayError, ReplayReport, read_file, replay_interactions
+    from .errors import CommandError
+    from .replay_formats import render
 
     context = None
     if args.context is not None:
         try:
             context = load_context(args.context)[0]
-        except Unreadable as exc:
+        except BadInput as exc:
             raise CommandError(f"context {exc.failure}") from None
     reports, failures = [], []
     for path in args.paths:

@@ -1,44 +1,29 @@
-"""Replay recorded traffic through ixrules, and see where its predictions and the API's real
-answers part ways.
+"""Recorded traffic replayed through ixrules, to see where its predictions and the API's real
+answers part ways: :func:`replay` (``ixrules.replay``) and ``ixrules replay FILE...``.
 
 A recording (a VCR cassette of VCR.py or Ruby's VCR, a HAR 1.2 file, or JSON Lines of
-``{request, response}``) is read into interactions; each request goes through
+``{request, response}``) is read into interactions (``read``); each request goes through
 :func:`ixrules.check_request` (with a context snapshot when given) and the recorded answer
 through :func:`ixrules.read_response`, and each interaction gets a verdict (agree, missed
 refusal, false alarm, other message, other status, needs state, not comparable: see
-``ixrules.replay.classify``). ``ixrules replay FILE...`` prints the same as a table, in the
-lint's output formats. Secrets of the recording (the API key, credentials in headers and
-bodies) never appear in what a replay returns or prints.
+``classify``). Secrets of the recording (the API key, credentials in headers and bodies) never
+appear in what a replay returns (``redact``).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from .classify import FAILING, VERDICTS, Replayed, Said, replay_one
+from .interaction import Interaction, ReplayError
+from .read import FORMATS, read_bytes, read_file
+from .redact import Secrets
+from .report import ReplayReport
 
 if TYPE_CHECKING:
     from ..api import Rules
-    from .classify import FAILING, VERDICTS, Replayed, Said
-    from .interaction import Interaction, ReplayError
-    from .read import FORMATS, read_bytes, read_file
-    from .report import ReplayReport
-
-#: Each lazily exported name and its module: declaring ``ixrules replay`` imports this
-#: package, and must not load the readers or the rules.
-_EXPORTS = {
-    "FAILING": "classify",
-    "VERDICTS": "classify",
-    "Replayed": "classify",
-    "Said": "classify",
-    "Interaction": "interaction",
-    "ReplayError": "interaction",
-    "FORMATS": "read",
-    "read_bytes": "read",
-    "read_file": "read",
-    "ReplayReport": "report",
-}
 
 __all__ = [
     "FAILING",
@@ -54,15 +39,6 @@ __all__ = [
     "replay",
     "replay_interactions",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ixrules.replay' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
 
 
 def replay(
@@ -82,7 +58,6 @@ def replay(
     :class:`ixrules.ContextError` before anything is replayed.
     """
     from ..context import check_context
-    from .read import read_file
 
     check_context(context)
     interactions = read_file(os.fspath(recording), fmt=format, limit=max_bytes)
@@ -98,10 +73,6 @@ def replay_interactions(
     """Judge interactions already read (from any source: build :class:`Interaction` records).
     The secrets of each recording (interactions of one ``file``) are kept out of all of its
     verdicts."""
-    from .classify import replay_one
-    from .redact import Secrets
-    from .report import ReplayReport
-
     if rules is None:
         from ..api import default_rules
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..api import Rules, default_rules
 from ..context import ContextError
-from ..endpoints import BodyError, EndpointError
+from ..endpoint_lookup import BodyError, EndpointError
 from .positions import constant_offset, line_col, nearest, newline_offsets, value_offsets
 from .problems import Failure, Outcome, Problem
 from .sources import MAX_BYTES, Document, Failed, Item, Lines, describe_os_error, read_file
@@ -35,12 +35,11 @@ class Settings:
     endpoint: str | None = None
     context: Mapping[str, Any] | None = None
     rules_dir: str | None = None
-    #: The project configuration (an absolute path), or None: its packs, levels and per-file
-    #: settings; each process builds the rules from it once.
+    #: The project configuration (an absolute path), or None: its packs, severities and
+    #: per-file settings; each process builds the rules from it once.
     config: str | None = None
-    #: Rule packs named on the command line (``--extra-rules``), layered after the
-    #: configuration's.
-    extra: tuple[str, ...] = ()
+    #: Rule packs named on the command line (``--pack``), layered after the configuration's.
+    packs: tuple[str, ...] = ()
     max_bytes: int = MAX_BYTES
     #: The context file's bytes, when it came from one: what is sent to worker processes in
     #: place of the parsed context (pickling a deeply nested dict recurses; parsing it again
@@ -59,16 +58,16 @@ class Settings:
             self.context_text,
             self.show_skipped,
             self.config,
-            self.extra,
+            self.packs,
         )
 
     def rules(self) -> Rules:
         """The rule set: the shipped one, or the rule files of ``rules_dir``, with the
-        configuration's packs and levels when there is one, and the ``extra`` packs."""
+        configuration's packs and severities when there is one, and the ``packs``."""
         if self.config is not None:
-            return _configured_rules(self.config, self.rules_dir, self.extra)
-        if self.extra:
-            return _layered_rules(self.rules_dir, self.extra)
+            return _configured_rules(self.config, self.rules_dir, self.packs)
+        if self.packs:
+            return _layered_rules(self.rules_dir, self.packs)
         return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
 
     def for_file(self, file: str) -> tuple[str | None, Mapping[str, Any] | None]:
@@ -77,7 +76,7 @@ class Settings:
         endpoint, context = self.endpoint, self.context
         if self.config is None or (endpoint is not None and context is not None):
             return endpoint, context
-        given, path = _file_settings(self.config, self.rules_dir, self.extra, file)
+        given, path = _file_settings(self.config, self.rules_dir, self.packs, file)
         if endpoint is None:
             endpoint = given
         if context is None and path is not None:
@@ -93,13 +92,13 @@ def _settings(
     context_text: bytes | None,
     show_skipped: bool,
     config: str | None,
-    extra: tuple[str, ...],
+    packs: tuple[str, ...],
 ) -> Settings:
     """Settings unpickled: the context parsed again from its file's bytes when it had one."""
     if context_text is not None:
         context = parse("<context>", context_text)[1]
     return Settings(
-        endpoint, context, rules_dir, config, extra, max_bytes, context_text, show_skipped
+        endpoint, context, rules_dir, config, packs, max_bytes, context_text, show_skipped
     )
 
 
@@ -109,22 +108,22 @@ def _load_rules(directory: str) -> Rules:
 
 
 @lru_cache(maxsize=4)
-def _configured_rules(config: str, directory: str | None, extra: tuple[str, ...]) -> Rules:
-    return Rules.from_config(config, directory=directory, extra=extra)
+def _configured_rules(config: str, directory: str | None, packs: tuple[str, ...]) -> Rules:
+    return Rules.from_config(config, directory=directory, packs=packs)
 
 
 @lru_cache(maxsize=4)
-def _layered_rules(directory: str | None, extra: tuple[str, ...]) -> Rules:
-    return Rules.load(directory, extra=extra)
+def _layered_rules(directory: str | None, packs: tuple[str, ...]) -> Rules:
+    return Rules.load(directory, packs=packs)
 
 
 @lru_cache(maxsize=1024)
 def _file_settings(
-    config: str, directory: str | None, extra: tuple[str, ...], file: str
+    config: str, directory: str | None, packs: tuple[str, ...], file: str
 ) -> tuple[str | None, str | None]:
     """The configuration's endpoint and context file for ``file`` (once per file: a JSON Lines
     file asks for each of its lines)."""
-    found = _configured_rules(config, directory, extra).config
+    found = _configured_rules(config, directory, packs).config
     if found is None or not found.files:
         return None, None
     return found.endpoint_for(file), found.context_for(file)
@@ -144,8 +143,10 @@ class Checked:
     bodies: int
 
 
-class Unreadable(Exception):
-    """Bytes that are not one JSON value; carries the ``Failure`` that says where and why."""
+class BadInput(Exception):
+    """Bytes that are not one JSON value, or a file that cannot be read; carries the ``Failure``
+    that says where and why. (The library's :class:`ixrules.values.Unreadable` is another
+    thing: a caller's object that raises while it is read.)"""
 
     def __init__(self, failure: Failure) -> None:
         super().__init__(str(failure))
@@ -193,13 +194,13 @@ def check_body(
     file, whose positions are that line and a column within it."""
     try:
         text, body = parse(file, data, line)
-    except Unreadable as exc:
+    except BadInput as exc:
         return [exc.failure]
     place = _Placer(text, line)
     try:
         endpoint, context = settings.for_file(file)
         report = settings.rules().validate_parsed(body, endpoint, context=context)
-    except Unreadable as exc:  # a context file named by the configuration
+    except BadInput as exc:  # a context file named by the configuration
         return [Failure(file, f"context {exc.failure}", *place(place.start))]
     except (BodyError, EndpointError, ContextError) as exc:
         return [Failure(file, f"cannot validate: {exc}", *place(place.start))]
@@ -252,7 +253,7 @@ def _skipped(
 
 
 def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
-    """Decode and parse one JSON value; raise ``Unreadable`` saying where and why not."""
+    """Decode and parse one JSON value; raise ``BadInput`` saying where and why not."""
     place = _Placer("", line)
     try:
         text = data.decode("utf-8")
@@ -261,15 +262,15 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
         row = line if line is not None else data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start]
-        raise Unreadable(Failure(file, f"not UTF-8 text: byte 0x{bad:02x}", row, column)) from None
+        raise BadInput(Failure(file, f"not UTF-8 text: byte 0x{bad:02x}", row, column)) from None
     place = _Placer(text, line)
     if not text.strip(" \t\r\n"):
-        raise Unreadable(Failure(file, "empty: expected a JSON object", *place(0)))
+        raise BadInput(Failure(file, "empty: expected a JSON object", *place(0)))
     deep = f"cannot read: nested deeper than {MAX_NESTING} levels"
     try:
         value = json.loads(text, parse_constant=_reject_constant)
         if _may_be_deep(text) and _depth(value) > MAX_NESTING:
-            raise Unreadable(Failure(file, deep, *place(too_deep(text) or place.start)))
+            raise BadInput(Failure(file, deep, *place(too_deep(text) or place.start)))
         return text, value
     except json.JSONDecodeError as exc:
         failure = Failure(file, f"not valid JSON: {exc.msg}", *place(exc.pos))
@@ -280,7 +281,7 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         failure = Failure(file, deep, *place(too_deep(text) or place.start))
     except ValueError as exc:  # e.g. an integer longer than Python converts
         failure = Failure(file, f"cannot read: {exc}", *place(place.start))
-    raise Unreadable(failure)
+    raise BadInput(failure)
 
 
 #: The deepest nesting read. Python's parser recurses once per level and stops where the stack
@@ -334,13 +335,13 @@ def load_json_file(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
     try:
         data = read_file(path, limit).removeprefix(codecs.BOM_UTF8)
     except OSError as exc:
-        raise Unreadable(Failure(path, describe_os_error(exc))) from None
+        raise BadInput(Failure(path, describe_os_error(exc))) from None
     return parse(path, data)[1], data
 
 
 def load_context(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
     """:func:`load_json_file` for a context snapshot, checked: a key no rule reads or a value
-    of the wrong type is ``Unreadable`` at its ``file:line:column``, like a body's problem."""
+    of the wrong type is ``BadInput`` at its ``file:line:column``, like a body's problem."""
     from ..context import Context
     from ..values import pointer
 
@@ -351,7 +352,7 @@ def load_context(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
         text = data.decode("utf-8")
         offsets = value_offsets(text)
         at = offsets.get(nearest(context, offsets, pointer(exc.path)), 0)
-        raise Unreadable(Failure(path, str(exc), *line_col(text, at))) from None
+        raise BadInput(Failure(path, str(exc), *line_col(text, at))) from None
     return context, data
 
 
