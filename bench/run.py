@@ -42,7 +42,7 @@ from bodies import CASES, invoice, invoice_with_errors  # noqa: E402
 
 import ixrules  # noqa: E402
 from ixrules.api import Rules, rules_dir  # noqa: E402
-from ixrules.loader import load_rule_dir  # noqa: E402
+from ixrules.ruleformat.builder import load_rule_dir  # noqa: E402
 
 TARGETS = {
     "valid 10-line invoice / pydantic v2 (EmailStr)": "<= 1.0x",

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .report import Issue, Report
     from .requests import check_request
     from .responses import read_response
-    from .yamlsource import RuleFileError
+    from .ruleformat.errors import RuleFileError
 
 #: Each lazily exported name and the module that defines it.
 _EXPORTS = {
@@ -40,7 +40,7 @@ _EXPORTS = {
     "Issue": "report",
     "PreflightError": "http",
     "Report": "report",
-    "RuleFileError": "yamlsource",
+    "RuleFileError": "ruleformat.errors",
     "Rules": "api",
     "check_request": "requests",
     "endpoints": "api",

@@ -122,7 +122,7 @@ class Rules:
         """Load and compile the rule files of ``directory`` (default: the shipped rules), with
         the rule packs ``packs`` (files or folders of ``*.yaml``) layered over them in order.
         Without packs, a fresh process reads the rule set from a cache while the files are
-        unchanged (see :mod:`ixrules.rulecache`). ``extra`` is the old name of ``packs``,
+        unchanged (see :mod:`ixrules.ruleformat.rulecache`). ``extra`` is the old name of ``packs``,
         kept for existing callers (give one or the other).
 
         >>> Rules.load(packs=["docs/examples/acme/rules"]).ruleset.rules["acme.tax.house"].source
@@ -131,11 +131,12 @@ class Rules:
         directory = directory if directory is not None else rules_dir()
         packs = _packs(packs, extra)
         if packs:  # the YAML parser is imported only when there is YAML to read
-            from .loader import load_rule_dir, pack_texts
+            from .ruleformat.builder import load_rule_dir
+            from .ruleformat.reading import pack_texts
 
             ruleset = load_rule_dir(directory, pack_texts(packs))
         else:
-            from .rulecache import load_cached
+            from .ruleformat.rulecache import load_cached
 
             ruleset = load_cached(directory)
         return cls(ruleset, executor=executor)

@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any
 
 from .configfind import TOML_NAME, YAML_NAME, discover
 from .model import SEVERITIES as RULE_SEVERITIES
-from .rulefile import ConfigError, RuleFileError
-from .yamlsource import YList, YMap, line_of, load_yaml
+from .ruleformat.errors import ConfigError, RuleFileError
+from .ruleformat.reading import YList, YMap, line_of, load_yaml
+from .ruleformat.severities import SeveritySetting
 
 if TYPE_CHECKING:
     from .model import RuleSet
@@ -52,17 +53,6 @@ __all__ = [
 #: What a ``severity`` setting may give a rule: one of the rule format's severities, or ``off``
 #: (the rule is dropped, as ``ignore`` does).
 SEVERITIES = (*RULE_SEVERITIES, "off")
-
-
-@dataclass(frozen=True)
-class SeveritySetting:
-    """One entry of a configuration's ``severity`` (or of its ``ignore``: severity ``off``): a
-    rule id or glob of ids, the severity its rules get, and where it was written."""
-
-    pattern: str
-    severity: str
-    file: str = "<config>"
-    line: int = 1
 
 
 @dataclass(frozen=True)
@@ -442,13 +432,16 @@ def configured_ruleset(
     >>> config.path is None, "invoices.create" in ruleset.endpoints
     (True, True)
     """
-    from .loader import load_rule_dir, pack_texts, relevel  # YAML: only to build a rule set
+    # YAML: only to build a rule set
+    from .ruleformat.builder import load_rule_dir
+    from .ruleformat.reading import pack_texts
+    from .ruleformat.severities import apply_severities
 
     found = Path(path) if path is not None else discover()
     config = load_config(found) if found is not None else Config()
     ruleset = load_rule_dir(directory, pack_texts([*config.packs, *packs]))
     try:
-        ruleset = relevel(ruleset, config.severities)
+        ruleset = apply_severities(ruleset, config.severities)
     except ConfigError:
         raise
     except ValueError as exc:

@@ -25,8 +25,8 @@ settings.register_profile(
 settings.register_profile("default", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-# The rule-set cache (ixrules.rulecache) never writes to the user's home during the tests:
-# one temporary directory for the whole run, set before any test module loads the rules and
+# The rule-set cache (ixrules.ruleformat.rulecache) never writes to the user's home during the
+# tests: one temporary directory for the whole run, set before any test module loads the rules and
 # inherited by the command-line tests' subprocesses (tests/cli_runner.py).
 os.environ["IXRULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="ixrules-test-cache-")
 os.environ.pop("IXRULES_NO_CACHE", None)

@@ -13,8 +13,8 @@ from conftest import load_example, triples
 import ixrules
 from ixrules import Rules
 from ixrules.api import default_rules
-from ixrules.loader import load_rule_texts
-from ixrules.yamlsource import RuleFileError
+from ixrules.ruleformat.builder import load_rule_texts
+from ixrules.ruleformat.errors import RuleFileError
 
 REFERENCE = Rules(default_rules().ruleset, executor="cerberus")
 DOCUMENT = {

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ixrules import loader
 from ixrules.checks import CHECKS
+from ixrules.ruleformat import grammar
 
 TOP = Path(__file__).resolve().parent.parent
 RULES_MD = (TOP / "docs" / "rules.md").read_text(encoding="utf-8")
@@ -21,13 +21,13 @@ def test_every_check_is_documented(name: str) -> None:
 
 KEYS = sorted(
     {
-        *loader._FIELD_KEYS,
-        *loader._RULE_KEYS,
-        *loader._ENDPOINT_KEYS,
-        *loader._ACTION_KEYS,
-        *loader._FILE_KEYS,
-        *loader._PACK_RULE_KEYS,
-        *loader._PACK_ACTION_KEYS,
+        *grammar.FIELD_KEYS,
+        *grammar.RULE_KEYS,
+        *grammar.ENDPOINT_KEYS,
+        *grammar.ACTION_KEYS,
+        *grammar.FILE_KEYS,
+        *grammar.PACK_RULE_KEYS,
+        *grammar.PACK_ACTION_KEYS,
     }
 )
 

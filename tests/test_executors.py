@@ -16,8 +16,8 @@ from test_documents import DOCUMENT_ENDPOINTS, FIELD_CASES, valid_body
 
 from ixrules import BodyError, Rules
 from ixrules.api import default_rules
-from ixrules.loader import _rules_of
 from ixrules.model import FieldSpec
+from ixrules.ruleformat.relink import rules_of
 
 FAST = default_rules()
 REFERENCE = Rules(FAST.ruleset, executor="cerberus")
@@ -228,7 +228,7 @@ def test_bodies_generated_from_each_endpoints_rules(endpoint: str, data: st.Data
     if kind == "noise":
         body, context = data.draw(shaped_noise(endpoint), label="body and context")
     else:
-        if kind == "broken" and not _rules_of(FAST.ruleset.endpoints[endpoint].body):
+        if kind == "broken" and not rules_of(FAST.ruleset.endpoints[endpoint].body):
             return
         make = valid_cases if kind == "valid" else broken_cases
         case = data.draw(make(endpoint), label="case")

@@ -15,8 +15,8 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 import ixrules
 from ixrules.api import Rules
 from ixrules.forms import FormError, body_from_form, local_number, number_fields
-from ixrules.loader import load_rule_texts
 from ixrules.report import Issue, Report, field_name
+from ixrules.ruleformat.builder import load_rule_texts
 from ixrules.values import as_number
 
 #: A new invoice with one wrong value in the client, one in the first line and one on its own.

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from ixrules import RuleFileError, Rules
-from ixrules.loader import load_rule_texts
+from ixrules.ruleformat.builder import load_rule_texts
 
 BODY = """\
 fragments:
@@ -113,6 +113,12 @@ def test_a_good_file_loads() -> None:
             "            check: string\n            needs: [weather]\n",
             9,
             "needs unknown context key 'weather'",
+        ),
+        (
+            "            check: string\n",
+            "            check: string\n            needs: [{account: trial}]\n",
+            9,
+            "needs unknown context key {'account': 'trial'}",
         ),
     ],
 )

@@ -11,7 +11,7 @@ import pytest
 from ixrules import RuleFileError, Rules
 from ixrules.api import default_rules
 from ixrules.checks import CHECKS
-from ixrules.loader import load_rule_texts
+from ixrules.ruleformat.builder import load_rule_texts
 
 GOOD = """\
 doc: Things.

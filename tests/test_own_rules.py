@@ -22,8 +22,10 @@ from ixrules.config import (
     load_config,
     parse_config,
 )
-from ixrules.loader import load_rule_dir, pack_texts, relevel
-from ixrules.yamlsource import RuleFileError
+from ixrules.ruleformat.builder import load_rule_dir
+from ixrules.ruleformat.errors import RuleFileError
+from ixrules.ruleformat.reading import pack_texts
+from ixrules.ruleformat.severities import apply_severities
 
 HERE = Path(__file__).resolve().parent
 ACME = HERE / "fixtures" / "own" / "acme.yaml"
@@ -241,7 +243,7 @@ def test_a_pack_cannot_name_a_taken_id_and_the_error_names_both_places(tmp_path:
 
 def test_levels_re_level_or_drop_rules_when_the_rule_set_is_built() -> None:
     shipped = load_rule_dir(rules_dir())
-    changed = relevel(
+    changed = apply_severities(
         shipped,
         [
             SeveritySetting("item.quantity.positive", "warning"),
@@ -272,7 +274,7 @@ def test_levels_re_level_or_drop_rules_when_the_rule_set_is_built() -> None:
 def test_a_level_that_names_no_rule_is_an_error(pattern: str, problem: str) -> None:
     shipped = load_rule_dir(rules_dir())
     with pytest.raises(RuleFileError) as caught:
-        relevel(shipped, [SeveritySetting(pattern, "off", ".ixrules.yaml", 4)])
+        apply_severities(shipped, [SeveritySetting(pattern, "off", ".ixrules.yaml", 4)])
     assert str(caught.value) == f".ixrules.yaml:4: {problem}"
 
 

@@ -23,7 +23,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ixrules.loader import load_rule_texts
 from ixrules.patterns import (
     AMBIGUOUS_LOOP,
     EMPTY_LOOP,
@@ -34,7 +33,8 @@ from ixrules.patterns import (
     UnsafePattern,
     check_pattern,
 )
-from ixrules.rulefile import RuleFileError
+from ixrules.ruleformat.builder import load_rule_texts
+from ixrules.ruleformat.errors import RuleFileError
 from ixrules.values import MAX_SCALAR_TEXT
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fuzz"))

@@ -35,7 +35,7 @@ from strategies import (
 import ixrules
 from ixrules.api import default_rules
 from ixrules.checks import CHECKS
-from ixrules.loader import _rules_of
+from ixrules.ruleformat.relink import rules_of
 
 ENDPOINTS = ixrules.endpoints()
 
@@ -53,7 +53,7 @@ def _distinct() -> list[str]:
 
 DISTINCT = _distinct()
 #: Endpoints with something to break (a body of any keys has no rule).
-BREAKABLE = [name for name in DISTINCT if _rules_of(ruleset_endpoints()[name].body)]
+BREAKABLE = [name for name in DISTINCT if rules_of(ruleset_endpoints()[name].body)]
 RULES = default_rules().ruleset.rules
 DOCUMENTED = (ixrules.BodyError, ixrules.EndpointError, ixrules.ContextError)
 

@@ -1,5 +1,5 @@
 """The on-disk cache of loaded rule sets: a hit is the same rule set, any change to a rule file
-is a miss, and a broken cache never breaks loading."""
+or to the code that reads it is a miss, and a broken cache never breaks loading."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ixrules import loader
+import ixrules
 from ixrules.api import Rules, rules_dir
-from ixrules.loader import load_rule_dir
-from ixrules.rulecache import cache_dir, load_cached
+from ixrules.ruleformat import builder, rulecache
+from ixrules.ruleformat.builder import load_rule_dir
+from ixrules.ruleformat.errors import RuleFileError
+from ixrules.ruleformat.rulecache import cache_dir, code_files, content_key, load_cached
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(directory: object) -> None:
         raise AssertionError("the rule files were parsed")
 
-    monkeypatch.setattr(loader, "load_rule_dir", refuse)
+    monkeypatch.setattr(builder, "load_rule_dir", refuse)
 
 
 def test_a_hit_is_the_same_rule_set_without_parsing(
@@ -114,7 +116,61 @@ def test_errors_in_rule_files_are_still_reported(cache: Path, tmp_path: Path) ->
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "a.yaml").write_text("rules: [1\n", encoding="utf-8")
-    with pytest.raises(loader.RuleFileError):
+    with pytest.raises(RuleFileError):
         load_cached(bad)
-    with pytest.raises(loader.RuleFileError, match="not found"):
+    with pytest.raises(RuleFileError, match="not found"):
         load_cached(tmp_path / "missing")
+
+
+def test_the_key_covers_the_code_that_shapes_a_rule_set() -> None:
+    top = Path(ixrules.__file__).resolve().parent
+    names = {path.relative_to(top).as_posix() for path in code_files(top / "ruleformat")}
+    package = {f"ruleformat/{path.name}" for path in (top / "ruleformat").glob("*.py")}
+    assert package <= names
+    assert {"model.py", "context.py", "patterns.py"} <= names
+    assert "checks.py" in names or any(name.startswith("checks/") for name in names)
+    assert not {"api.py", "config.py", "engine.py", "codegen.py"} & names
+    assert not any(name.startswith("cli/") for name in names)
+
+
+def test_the_code_is_found_by_following_the_imports(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "from ..b import x\nfrom . import c as see, d\nfrom .. import (\n    e,\n)\n",
+        "pkg/c.py": "from ...outside import nothing\n",
+        "pkg/inner/m.py": "",
+        "b.py": "def f():\n    from .sub.deep import y\n",
+        "sub/__init__.py": "",
+        "sub/deep.py": "",
+        "e/__init__.py": "",
+        "e/one.py": "",
+        "e/more/two.py": "",
+        "unused.py": "",
+        "__init__.py": "",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    found = code_files(tmp_path / "pkg")
+    assert [path.relative_to(tmp_path).as_posix() for path in found] == [
+        *("b.py", "e/__init__.py", "e/more/two.py", "e/one.py"),
+        *("pkg/__init__.py", "pkg/a.py", "pkg/c.py", "pkg/inner/m.py"),
+        *("sub/__init__.py", "sub/deep.py"),
+    ]
+    assert found[tmp_path / "b.py"] == files["b.py"].encode()
+
+
+def test_changing_code_the_rules_depend_on_is_a_miss(
+    tmp_path: Path, rules_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "ixrules"
+    shutil.copytree(Path(ixrules.__file__).resolve().parent, copy)
+    monkeypatch.setattr(rulecache, "_PACKAGE", copy / "ruleformat")
+    files = sorted(rules_copy.glob("*.yaml"))
+    before = content_key(files)
+    with (copy / "cli" / "main.py").open("a", encoding="utf-8") as handle:
+        handle.write("# no rule set changes\n")
+    assert content_key(files) == before
+    with (copy / "patterns.py").open("a", encoding="utf-8") as handle:
+        handle.write("# the regexes a rule may give change\n")
+    assert content_key(files) != before

@@ -11,7 +11,7 @@ from cli_runner import Run, run
 
 import ixrules
 from ixrules import RuleFileError
-from ixrules.loader import load_rule_texts
+from ixrules.ruleformat.builder import load_rule_texts
 
 DROPPED = {"shipping": {"address_from": {"detail": "Rua A", "zip": "1000-001"}}}
 

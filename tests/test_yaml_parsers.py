@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from ixrules import yamlsource
-from ixrules.yamlsource import RuleFileError, YList, YMap, load_yaml
+from ixrules.ruleformat import reading
+from ixrules.ruleformat.errors import RuleFileError
+from ixrules.ruleformat.reading import YList, YMap, load_yaml
 
 RULES = sorted((Path(__file__).resolve().parent.parent / "rules").glob("*.yaml"))
-PARSERS = [yamlsource._Loader, *([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])]
+PARSERS = [reading.SafeLineLoader, *([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])]
 
 
 def lines(value: Any) -> Any:
@@ -26,7 +27,7 @@ def lines(value: Any) -> Any:
 
 
 def read(monkeypatch: pytest.MonkeyPatch, parser: Any, text: str) -> Any:
-    monkeypatch.setattr(yamlsource, "_Composer", parser)
+    monkeypatch.setattr(reading, "_Composer", parser)
     try:
         return lines(load_yaml(text, "f.yaml"))
     except RuleFileError as exc:

@@ -128,8 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compiled.add_argument("endpoint", metavar="ENDPOINT")
     _rules_option(compiled)
+    from ..mock.command import add_parser as add_mock_parser  # argparse only: no server
     from .replay import add_command as add_replay  # argparse only: stays fast
 
+    add_mock_parser(commands)
     add_replay(commands, _rules_option)
     return parser
 
@@ -210,6 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lint":
             with _terminated_by_signals():
                 return _lint(args)
+        if args.command == "mock":
+            from ..mock.command import run as run_mock
+
+            return run_mock(args)
         if args.command == "replay":
             from .replay import run as replay
 
@@ -453,7 +459,7 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
 
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
-    from ..rulefile import ConfigError, RuleFileError
+    from ..ruleformat.errors import ConfigError, RuleFileError
     from .errors import CommandError
 
     try:

@@ -4,8 +4,9 @@ Reading and checking the rule files (and importing the YAML parser to do it) is 
 process' first ``validate``. The loaded ``RuleSet`` is a pure function of the rule files' bytes
 and of the code that reads them, so it is pickled into the user's cache directory under a
 SHA-256 of exactly that: every rule file's name and bytes, the ixrules version, and the source
-of the modules that decide what a rule set is. Any change to a rule file (shipped or a user's
-own directory) or to that code is a different key, hence a miss.
+of the modules that decide what a rule set is (:func:`code_files`: this package and every
+module of ixrules it imports, found by following the imports). Any change to a rule file
+(shipped or a user's own directory) or to that code is a different key, hence a miss.
 
 Where: ``$IXRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/ixrules``, else ``~/.cache/ixrules``.
 ``IXRULES_NO_CACHE=1`` turns the cache off. Writes are atomic (a temporary file, then
@@ -19,14 +20,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import stat
 from pathlib import Path
 
-from .__about__ import __version__
-from .model import RuleSet
+from ..__about__ import __version__
+from ..model import RuleSet
 
-#: The modules whose code decides what a rule set loaded from given files is.
-_CODE = ("loader.py", "model.py", "checks.py", "yamlsource.py", "context.py")
+__all__ = ["cache_dir", "code_files", "content_key", "load_cached"]
 
 
 def cache_dir() -> Path | None:
@@ -43,12 +44,66 @@ def cache_dir() -> Path | None:
 def content_key(files: list[Path]) -> str:
     """The SHA-256 of the rule files' names and bytes, the version and the loading code."""
     digest = hashlib.sha256(f"ixrules {__version__}\0".encode())
-    here = Path(__file__).resolve().parent
-    for path in [*(here / name for name in _CODE), *files]:
+    top = _PACKAGE.parent
+    for path, data in code_files(_PACKAGE).items():
+        digest.update(path.relative_to(top).as_posix().encode() + b"\0" + data + b"\0")
+    for path in files:
         digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+#: This package: its modules read rule files into a rule set.
+_PACKAGE = Path(__file__).resolve().parent
+#: A relative import (``from .x import y``, ``from .. import x, y``), one or more lines.
+_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.+)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+
+
+def code_files(package: Path) -> dict[Path, bytes]:
+    """The source of every module whose code decides what ``package`` (a package of ixrules)
+    loads: its own modules, and the modules of ixrules they import, import by import (a
+    package imported is walked whole, with the ``__init__`` of each package on the way), in
+    path order. Only relative imports are followed: that is how ixrules imports itself."""
+    top = package.parent
+    found: dict[Path, bytes] = {}
+    todo = sorted(package.rglob("*.py"))
+    followed: set[tuple[str, ...]] = set()
+    while todo:
+        path = todo.pop()
+        if path in found or not path.is_file():
+            continue
+        found[path] = data = path.read_bytes()
+        here = path.parent.relative_to(top).parts
+        for dots, module, names in _IMPORT.findall(data.decode("utf-8")):
+            up = len(dots) - 1
+            if up > len(here):
+                continue  # above ixrules
+            base = here[: len(here) - up]
+            if module:
+                targets = [(*base, *module.split("."))]
+            else:  # ``from . import a, b``: submodules, or names of the package itself
+                targets = [(*base, name) for name in _NAME.findall(names.strip("()"))]
+            for parts in targets:
+                if parts not in followed:
+                    followed.add(parts)
+                    todo.extend(_module_files(top, parts) or [top.joinpath(*base, "__init__.py")])
+    return dict(sorted(found.items()))
+
+
+#: An imported name, without its ``as`` alias.
+_NAME = re.compile(r"(\w+)(?:[ \t]+as[ \t]+\w+)?")
+
+
+def _module_files(top: Path, parts: tuple[str, ...]) -> list[Path]:
+    """The files of the module ``parts`` of ``top``: its file, or every file of the package,
+    with the ``__init__`` of each package on the way."""
+    on_the_way = [top.joinpath(*parts[:end], "__init__.py") for end in range(1, len(parts))]
+    target = top.joinpath(*parts)
+    if target.is_dir():
+        return [*on_the_way, *target.rglob("*.py")]
+    module = target.with_name(f"{parts[-1]}.py")
+    return [*on_the_way, module] if module.is_file() else []
 
 
 def load_cached(directory: str | Path) -> RuleSet:
@@ -66,7 +121,7 @@ def load_cached(directory: str | Path) -> RuleSet:
                 return cached
         except Exception:  # missing, unreadable, corrupt, from another version: parse instead
             pass
-    from .loader import load_rule_dir
+    from .builder import load_rule_dir
 
     ruleset = load_rule_dir(directory)
     if where is not None and key is not None:

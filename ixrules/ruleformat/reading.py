@@ -1,19 +1,96 @@
-"""Read a YAML rule file into plain data that remembers the line of every node.
+"""Reading rule files: from disk (regular files only, of a bounded size), and from YAML into
+plain data that remembers the line of every node.
 
 Only PyYAML's safe constructors are used (no tags, no objects), and duplicate keys, which
-PyYAML would silently collapse, are an error with both lines.
+PyYAML would silently collapse, are an error with both lines. The configuration reader uses
+the same YAML reader (``load_yaml``), so its errors name lines the same way.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .rulefile import RuleFileError
+from .errors import RuleFileError
 
-__all__ = ["RuleFileError", "YList", "YMap", "line_of", "load_yaml"]
+__all__ = [
+    "MAX_RULE_FILE_BYTES",
+    "ParsedFile",
+    "YList",
+    "YMap",
+    "line_of",
+    "load_yaml",
+    "pack_texts",
+    "read_rule_dir",
+    "read_rule_file",
+]
+
+#: The largest rule file read (the shipped ones are a few dozen kilobytes).
+MAX_RULE_FILE_BYTES = 16 << 20
+
+
+def read_rule_dir(directory: str | Path) -> list[tuple[str, str]]:
+    """Every ``*.yaml`` file of ``directory``, in name order, as ``(path, text)`` pairs."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise RuleFileError(str(root), 1, "rule directory not found")
+    files = sorted(root.glob("*.yaml"))
+    if not files:
+        raise RuleFileError(str(root), 1, "no *.yaml rule files in this directory")
+    return [_read(path) for path in files]
+
+
+def pack_texts(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
+    """The rule files of packs given as files or folders (a folder's ``*.yaml``, in name
+    order), as ``(name, text)`` pairs, in the order given."""
+    out: list[tuple[str, str]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(path.glob("*.yaml"))
+            if not files:
+                raise RuleFileError(_shown(path), 1, "no *.yaml rule files in this folder")
+            out.extend(_read(file, relative=True) for file in files)
+        else:
+            out.append(_read(path, relative=True))
+    return out
+
+
+def read_rule_file(path: Path) -> str:
+    """A rule file's text: only a regular file is opened (a FIFO named ``*.yaml`` would block
+    forever), and only up to ``MAX_RULE_FILE_BYTES``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError("not a regular file")
+        data = handle.read(MAX_RULE_FILE_BYTES + 1)
+    if len(data) > MAX_RULE_FILE_BYTES:
+        raise OSError(f"larger than {MAX_RULE_FILE_BYTES:,} bytes")
+    return data.decode("utf-8")
+
+
+def _shown(path: Path) -> str:
+    """A pack's path as shown: relative to the working directory when below it."""
+    relative = os.path.relpath(os.path.abspath(path))
+    return str(path) if relative.startswith("..") else relative
+
+
+def _read(path: Path, relative: bool = False) -> tuple[str, str]:
+    """A file's name (a pack's as :func:`_shown`) and text, read as :func:`read_rule_file`."""
+    name = _shown(path) if relative else str(path)
+    try:
+        return name, read_rule_file(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        plain = relative and isinstance(exc, OSError) and exc.strerror
+        reason = exc.strerror if plain and isinstance(exc, OSError) else exc
+        raise RuleFileError(name, 1, f"cannot read: {reason}") from None
 
 
 class YMap(dict[str, Any]):
@@ -30,6 +107,15 @@ class YList(list[Any]):
     item_lines: list[int]
 
 
+@dataclass
+class ParsedFile:
+    """One rule file, parsed: its name, its top-level mapping, and whether it is a pack's."""
+
+    name: str
+    data: YMap
+    pack: bool = False
+
+
 def load_yaml(text: str, file: str) -> Any:
     """Parse ``text`` safely into YMap / YList / scalars with 1-based lines."""
     try:
@@ -40,7 +126,7 @@ def load_yaml(text: str, file: str) -> Any:
             # reads the same whether or not PyYAML has libyaml (which cannot even encode a lone
             # surrogate). libyaml refuses nesting deeper than 1,000 levels itself; the
             # pure-Python composer stops at _MAX_DEPTH.
-            node = yaml.compose(text, Loader=_Loader)
+            node = yaml.compose(text, Loader=SafeLineLoader)
     except _TooDeep as exc:
         raise RuleFileError(file, exc.line, _TOO_DEEP) from None
     except yaml.MarkedYAMLError as exc:
@@ -52,7 +138,7 @@ def load_yaml(text: str, file: str) -> Any:
     if node is None:
         return None
     try:
-        return _convert(node, file, _Loader(""), depth=0, budget=[_MAX_NODES])
+        return _convert(node, file, SafeLineLoader(""), depth=0, budget=[_MAX_NODES])
     except _TooDeep as exc:
         # libyaml and the pure-Python parser mark a block mapping's start on different lines;
         # say the line the pure-Python composer stops at, whichever parser composed the file.
@@ -61,7 +147,7 @@ def load_yaml(text: str, file: str) -> Any:
 
 def _too_deep_line(text: str, fallback: int) -> int:
     try:
-        yaml.compose(text, Loader=_Loader)
+        yaml.compose(text, Loader=SafeLineLoader)
     except _TooDeep as exc:
         return exc.line
     except yaml.YAMLError:
@@ -84,7 +170,7 @@ class _TooDeep(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
+class SafeLineLoader(yaml.SafeLoader):
     """SafeLoader, used only to compose nodes (at most ``_MAX_DEPTH`` deep) and construct
     plain scalars."""
 
@@ -102,7 +188,9 @@ class _Loader(yaml.SafeLoader):
 
 #: libyaml's parser when PyYAML has it (the same nodes and marks, about ten times faster: the
 #: pure-Python parser was most of the time of loading the rules), else the pure-Python one.
-_Composer: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", _Loader)
+_Composer: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+    yaml, "CSafeLoader", SafeLineLoader
+)
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from typing import IO, Any
 
-from .yamlsource import YList, YMap, load_yaml
+from .reading import YList, YMap, load_yaml
 
 #: What an extraction method yields for each message.
 Extracted = tuple[int, None, str, list[str]]
