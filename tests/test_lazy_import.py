@@ -60,7 +60,7 @@ def test_a_lint_without_a_configuration_reads_no_yaml_and_starts_no_pool() -> No
     lint = (
         "import contextlib, io\nfrom ixrules.cli.main import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    main(['lint', '--jobs', '1', 'examples/invoice.json'])"
+        "    main(['lint', '--jobs', '1', 'tests/fixtures/cli/invoice.json'])"
     )
     modules_after(lint)  # fills the rule cache
     loaded = modules_after(lint)
@@ -98,7 +98,7 @@ def test_exporting_a_json_schema_needs_no_jsonschema() -> None:
 
 def test_the_cerberus_side_loads_when_asked_for() -> None:
     loaded = modules_after("import ixrules; ixrules.Rules.load().schema('invoices.create')")
-    assert "cerberus" in loaded and "ixrules.reference" in loaded
+    assert "cerberus" in loaded and "ixrules.run.reference" in loaded
 
 
 @pytest.mark.parametrize("name", sorted(set(ixrules.__all__) - {"__version__"}))
