@@ -34,6 +34,7 @@ import fsspec
 from dask.delayed import Delayed, delayed
 from fsspec.utils import read_block
 
+from .context import check_context
 from .lint.checker import Settings, check_batch
 from .lint.problems import Failure, Outcome
 from .lint.sources import Document, Failed, Item, Lines, describe_os_error, is_lines
@@ -117,6 +118,7 @@ def lint_bag(
     if config is not None:
         raise TypeError("config: only None (the shipped rules) is supported")
     rules_dir = None if rules_dir is None else os.path.abspath(rules_dir)  # read on the workers
+    check_context(context)  # a misspelt key fails here, not in every task
     settings = Settings(endpoint, context, rules_dir)
     if endpoint is not None:
         settings.rules().endpoint(endpoint)  # an unknown name fails here, not in every task

@@ -103,6 +103,10 @@ def preflight(
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if context is not None and not (isinstance(context, Mapping) or callable(context)):
         raise TypeError("context must be a mapping, a function returning one, or None")
+    if isinstance(context, Mapping):
+        from .context import check_context
+
+        check_context(context)  # a misspelt key fails here, not on the first request
     check = _Check(context, mode, rules)
     module = type(client).__module__.split(".", 1)[0]
     if module == "httpx":

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import pydantic_core
 from pydantic_core import PydanticCustomError, core_schema
 
+from .context import check_context
 from .values import pointer_parts
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ class IXBody:
         locale: str | None = None,
         rules: Rules | None = None,
     ) -> None:
+        if context is not None:
+            check_context(context)  # a misspelt key fails here, not as a client's 422
         self.endpoint = endpoint
         self.context = context
         self.locale = locale

@@ -164,7 +164,7 @@ def test_what_each_command_answers(ran: dict[str, Result]) -> None:
         "hostile.key\n    \\x3a:error::h #\\x23[set-output name=a;]b\\u2028::warning::u\\x85"
         "::notice::n\\r\n  \\x3a:add-mask::m \u3000::stop-commands::t ##\\x23[x\n"
     )
-    assert ran["context"].err.startswith("ixrules: error: context c#\\x23[x].json: ")
+    assert ran["context"].err.startswith("ixrules: error: context c#\\x23[x].json:1:9: error: ")
 
 
 def test_text_and_github_show_the_value_escaped(ran: dict[str, Result]) -> None:
@@ -271,7 +271,7 @@ def test_a_shortened_value_keeps_its_start_and_end(huge: dict[str, Result]) -> N
     assert line.startswith("unit.json:1:31: Unit kkk")
     assert "k…k" in line and line.endswith("k is not included in the list of accepted units "
                                             "[item.unit.accepted]")  # fmt: skip
-    assert huge["context"].err.startswith("ixrules: error: context context.json: ")
+    assert huge["context"].err.startswith("ixrules: error: context context.json:1:9: error: ")
     assert huge["context"].err.count("…") == 1
 
 

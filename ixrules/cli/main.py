@@ -170,8 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     compiled.add_argument("endpoint", metavar="ENDPOINT")
     _rules_option(compiled)
     from ..mock.command import add_parser as add_mock_parser  # argparse only: no server
+    from .replay import add_command as add_replay  # argparse only: stays fast
 
     add_mock_parser(commands)
+    add_replay(commands, _rules_option)
     return parser
 
 
@@ -298,6 +300,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ..mock.command import run as run_mock
 
             return run_mock(args)
+        if args.command == "replay":
+            from .replay import run as replay
+
+            color = use_color(args.no_color, sys.stdout)
+            return replay(args, _rules(args), _stdout(args.format in ("json", "sarif")), color)
         return _info(args)
     except (_UsageError, CommandError) as exc:
         _fail(str(exc))
@@ -445,8 +452,7 @@ def _write_table(outcomes: Sequence[Outcome], path: str) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     """Everything checked once before any body: rules, endpoint name, context snapshot."""
-    from ..context import Context, ContextError
-    from ..lint.checker import BadInput, Settings, load_json_file
+    from ..lint.checker import BadInput, Settings, load_context
     from ..lint.sources import MAX_BYTES
     from .errors import CommandError
 
@@ -454,12 +460,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     max_bytes = args.max_bytes or MAX_BYTES
     if args.context is not None:
         try:
-            context, text = load_json_file(args.context, max_bytes)
-            Context(context)
+            context, text = load_context(args.context, max_bytes)
         except BadInput as exc:
             raise CommandError(f"context {exc.failure}") from None
-        except ContextError as exc:
-            raise CommandError(f"context {args.context}: {exc}") from None
     settings = Settings(
         args.endpoint,
         context,
@@ -480,14 +483,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         for entry in rules.config.files:  # every context the configuration names, read now
             if entry.context is not None:
                 try:
-                    Context(load_json_file(entry.context, max_bytes)[0])
+                    load_context(entry.context, max_bytes)
                 except BadInput as exc:
                     raise CommandError(
                         f"broken configuration: {entry.file}:{entry.line}: context {exc.failure}"
-                    ) from None
-                except ContextError as exc:
-                    raise CommandError(
-                        f"broken configuration: {entry.file}:{entry.line}: context: {exc}"
                     ) from None
     return settings
 
@@ -570,15 +569,21 @@ def _load(settings: Settings) -> Rules:
         raise CommandError(f"cannot read the rules: {exc}") from None
 
 
-def _info(args: argparse.Namespace) -> int:
+def _rules(args: argparse.Namespace) -> Rules:
+    """The rule set of ``--rules``, ``--pack`` and the configuration."""
     from ..lint.checker import Settings
-    from ..lint.safe import lines
-    from . import info
 
     settings = Settings(
         rules_dir=args.rules_dir, config=_config_path(args), packs=_packs(args.packs)
     )
-    rules = _load(settings)
+    return _load(settings)
+
+
+def _info(args: argparse.Namespace) -> int:
+    from ..lint.safe import lines
+    from . import info
+
+    rules = _rules(args)
     if args.command == "schema":
         _schema(rules, args)  # JSON: its strings are escaped by the encoder
         return CLEAN

@@ -401,6 +401,23 @@ def load_json_file(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
     return parse(path, data)[1], data
 
 
+def load_context(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
+    """:func:`load_json_file` for a context snapshot, checked: a key no rule reads or a value
+    of the wrong type is ``BadInput`` at its ``file:line:column``, like a body's problem."""
+    from ..context import Context
+    from ..values import pointer
+
+    context, data = load_json_file(path, limit)
+    try:
+        Context(context)
+    except ContextError as exc:
+        text = data.decode("utf-8")
+        offsets = value_offsets(text)
+        at = offsets.get(nearest(context, offsets, pointer(exc.path)), 0)
+        raise BadInput(Failure(path, str(exc), *line_col(text, at))) from None
+    return context, data
+
+
 class _Placer:
     """Offsets of one body's text -> (line, column): within the text, or on a fixed line."""
 
