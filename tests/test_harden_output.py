@@ -272,7 +272,8 @@ def test_a_shortened_value_keeps_its_start_and_end(huge: dict[str, Result]) -> N
     assert "k…k" in line and line.endswith("k is not included in the list of accepted units "
                                             "[item.unit.accepted]")  # fmt: skip
     assert huge["context"].err.startswith("ixrules: error: context context.json:1:9: error: ")
-    assert huge["context"].err.count("…") == 1
+    # the context's own message shortens the value (with "..."), before the line bound would
+    assert huge["context"].err.endswith("kkk...'\n") and len(huge["context"].err) < 1000
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
