@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .context import ContextError
     from .endpoint_lookup import BodyError, EndpointError
     from .http import PreflightError
+    from .recordings import replay
     from .report import Issue, Report
     from .requests import check_request
     from .responses import read_response
@@ -45,6 +46,7 @@ _EXPORTS = {
     "check_request": "requests",
     "endpoints": "api",
     "read_response": "responses",
+    "replay": "recordings",
     "validate": "api",
 }
 
@@ -62,6 +64,7 @@ __all__ = [
     "check_request",
     "endpoints",
     "read_response",
+    "replay",
     "validate",
 ]
 

@@ -33,6 +33,7 @@ import fsspec
 from dask.delayed import Delayed, delayed
 from fsspec.core import OpenFile
 
+from .context import check_context
 from .lint.checker import Settings, check_batch
 from .lint.problems import Failure, Outcome
 from .lint.sources import (
@@ -145,6 +146,7 @@ def lint_bag(
     if config is not None:
         raise TypeError("config: only None (the shipped rules) is supported")
     rules_dir = None if rules_dir is None else os.path.abspath(rules_dir)  # read on the workers
+    check_context(context)  # a misspelt key fails here, not in every task
     settings = Settings(endpoint, context, rules_dir, max_bytes=max_bytes)
     if endpoint is not None:
         settings.rules().endpoint(endpoint)  # an unknown name fails here, not in every task

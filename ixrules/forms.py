@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .checks import Check, lookup
 from .model import ANY_INDEX, field_specs  # ANY_INDEX: "any row" in number_fields' paths
@@ -71,8 +71,11 @@ def body_from_form(
     whose rules use the ``number`` check: see :func:`number_fields`) that Babel reads strictly
     as numbers of that locale become canonical decimal strings (``"1.234,56"`` -> ``"1234.56"``
     in ``pt_PT``); anything else, including an ambiguous or malformed number, is left exactly as
-    typed for the rules to judge. An unknown locale converts nothing. Without ``endpoint`` the
-    number fields are those of every endpoint whose root key the body has.
+    typed for the rules to judge. An unknown locale converts nothing; a locale that is not a
+    string is a ``TypeError``. Without ``endpoint`` the number fields are those of every
+    endpoint whose root key the body has. Only the places where a number field can be are
+    looked into: a value of the caller's nested deeper than any field, or holding itself, is
+    returned as it is.
 
     ``drop_blank=True`` leaves out blank values (what an empty input posts), and the objects
     and rows that leaves empty: for forms where an empty input means "not filled in".
@@ -99,11 +102,15 @@ def body_from_form(
     body: dict[str, Any] = root.build()
     if locale is None:
         return body
-    babel_locale = _babel_locale(locale)
+    babel_locale = _babel_locale(_locale_name(locale))
     if babel_locale is None:
         return body
     patterns = _number_patterns(body, endpoint, rules)
-    return _with_numbers(body, (), patterns, babel_locale) if patterns else body
+    if not patterns:
+        return body
+    places = frozenset(path[:end] for path in patterns for end in range(len(path)))
+    converted: dict[str, Any] = _with_numbers(body, (), _Numbers(patterns, places, babel_locale))
+    return converted
 
 
 def number_fields(endpoint: str, *, rules: Rules | None = None) -> list[str]:
@@ -130,7 +137,7 @@ def local_number(text: str, locale: str) -> str | None:
     >>> local_number("1,234.56", "en_GB"), local_number("1,5", "en_GB"), local_number("1,2,3", "pt")
     ('1234.56', None, None)
     """
-    babel_locale = _babel_locale(locale)
+    babel_locale = _babel_locale(_locale_name(locale))
     return None if babel_locale is None else _parse(text, babel_locale)
 
 
@@ -308,19 +315,42 @@ def _reads_numbers(name: str | None, plugins: Mapping[str, Check]) -> bool:
     return check is not None and bool(check.reads_numbers)
 
 
-def _with_numbers(
-    value: Any, path: tuple[str, ...], patterns: frozenset[tuple[str, ...]], locale: Locale
-) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: _with_numbers(item, (*path, key), patterns, locale) for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_with_numbers(item, (*path, ANY_INDEX), patterns, locale) for item in value]
-    if isinstance(value, str) and path in patterns:
-        number = _parse(value, locale)
+class _Numbers(NamedTuple):
+    """Where number fields are (``patterns``), the places above them (``places``: the only
+    ones looked into), and the locale their numbers are read in."""
+
+    patterns: frozenset[tuple[str, ...]]
+    places: frozenset[tuple[str, ...]]
+    locale: Locale
+
+
+def _with_numbers(value: Any, path: tuple[str, ...], numbers: _Numbers) -> Any:
+    """``value`` with the numbers of its number fields read. Recurses only along ``places``,
+    so never deeper than the deepest number field, whatever ``value`` holds."""
+    if path in numbers.places:
+        if isinstance(value, dict):
+            return {
+                key: _with_numbers(item, (*path, key), numbers) for key, item in dict.items(value)
+            }
+        if isinstance(value, list):
+            return [_with_numbers(item, (*path, ANY_INDEX), numbers) for item in value]
+    elif isinstance(value, str) and path in numbers.patterns:
+        number = _parse(value, numbers.locale)
         return value if number is None else number
     return value
+
+
+#: Longer locale names are no locale Babel knows (and are not worth parsing).
+_MAX_LOCALE = 64
+
+
+def _locale_name(locale: Any) -> str:
+    """The locale's name, checked: a ``TypeError`` for what is not a string."""
+    if not isinstance(locale, str):
+        raise TypeError(
+            f"locale must be a string such as 'pt_PT' or 'es', not {type(locale).__name__}"
+        )
+    return str.__str__(locale)
 
 
 @lru_cache(maxsize=64)
@@ -329,6 +359,8 @@ def _babel_locale(name: str) -> Locale | None:
     Babel is imported here, on first use, not when ixrules is."""
     from babel import Locale, UnknownLocaleError
 
+    if len(name) > _MAX_LOCALE:
+        return None
     try:
         return Locale.parse(name.strip().replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):

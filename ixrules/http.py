@@ -92,11 +92,21 @@ def preflight(
     the same client replaces the earlier check. For a ``requests.Session``, the adapters
     mounted when it is called are the ones checked. ``rules`` is the rule set to check with
     (default: the shipped rules; ``Rules.from_config()`` for a project's packs).
+
+    The host is looked at first: a request to another host is passed on untouched, its body
+    never read. A streamed body (a generator, a file object) is never read either, whatever
+    the host: it is logged as not checked and sent. With an ``httpx.AsyncClient`` the check
+    (and a ``context`` function) runs in a worker thread (``asyncio.to_thread``), so the event
+    loop goes on serving other requests meanwhile.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if context is not None and not (isinstance(context, Mapping) or callable(context)):
         raise TypeError("context must be a mapping, a function returning one, or None")
+    if isinstance(context, Mapping):
+        from .context import check_context
+
+        check_context(context)  # a misspelt key fails here, not on the first request
     check = _Check(context, mode, rules)
     module = type(client).__module__.split(".", 1)[0]
     if module == "httpx":
@@ -127,7 +137,7 @@ class _Check:
         from .endpoint_lookup import BodyError
         from .requests import check_request
 
-        where = urlsplit(url)._replace(query="", fragment="").geturl()
+        where = _where(url)
         context = self._context() if callable(self._context) else self._context
         try:
             report = check_request(
@@ -151,14 +161,19 @@ def _wire_httpx(client: Any, check: _Check) -> None:
     import httpx
 
     if isinstance(client, httpx.AsyncClient):
+        import asyncio
 
         async def hook(request: httpx.Request) -> None:
-            check(request.method, str(request.url), request.headers, await request.aread())
+            arguments = _httpx_arguments(request)
+            if arguments is not None:  # the check runs off the event loop
+                await asyncio.to_thread(check, *arguments)
 
     elif isinstance(client, httpx.Client):
 
         def hook(request: httpx.Request) -> None:  # type: ignore[misc]
-            check(request.method, str(request.url), request.headers, request.read())
+            arguments = _httpx_arguments(request)
+            if arguments is not None:
+                check(*arguments)
 
     else:
         raise TypeError(f"preflight takes an httpx.Client or AsyncClient, not {type(client)}")
@@ -168,6 +183,26 @@ def _wire_httpx(client: Any, check: _Check) -> None:
         h for h in hooks["request"] if not getattr(h, "ixrules_preflight", False)
     ] + [hook]
     client.event_hooks = hooks
+
+
+def _httpx_arguments(request: Any) -> tuple[str, str, Any, bytes] | None:
+    """What the check of an httpx request is given, or None when it is not checked: a request
+    to another host, whose body is never looked at, and a streamed body (a generator, a file),
+    which is never read (it may be any size, and reading it would hold it all in memory)."""
+    import httpx
+
+    url = str(request.url)
+    if not is_invoicexpress_url(url):
+        return None
+    if not isinstance(request.stream, httpx.ByteStream):  # bytes, text, json=, data= are
+        logger.warning("%s %s not checked: a streamed body", request.method, _where(url))
+        return None
+    return request.method, url, request.headers, request.content
+
+
+def _where(url: str) -> str:
+    """The URL as messages show it: without its query (the API key is there)."""
+    return urlsplit(url)._replace(query="", fragment="").geturl()
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -184,8 +219,11 @@ class PreflightAdapter:
     def send(self, request: Any, **kwargs: Any) -> Any:
         """Check the prepared request, then send it with the wrapped adapter."""
         body = request.body
-        if body is not None and not isinstance(body, (bytes, str)):  # a stream or a file
-            logger.warning("%s %s not checked: a streamed body", request.method, request.url)
+        if not is_invoicexpress_url(request.url):
+            pass  # another host: its body is not looked at
+        elif body is not None and not isinstance(body, (bytes, str)):  # a stream or a file
+            where = _where(request.url)
+            logger.warning("%s %s not checked: a streamed body", request.method, where)
         else:
             self._check(request.method, request.url, request.headers, body)
         return self.inner.send(request, **kwargs)

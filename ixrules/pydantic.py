@@ -22,17 +22,25 @@ answer carries them. Warnings never fail validation. The field's JSON Schema is 
 The locale and the context snapshot come from the marker, or per call from pydantic's
 validation context (``{"locale": "pt", "ixrules_context": {...}}``), which wins.
 
+An error's ``input`` never holds a number JSON cannot write: Python's ``json`` (which FastAPI
+reads bodies with) takes ``NaN``, ``Infinity`` and ``1e400``, and the JSON response would then
+fail with a 500 instead of the 422. They are written as the strings ``"NaN"``, ``"Infinity"``
+and ``"-Infinity"`` (see :func:`finite`, which an error handler can use for pydantic's own
+errors too).
+
 Needs the ``pydantic`` extra: ``pip install 'ixrules[pydantic]'``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pydantic_core
 from pydantic_core import PydanticCustomError, core_schema
 
+from .context import check_context
 from .values import pointer_parts
 
 if TYPE_CHECKING:
@@ -61,6 +69,8 @@ class IXBody:
         locale: str | None = None,
         rules: Rules | None = None,
     ) -> None:
+        if context is not None:
+            check_context(context)  # a misspelt key fails here, not as a client's 422
         self.endpoint = endpoint
         self.context = context
         self.locale = locale
@@ -98,7 +108,14 @@ class IXBody:
         try:
             report = self._rules().validate(value, self.endpoint, context=context, locale=locale)
         except BodyError as exc:
-            raise PydanticCustomError("ixrules.body", str(exc)) from None
+            error: pydantic_core.InitErrorDetails = {
+                "type": PydanticCustomError("ixrules.body", str(exc)),
+                "loc": (),
+                "input": finite(value),
+            }
+            raise pydantic_core.ValidationError.from_exception_data(
+                self.endpoint, [error]
+            ) from None
         if report.errors:
             raise validation_error(report, value)
         return value
@@ -115,7 +132,7 @@ def validation_error(report: Report, body: Any) -> pydantic_core.ValidationError
                 # no context: pydantic leaves the message as it is, braces and all
                 "type": PydanticCustomError(issue.rule or "ixrules", issue.message),
                 "loc": loc,
-                "input": _at(body, loc),
+                "input": finite(_at(body, loc)),
             }
         )
     return pydantic_core.ValidationError.from_exception_data(report.endpoint or "ixrules", errors)
@@ -146,3 +163,65 @@ def _at(body: Any, loc: tuple[str | int, ...]) -> Any:
         else:
             return None
     return node
+
+
+_SPELLINGS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every float that is not finite (``NaN``, ``±Infinity``: what ``1e400``
+    is read as) written as its spelling, a string, so that a JSON response can carry it; the
+    dicts, lists and tuples holding one are copied (tuples as lists), nothing else is. Returns
+    ``value`` itself when there is none. Iterative, and each container is read once, so any
+    depth and cycles are fine.
+
+    >>> finite({"retention": float("nan"), "items": [1e400, -1e400, 2.5]})
+    {'retention': 'NaN', 'items': ['Infinity', '-Infinity', 2.5]}
+    >>> body = {"a": [1.5]}
+    >>> finite(body) is body
+    True
+    """
+    if not _has_nonfinite(value):
+        return value
+    copies: dict[int, Any] = {}
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    while stack:
+        item, into, slot = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            into[slot] = _SPELLINGS[repr(float(item))]
+        elif id(item) in copies:
+            into[slot] = copies[id(item)]
+        elif isinstance(item, dict):
+            mapping: dict[Any, Any] = {}
+            copies[id(item)] = into[slot] = mapping
+            for key, child in dict.items(item):
+                mapping[key] = None
+                stack.append((child, mapping, key))
+        elif isinstance(item, (list, tuple)):
+            children = _items(item)
+            array: list[Any] = [None] * len(children)
+            copies[id(item)] = into[slot] = array
+            stack.extend((child, array, index) for index, child in enumerate(children))
+        else:
+            into[slot] = item
+    return root[0]
+
+
+def _has_nonfinite(value: Any) -> bool:
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return True
+        elif isinstance(item, (dict, list, tuple)) and id(item) not in seen:
+            seen.add(id(item))
+            stack.extend(dict.values(item) if isinstance(item, dict) else _items(item))
+    return False
+
+
+def _items(array: list[Any] | tuple[Any, ...]) -> list[Any]:
+    """A list's or tuple's items through the base type's own methods (a subclass's may lie)."""
+    return list(list.__iter__(array) if isinstance(array, list) else tuple.__iter__(array))

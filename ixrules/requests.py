@@ -17,7 +17,6 @@ change of state the document's status does not allow, 422 for the rest).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -29,6 +28,7 @@ from .api import Rules, default_rules
 from .checks import is_json_content_type
 from .context import ContextError
 from .endpoint_lookup import BodyError, EndpointError
+from .jsontext import LongInteger, loads
 from .messages import render
 from .model import EndpointSpec, RuleSet
 from .report import Issue, Report
@@ -209,9 +209,11 @@ def _parse(body: Any) -> Any:
             raise BodyError(f"the body is not UTF-8: {exc}") from None
     if isinstance(body, str):
         try:
-            return json.loads(str.__str__(body))
+            return loads(str.__str__(body))  # NaN and Infinity refused, as the lint does
         except RecursionError:
             raise BodyError("the body is nested too deeply to read") from None
+        except LongInteger as exc:
+            raise BodyError(f"the body cannot be read: {exc}") from None
         except ValueError as exc:
             raise BodyError(f"the body is not valid JSON: {exc}") from None
     try:

@@ -28,6 +28,7 @@ import html
 import json
 import re
 from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from http import HTTPStatus
@@ -78,7 +79,10 @@ def read_response(
     ``response`` is an ``httpx.Response`` or a ``requests.Response`` (their request gives the
     endpoint and, when JSON, the sent body, unless given), or a pair ``(status, body)`` with the
     body parsed (a dict or list), as text or as bytes. ``endpoint`` (``"invoices.create"``)
-    narrows a message several rules share (``Name is a required field``) to that endpoint's.
+    narrows a message several rules share (``Name is a required field``) to that endpoint's;
+    without it, the root key of ``sent`` narrows it to that resource's rules (a ``tax`` body's
+    "Name has already been taken" is the tax's). When neither can choose, the issue names no
+    rule and its ``hint`` lists the rules that share the message.
 
     A success status answers a clean report. An error answer always has at least one issue:
     an empty 404 gets the status' own phrase ("Not Found"). The messages of a 401, a 404 and
@@ -96,6 +100,12 @@ def read_response(
     'client.name.present'
     >>> read_response((201, {"client": {"id": 1}})).ok
     True
+    >>> taken = (422, {"errors": [{"error": "Name has already been taken"}]})
+    >>> [(i.rule, i.path) for i in read_response(taken, sent={"tax": {"name": "IVA23"}}).errors]
+    [('tax.name.taken', '/tax/name')]
+    >>> issue = read_response(taken).errors[0]
+    >>> issue.rule, issue.hint.split(" all ")[0]
+    (None, 'rules client.name.taken, item.name.taken, tax.name.taken')
     """
     if rules is None:
         from .api import default_rules
@@ -329,6 +339,7 @@ class _Placer:
         self.matchers = matchers
         self.sent = sent
         self.endpoint = endpoint
+        self.family = _family(rules.ruleset, sent) if endpoint is None else frozenset()
         self._predicted: list[Issue] | None = None
         self._used: set[int] = set()
 
@@ -337,32 +348,50 @@ class _Placer:
         rules = self._candidates(message)
         if message.field is not None:
             rules = [rule for rule in rules if self._last_key(rule) == message.field] or rules
-        rule = None
+        rule = hint = None
         path = ""
         predicted = self._prediction(rules)
         if predicted is not None:
             rule, path = predicted.rule, predicted.path
+        elif len(rules) > 1 and not self._one_resource(rules):
+            hint = (
+                f"rules {', '.join(rules)} all have this message; the endpoint, or the body "
+                "that was sent, would choose"
+            )
         elif rules:
             rule = rules[0]
             path = self._locate(self._rule_places(rule))
         if message.field is not None and not path:
             path = self._locate(self._field_places(message.field))
-        return Issue(message.text, path, rule, status)
+        return Issue(message.text, path, rule, status, hint)
 
     def _candidates(self, message: Message) -> list[str]:
-        """The rules whose message (in any language) this is, the endpoint's first."""
+        """The rules whose message (in any language) this is: the endpoint's; without one, those
+        of the sent body's resource family (its root key's endpoints) when any is."""
         text = _normal(message.text)
         found = self._matching(text)
         if not found and text.startswith(_VALIDATION_FAILED):
             found = self._matching(text[len(_VALIDATION_FAILED) :].strip())
         found = list(dict.fromkeys(found))
         if self.endpoint is not None:
-            return [
-                rule
-                for rule in found
-                if self.endpoint in self._endpoints(rule) or rule.startswith(_REQUEST_RULES)
-            ]
+            return [rule for rule in found if self._reaches(rule, {self.endpoint})]
+        if self.family:
+            return [rule for rule in found if self._reaches(rule, self.family)] or found
         return found
+
+    def _reaches(self, rule: str, endpoints: AbstractSet[str]) -> bool:
+        return rule.startswith(_REQUEST_RULES) or not endpoints.isdisjoint(self._endpoints(rule))
+
+    def _one_resource(self, rules: list[str]) -> bool:
+        """Whether rules sharing a message are one resource's (some endpoint has them all, as a
+        document's client name and line name): the first is then as good as any. Rules of
+        different resources (a client's, an item's, a tax's taken name) cannot be told apart."""
+        if self.endpoint is not None:
+            return True
+        common = set(self._endpoints(rules[0]))
+        for rule in rules[1:]:
+            common &= set(self._endpoints(rule))
+        return bool(common)
 
     def _matching(self, text: str) -> list[str]:
         found = list(self.matchers.exact.get(text, ()))
@@ -389,9 +418,14 @@ class _Placer:
         return tuple(self.rules.ruleset.rule_endpoints.get(rule, ()))
 
     def _rule_places(self, rule: str) -> tuple[tuple[Any, ...], ...]:
-        """The rule's places at the endpoint (at every endpoint when it is not known)."""
+        """The rule's places at the endpoint (at the sent body's family's endpoints, or at
+        every endpoint, when it is not known)."""
         places = self.matchers.places.get(rule, ())
-        here = [path for name, path in places if name == self.endpoint or self.endpoint is None]
+        if self.endpoint is not None:
+            here = [path for name, path in places if name == self.endpoint]
+        else:
+            here = [path for name, path in places if not self.family or name in self.family]
+            here = here or [path for _, path in places]
         return tuple(dict.fromkeys(here))
 
     def _last_key(self, rule: str) -> str | None:
@@ -443,6 +477,19 @@ class _Placer:
                 if _ANY not in place:
                     return pointer(place)
         return ""
+
+
+def _family(ruleset: RuleSet, sent: Any) -> frozenset[str]:
+    """The endpoints that take the sent body's root key (a ``tax`` body: the taxes'); none when
+    the body names no root key, or several."""
+    if not isinstance(sent, Mapping):
+        return frozenset()
+    roots = {key for key, value in sent.items() if isinstance(key, str) and value is not None}
+    found = [
+        {spec.name for spec in ruleset.endpoints.values() if root in spec.roots} for root in roots
+    ]
+    found = [names for names in found if names]
+    return frozenset(found[0]) if len(found) == 1 else frozenset()
 
 
 def _find(value: Any, place: tuple[Any, ...]) -> tuple[Any, ...] | None:

@@ -202,7 +202,8 @@ def test_a_url_that_is_not_one_is_a_clear_error() -> None:
 
 
 def test_the_callers_data_is_never_mutated() -> None:
-    body, context, headers = copy.deepcopy(CLIENT), {"request": {"x": 1}}, dict(JSON)
+    context = {"request": {"content_type": "text/plain"}}  # replaced by the header's, in a copy
+    body, headers = copy.deepcopy(CLIENT), dict(JSON)
     before = copy.deepcopy((body, context, headers))
     ixrules.check_request(
         "PUT", url("/clients/1.json"), headers=headers, body=body, context=context

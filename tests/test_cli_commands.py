@@ -47,8 +47,8 @@ def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
         (["lint", "-c", "tests/fixtures/cli/export.jsonl", "x.json"],
          "context tests/fixtures/cli/export.jsonl:3:1: error: not valid JSON: Extra data"),
         (["lint", "-c", "tests/fixtures/cli/bad-context.json", "x.json"],
-         "context tests/fixtures/cli/bad-context.json: context key 'account.trial' must be a "
-         "boolean, not str"),
+         "context tests/fixtures/cli/bad-context.json:1:23: error: context key 'account.trial' "
+         "must be a boolean, not str"),
         (["lint", "--rules", "tests/fixtures/cli/nowhere", "x.json"],
          "broken rule file: tests/fixtures/cli/nowhere:1: rule directory not found"),
     ],

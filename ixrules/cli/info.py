@@ -4,13 +4,13 @@ rule set knows, printed from its public model."""
 from __future__ import annotations
 
 import difflib
-import json
 import textwrap
 from collections.abc import Mapping
 from typing import Any
 
 from ..api import Rules
 from ..endpoint_lookup import EndpointError
+from ..lint.safe import json_text
 from .errors import CommandError
 
 #: What a rule's ``source`` says about where its message comes from.
@@ -64,7 +64,9 @@ def explain_text(rules: Rules, rule_id: str) -> str:
         hint = f"; did you mean {', '.join(close)}?" if close else "; see 'ixrules rules'"
         raise CommandError(f"unknown rule {rule_id!r}{hint}")
     out = [rule.id, f"  {_marked(rule.severity)}{rule.message}", ""]
-    out += [textwrap.fill(part, WIDTH) for part in rule.doc.strip().split("\n\n") if part]
+    # a word longer than a line stays whole (cutting it up takes time that grows with the
+    # square of its length); the listing shows at most MAX_SHOWN characters of a line
+    out += [_fill(part) for part in rule.doc.strip().split("\n\n") if part]
     out.append("")
     source = SOURCES.get(rule.source, rule.source)
     out.append(f"Severity: {rule.severity}")
@@ -73,7 +75,7 @@ def explain_text(rules: Rules, rule_id: str) -> str:
     out.append(f"Message from: {source}" + (f" ({rule.origin})" if rule.origin else ""))
     served = rules.ruleset.rule_endpoints.get(rule.id, ())
     if served:
-        out.append(textwrap.fill("Endpoints: " + ", ".join(served), WIDTH, subsequent_indent="  "))
+        out.append(_fill("Endpoints: " + ", ".join(served), subsequent_indent="  "))
     if rule.needs:
         out.append(f"Needs context: {', '.join(rule.needs)} (skipped when the context lacks it)")
     if rule.example:
@@ -81,13 +83,17 @@ def explain_text(rules: Rules, rule_id: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _fill(text: str, subsequent_indent: str = "") -> str:
+    return textwrap.fill(text, WIDTH, subsequent_indent=subsequent_indent, break_long_words=False)
+
+
 def _example(rules: Rules, example: Mapping[str, Any]) -> list[str]:
     body, endpoint, context = example.get("body"), example.get("endpoint"), example.get("context")
     out = [f"Example that triggers it ({endpoint or 'endpoint inferred from the root key'}):"]
-    out.append(textwrap.indent(json.dumps(body, indent=2, ensure_ascii=False), "  "))
+    out.append(textwrap.indent(json_text(body, indent=2), "  "))  # no raw line separator
     if context:
         out.append("with the context:")
-        out.append(textwrap.indent(json.dumps(context, indent=2, ensure_ascii=False), "  "))
+        out.append(textwrap.indent(json_text(context, indent=2), "  "))
     try:
         report = rules.validate(body, endpoint, context=context)
     except ValueError as exc:

@@ -13,7 +13,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO
 
 from ..__about__ import __version__
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..lint.checker import Checked, Settings
     from ..lint.problems import Failure, Outcome
-    from ..lint.sources import Source
+    from ..lint.sources import Skipped, Source
     from ..selection import Selection
     from .progress import Progress
 
@@ -35,9 +35,50 @@ class _UsageError(Exception):
     """A bad command line: one line on stderr, exit 2 (argparse would print usage and more)."""
 
 
+class _OutputBroken(Exception):
+    """Standard output cannot be written (closed, a pipe its reader has left, a full disk): the
+    run ends with exit 2 and one line on stderr, never a traceback or the exit 1 of
+    "problems found"."""
+
+
+class _Output:
+    """Standard output as the command writes it: what fails to write is an ``_OutputBroken``."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self.apply(lambda stream: stream.write(text)))
+
+    def flush(self) -> None:
+        self.apply(lambda stream: stream.flush())
+
+    def fileno(self) -> int:
+        return int(self.apply(lambda stream: stream.fileno()))
+
+    def apply(self, act: Callable[[TextIO], Any]) -> Any:
+        """``act(stream)``, its ``OSError`` an ``_OutputBroken``."""
+        if self._stream is None:
+            raise _OutputBroken("it is closed")
+        try:
+            return act(self._stream)
+        except OSError as exc:
+            from ..lint.sources import describe_os_error
+
+            raise _OutputBroken(describe_os_error(exc)) from None
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message and (file is None or file is sys.stdout):  # --help, --version
+            out = _Output(sys.stdout)  # argparse would ignore a failed write
+            out.write(message)
+            out.flush()
+        else:
+            super()._print_message(message, file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,8 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     compiled.add_argument("endpoint", metavar="ENDPOINT")
     _rules_option(compiled)
     from ..mock.command import add_parser as add_mock_parser  # argparse only: no server
+    from .replay import add_command as add_replay  # argparse only: stays fast
 
     add_mock_parser(commands)
+    add_replay(commands, _rules_option)
     return parser
 
 
@@ -257,6 +300,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ..mock.command import run as run_mock
 
             return run_mock(args)
+        if args.command == "replay":
+            from .replay import run as replay
+
+            color = use_color(args.no_color, sys.stdout)
+            return replay(args, _rules(args), _stdout(args.format in ("json", "sarif")), color)
         return _info(args)
     except (_UsageError, CommandError) as exc:
         _fail(str(exc))
@@ -264,7 +312,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERRUPTED
     except Terminated as exc:
         return 128 + exc.signum
-    except BrokenPipeError:  # e.g. piped into head: stop quietly
+    except _OutputBroken as exc:  # e.g. piped into head, or > /dev/full
+        _silence_stdout()
+        _fail(f"cannot write to standard output: {exc}")
+    except BrokenPipeError:
         _silence_stdout()
     return COULD_NOT_RUN
 
@@ -303,7 +354,9 @@ def _lint(args: argparse.Namespace) -> int:
         _check_output(args.output)
     settings = _settings(args)
     config = settings.rules().config
-    found = sources.expand(args.paths, args.stdin_filename, _excluder(args.exclude, config))
+    found = sources.expand(
+        args.paths, args.stdin_filename, _excluder(args.exclude, config), _tell_skipped
+    )
     stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
     out = _stdout(utf8=args.format in ("json", "sarif"))
     bar = not args.no_progress and not args.quiet
@@ -336,15 +389,23 @@ def _lint(args: argparse.Namespace) -> int:
     return PROBLEMS if failing and not args.exit_zero else CLEAN
 
 
-def _stdout(utf8: bool) -> TextIO:
+def _tell_skipped(skipped: Skipped) -> None:
+    """A path a walk or glob did not take, one line on stderr (it does not fail the run)."""
+    if sys.stderr is not None:
+        print(skipped, file=sys.stderr, flush=True)
+
+
+def _stdout(utf8: bool) -> _Output:
     """Standard output, never failing to encode: UTF-8 for the JSON formats, else the
-    terminal's encoding with what it cannot show escaped."""
-    out = sys.stdout
-    if isinstance(out, io.TextIOWrapper):
+    terminal's encoding with what it cannot show escaped; a write that fails (closed, broken
+    pipe, full disk) raises ``_OutputBroken``."""
+    stream = sys.stdout
+    out = _Output(stream)
+    if isinstance(stream, io.TextIOWrapper):  # reconfiguring flushes: it may fail too
         if utf8:
-            out.reconfigure(encoding="utf-8", errors="strict")
+            out.apply(lambda text: stream.reconfigure(encoding="utf-8", errors="strict"))
         else:
-            out.reconfigure(errors="backslashreplace")
+            out.apply(lambda text: stream.reconfigure(errors="backslashreplace"))
     return out
 
 
@@ -437,8 +498,7 @@ def _table(path: str | None) -> Iterator[Callable[[Outcome], None]]:
 
 def _settings(args: argparse.Namespace) -> Settings:
     """Everything checked once before any body: rules, endpoint name, context snapshot."""
-    from ..context import Context, ContextError
-    from ..lint.checker import BadInput, Settings, load_json_file
+    from ..lint.checker import BadInput, Settings, load_context
     from ..lint.sources import MAX_BYTES
     from .errors import CommandError
 
@@ -446,12 +506,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     max_bytes = args.max_bytes or MAX_BYTES
     if args.context is not None:
         try:
-            context, text = load_json_file(args.context, max_bytes)
-            Context(context)
+            context, text = load_context(args.context, max_bytes)
         except BadInput as exc:
             raise CommandError(f"context {exc.failure}") from None
-        except ContextError as exc:
-            raise CommandError(f"context {args.context}: {exc}") from None
     settings = Settings(
         args.endpoint,
         context,
@@ -472,14 +529,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         for entry in rules.config.files:  # every context the configuration names, read now
             if entry.context is not None:
                 try:
-                    Context(load_json_file(entry.context, max_bytes)[0])
+                    load_context(entry.context, max_bytes)
                 except BadInput as exc:
                     raise CommandError(
                         f"broken configuration: {entry.file}:{entry.line}: context {exc.failure}"
-                    ) from None
-                except ContextError as exc:
-                    raise CommandError(
-                        f"broken configuration: {entry.file}:{entry.line}: context: {exc}"
                     ) from None
     return settings
 
@@ -562,15 +615,21 @@ def _load(settings: Settings) -> Rules:
         raise CommandError(f"cannot read the rules: {exc}") from None
 
 
-def _info(args: argparse.Namespace) -> int:
+def _rules(args: argparse.Namespace) -> Rules:
+    """The rule set of ``--rules``, ``--pack`` and the configuration."""
     from ..lint.checker import Settings
-    from ..lint.safe import lines
-    from . import info
 
     settings = Settings(
         rules_dir=args.rules_dir, config=_config_path(args), packs=_packs(args.packs)
     )
-    rules = _load(settings)
+    return _load(settings)
+
+
+def _info(args: argparse.Namespace) -> int:
+    from ..lint.safe import lines
+    from . import info
+
+    rules = _rules(args)
     if args.command == "schema":
         _schema(rules, args)  # JSON: its strings are escaped by the encoder
         return CLEAN
@@ -583,7 +642,9 @@ def _info(args: argparse.Namespace) -> int:
         listing = rules.source(args.endpoint)
     else:
         listing = info.explain_text(rules, args.rule)
-    _stdout(utf8=False).write(lines(listing))  # a user's rule pack is text from anyone
+    out = _stdout(utf8=False)
+    out.write(lines(listing))  # a user's rule pack is text from anyone
+    out.flush()
     return CLEAN
 
 
@@ -595,23 +656,36 @@ def _schema(rules: Rules, args: argparse.Namespace) -> None:
         raise _UsageError("schema takes an ENDPOINT or --all DIR (see 'ixrules schema --help')")
     if args.all_dir is not None:
         written = schema.write_all(rules, args.all_dir, args.locale)
-        print(f"Wrote {len(written)} schemas into {visible(args.all_dir)}.")
+        out = _stdout(utf8=False)
+        out.write(f"Wrote {len(written)} schemas into {visible(args.all_dir)}.\n")
     else:
-        sys.stdout.write(schema.schema_text(rules, args.endpoint, args.locale))
+        out = _stdout(utf8=True)
+        out.write(schema.schema_text(rules, args.endpoint, args.locale))
+    out.flush()
 
 
-def use_color(disabled: bool, stream: TextIO) -> bool:
+def use_color(disabled: bool, stream: TextIO | None) -> bool:
     """Colour only on a terminal, and never with ``--no-color`` or a non-empty ``NO_COLOR``."""
-    return not disabled and not os.environ.get("NO_COLOR") and stream.isatty()
+    return (
+        not disabled and not os.environ.get("NO_COLOR") and stream is not None and stream.isatty()
+    )
 
 
 def _fail(reason: str) -> None:
     from ..lint.safe import visible
 
-    print(f"ixrules: error: {visible(reason)}", file=sys.stderr)
+    if sys.stderr is not None:  # print(file=None) would write to stdout
+        print(f"ixrules: error: {visible(reason)}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:
     """After a broken pipe, send what is left to /dev/null so exiting does not complain."""
+    if sys.stdout is None:
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor: nothing will be flushed there
+        pass
+    finally:
+        os.close(devnull)

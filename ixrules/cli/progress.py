@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol, TextIO
 
 #: Seconds before the bar first appears (short runs never show it), and between redraws.
 DELAY = 0.5
@@ -41,7 +41,7 @@ class Progress:
         stream: TextIO | None,
         total: int | None,
         clock: Callable[[], float] = time.monotonic,
-        shared: TextIO | None = None,
+        shared: Sink | None = None,
     ) -> None:
         self.stream = stream
         self.total = total
@@ -58,7 +58,7 @@ class Progress:
 
     @classmethod
     def on(
-        cls, stream: TextIO, total: int | None, enabled: bool = True, out: TextIO | None = None
+        cls, stream: TextIO, total: int | None, enabled: bool = True, out: Sink | None = None
     ) -> Progress:
         """A bar drawing on ``stream`` if it is a terminal, otherwise one that does nothing;
         ``out`` is where the report goes (the bar keeps out of its lines if it is the same
@@ -119,7 +119,17 @@ class Progress:
         self.stream = None
 
 
-def _same(one: TextIO, other: TextIO) -> bool:
+class Sink(Protocol):
+    """Where a report is written: standard output, or what stands for it."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+    def fileno(self) -> int: ...
+
+
+def _same(one: Sink, other: TextIO) -> bool:
     """Whether two streams write to the same file (the same terminal)."""
     try:
         return os.path.sameopenfile(one.fileno(), other.fileno())

@@ -152,7 +152,8 @@ def _text_problem(problem: Problem, index: int, options: Options) -> str:
     bold, dim, cyan, yellow, reset = _styles(options)
     mark = f"{yellow}{problem.severity}:{reset} " if problem.severity != "error" else ""
     where = f"{name(problem.file)}:{problem.line}:{problem.column}"
-    line = f"{bold}{where}:{reset} {mark}{visible(problem.message)} {dim}[{problem.rule}]{reset}"
+    message, rule = visible(problem.message), visible(problem.rule)
+    line = f"{bold}{where}:{reset} {mark}{message} {dim}[{rule}]{reset}"
     if problem.hint:
         line += f" {cyan}({visible(problem.hint)}){reset}"
     return line + "\n"
@@ -427,16 +428,21 @@ def _data(value: str) -> str:
     >>> _data("50% \\x1b[2J")
     '50%25 \\\\x1b[2J'
     """
-    return visible(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _percent(visible(value))
 
 
 def _property(value: str) -> str:
-    """Escape a workflow command's property value.
+    """Escape a workflow command's property value (a file name, shown as ``name`` shows it).
 
     >>> _property("a,b:c.json")
     'a%2Cb%3Ac.json'
     """
-    return _data(name(value)).replace(":", "%3A").replace(",", "%2C")
+    return _percent(name(value)).replace(":", "%3A").replace(",", "%2C")
+
+
+def _percent(shown: str) -> str:
+    """GitHub's own escapes for ``%``, CR and LF, in text already made safe by ``safe``."""
+    return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _uri(file: str) -> str:

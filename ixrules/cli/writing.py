@@ -11,12 +11,11 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
-from typing import TextIO
 
 from ..lint.checker import Settings
 from ..lint.problems import Failure, Outcome, Problem
 from . import reporters
-from .progress import Progress
+from .progress import Progress, Sink
 from .statistics import Statistics
 
 
@@ -30,7 +29,7 @@ def report(
     outcomes: Iterable[Outcome],
     summary: reporters.Summary,
     options: reporters.Options,
-    out: TextIO,
+    out: Sink,
     progress: Progress,
 ) -> bool:
     """Write each outcome in the format asked for, as it comes; whether a problem fails the
@@ -76,7 +75,7 @@ def statistics(
     outcomes: Iterable[Outcome],
     summary: reporters.Summary,
     settings: Settings,
-    out: TextIO,
+    out: Sink,
     progress: Progress,
 ) -> bool:
     """``--statistics``: count the problems per rule, then print the counts (failures go to

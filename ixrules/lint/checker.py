@@ -23,9 +23,10 @@ from typing import Any
 from ..api import Rules, default_rules, rules_dir
 from ..context import ContextError
 from ..endpoint_lookup import BodyError, EndpointError
+from ..jsontext import LongInteger, loads
 from ..ruleformat.errors import PluginError
 from ..selection import UNCHANGED, Selection
-from .positions import constant_offset, line_col, nearest, newline_offsets, value_offsets
+from .positions import line_col, line_ends, nearest, newline_offsets, value_offsets
 from .problems import Failure, Outcome, Problem
 from .sources import MAX_BYTES, Document, Failed, Item, Lines, describe_os_error, read_file
 
@@ -320,9 +321,10 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1
+        ends = line_ends(data[: exc.start])  # the line ends before the bad byte
+        start = ends[-1] + 1 if ends else 0
         column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
-        row = line if line is not None else data.count(b"\n", 0, exc.start) + 1
+        row = line if line is not None else len(ends) + 1
         bad = data[exc.start]
         raise BadInput(Failure(file, f"not UTF-8 text: byte 0x{bad:02x}", row, column)) from None
     place = _Placer(text, line)
@@ -330,15 +332,14 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         raise BadInput(Failure(file, "empty: expected a JSON object", *place(0)))
     deep = f"cannot read: nested deeper than {MAX_NESTING} levels"
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = loads(text)
         if _may_be_deep(text) and _depth(value) > MAX_NESTING:
             raise BadInput(Failure(file, deep, *place(too_deep(text) or place.start)))
         return text, value
     except json.JSONDecodeError as exc:
         failure = Failure(file, f"not valid JSON: {exc.msg}", *place(exc.pos))
-    except _Constant:
-        offset, spelling = constant_offset(text) or (place.start, "NaN")
-        failure = Failure(file, f"not valid JSON: {spelling} is not a JSON value", *place(offset))
+    except LongInteger as exc:
+        failure = Failure(file, f"cannot read: {exc.msg}", *place(exc.pos))
     except RecursionError:  # what the parser read was JSON, deeper than MAX_NESTING
         failure = Failure(file, deep, *place(too_deep(text) or place.start))
     except ValueError as exc:  # e.g. an integer longer than Python converts
@@ -401,12 +402,21 @@ def load_json_file(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
     return parse(path, data)[1], data
 
 
-class _Constant(ValueError):
-    """NaN or Infinity met while parsing."""
+def load_context(path: str, limit: int = MAX_BYTES) -> tuple[Any, bytes]:
+    """:func:`load_json_file` for a context snapshot, checked: a key no rule reads or a value
+    of the wrong type is ``BadInput`` at its ``file:line:column``, like a body's problem."""
+    from ..context import Context
+    from ..values import pointer
 
-
-def _reject_constant(spelling: str) -> Any:
-    raise _Constant(spelling)
+    context, data = load_json_file(path, limit)
+    try:
+        Context(context)
+    except ContextError as exc:
+        text = data.decode("utf-8")
+        offsets = value_offsets(text)
+        at = offsets.get(nearest(context, offsets, pointer(exc.path)), 0)
+        raise BadInput(Failure(path, str(exc), *line_col(text, at))) from None
+    return context, data
 
 
 class _Placer:

@@ -3,6 +3,7 @@
 Parsing stays with the stdlib's C ``json``; only a body that has problems is scanned again, by
 the small position-tracking walker below, to map each JSON pointer to the offset of its value.
 Duplicate keys map to their last occurrence, the one ``json`` (and the API's parser) keeps.
+A line ends with LF, CRLF or a lone CR (as editors count them; JSON allows all three).
 
 >>> text = '{"invoice": {\\n  "items": [{"unit": "kg"}]}}'
 >>> offsets = value_offsets(text)
@@ -20,10 +21,20 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from ..jsontext import constant_offset
 from ..values import pointer_parts, pointer_token
 
+__all__ = [
+    "constant_offset",
+    "line_col",
+    "line_ends",
+    "nearest",
+    "newline_offsets",
+    "value_offsets",
+]
+
 _WS = re.compile(r"[ \t\n\r]*")
-_CONSTANT = re.compile(r"NaN|-?Infinity")
+_LINE_END = re.compile(r"\r\n?|\n")
 _DECODER = json.JSONDecoder()
 
 
@@ -32,24 +43,11 @@ def value_offsets(text: str) -> dict[str, int]:
     return dict(_walk(text))
 
 
-def constant_offset(text: str) -> tuple[int, str] | None:
-    """The offset and spelling of the first ``NaN``/``Infinity`` literal, which are not JSON.
-
-    >>> constant_offset('{"a": [1, -Infinity]}')
-    (10, '-Infinity')
-    """
-    for _, offset in _walk(text):
-        found = _CONSTANT.match(text, offset)
-        if found:
-            return offset, found.group()
-    return None
-
-
 def line_col(text: str, offset: int, newlines: Sequence[int] | None = None) -> tuple[int, int]:
     """The 1-based line and column (in characters) of ``offset``.
 
-    >>> line_col("ab\\ncd", 4)
-    (2, 2)
+    >>> line_col("ab\\ncd", 4), line_col("ab\\rcd", 4), line_col("ab\\r\\ncd", 5)
+    ((2, 2), (2, 2), (2, 2))
     """
     if newlines is None:
         newlines = newline_offsets(text)
@@ -59,8 +57,18 @@ def line_col(text: str, offset: int, newlines: Sequence[int] | None = None) -> t
 
 
 def newline_offsets(text: str) -> list[int]:
-    """The offsets of the line feeds of ``text``, for many ``line_col`` calls on one text."""
-    return [found.start() for found in re.finditer("\n", text)]
+    """The offset of the last character of each line end of ``text`` (LF, CRLF, CR), for many
+    ``line_col`` calls on one text."""
+    return [found.end() - 1 for found in _LINE_END.finditer(text)]
+
+
+def line_ends(data: bytes) -> list[int]:
+    """``newline_offsets`` of bytes (text that could not be decoded).
+
+    >>> line_ends(b"a\\rb\\r\\nc\\nd")
+    [1, 4, 6]
+    """
+    return newline_offsets(data.decode("latin-1"))  # one character a byte: the same offsets
 
 
 def nearest(data: Any, offsets: Mapping[str, int], pointer: str) -> str:

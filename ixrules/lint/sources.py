@@ -8,7 +8,9 @@ Reads are bounded and never block: only regular files (and stdin) are read, open
 waiting (a FIFO named like a payload must not hang the run) and checked after opening; a file,
 stdin or a JSON Lines line longer than the limit (``--max-bytes``) is a failure, not a
 ``MemoryError``. Directory walks and ``**`` globs enter each real directory once, so symbolic
-links that loop (``ln -s . d/a``) cannot make them run forever.
+links that loop (``ln -s . d/a``) cannot make them run forever, and never leave the tree they
+were given: a symbolic link out of it (to ``/``, to ``~/.ssh``) is not followed but reported as
+``Skipped``, so a repository cannot make the lint print what is elsewhere.
 """
 
 from __future__ import annotations
@@ -37,6 +39,20 @@ STDIN = "-"
 _GLOB = re.compile(r"[*?[]")
 #: The default of ``--max-bytes``: the most a JSON file, stdin or one JSON Lines line may hold.
 MAX_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path a walk or a glob met and did not take: a symbolic link out of its tree. Printed
+    as one line on stderr; it is no failure (the tree itself was checked)."""
+
+    file: str
+    tree: str
+
+    def __str__(self) -> str:
+        from .safe import name
+
+        return f"{name(self.file)}: skipped: a symbolic link leads out of {name(self.tree)}"
 
 
 class TooLarge(OSError):
@@ -138,15 +154,19 @@ def expand(
     args: Sequence[str],
     stdin_name: str | None = None,
     excluded: Callable[[str], bool] | None = None,
+    skipped: Callable[[Skipped], None] | None = None,
 ) -> list[Source | Failure]:
     """The sources ``args`` name, in order: files as given, directories walked (sorted, hidden
     directories skipped), globs expanded; a file named twice is checked once; a path that does
     not exist, a glob that matches nothing and a directory with no payload file are each a
     ``Failure`` in their place (linting nothing must not look like a clean run). A path for
-    which ``excluded`` is true is never read, even when named (as pre-commit names files)."""
+    which ``excluded`` is true is never read, even when named (as pre-commit names files).
+    Walks and globs stay inside their tree (the directory, or a glob's part before its first
+    wildcard): what ``skipped`` is given instead of a link out of it is never read."""
     out: list[Source | Failure] = []
     seen: set[str] = set()
     skip = excluded or (lambda path: False)
+    told = skipped or (lambda path: None)
 
     def add(path: str) -> None:
         key = os.path.realpath(path)
@@ -167,7 +187,7 @@ def expand(
                 name = stdin_name or "<stdin>"
                 out.append(Source(name, None, is_lines(name)))
         elif os.path.isdir(arg):
-            found = list(_walk(arg, skip))
+            found = list(_walk(arg, skip, told))
             if not found and not list(_walk(arg)):
                 out.append(Failure(arg, "no *.json, *.jsonl or *.ndjson file in this directory"))
             for path in found:
@@ -175,7 +195,7 @@ def expand(
         elif os.path.exists(arg):
             add(arg)
         elif _GLOB.search(arg):
-            matches = sorted(_glob(arg))
+            matches = sorted(_glob(arg, told))
             if not matches:
                 out.append(Failure(arg, "no file matches this pattern"))
             for match in matches:
@@ -184,67 +204,113 @@ def expand(
                 elif match.lower().endswith(WALKED_SUFFIXES):
                     out.append(Failure(match, "not a regular file (a directory)"))
                 else:
-                    add_all(list(_walk(match, skip)))
+                    add_all(list(_walk(match, skip, told)))
         else:
             out.append(Failure(arg, "no such file or directory"))
     return out
 
 
-def _walk(directory: str, skip: Callable[[str], bool] | None = None) -> Iterator[str]:
+def _walk(
+    directory: str,
+    skip: Callable[[str], bool] | None = None,
+    skipped: Callable[[Skipped], None] | None = None,
+) -> Iterator[str]:
     """The payload files under ``directory``, sorted, hidden directories skipped, and what
-    ``skip`` says is excluded (directories are then not entered)."""
-    for top, dirs, files in _tree(directory):
-        if skip is not None:
-            dirs[:] = [d for d in dirs if not skip(os.path.join(top, d))]
+    ``skip`` says is excluded (directories are then not entered); a symbolic link out of
+    ``directory`` is given to ``skipped`` and not followed."""
+    tree = _Tree(directory, skipped)
+    for top, _, files in tree.walk(skip):
         for name in files:
             path = os.path.join(top, name)
-            if name.lower().endswith(WALKED_SUFFIXES) and not (skip is not None and skip(path)):
+            if (
+                name.lower().endswith(WALKED_SUFFIXES)
+                and not (skip is not None and skip(path))
+                and tree.holds(path)
+            ):
                 yield path
 
 
-def _tree(directory: str) -> Iterator[tuple[str, list[str], list[str]]]:
-    """``os.walk`` in sorted order, following symbolic links to directories but entering each
-    real directory (device and inode) once, and never one whose name starts with a dot."""
-    seen: set[tuple[int, int]] = set()
-    for top, dirs, files in os.walk(directory, followlinks=True):
-        try:
-            info = os.stat(top)
-        except OSError:
-            dirs[:] = []
-            continue
-        if (info.st_dev, info.st_ino) in seen:
-            dirs[:] = []
-            continue
-        seen.add((info.st_dev, info.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files.sort()
-        yield top, dirs, files
+class _Tree:
+    """A directory walked without ever leaving it: a symbolic link is followed only when it
+    resolves inside the directory (each real directory entered once, so links that loop end);
+    one that points out is given to ``skipped`` instead."""
+
+    def __init__(self, directory: str, skipped: Callable[[Skipped], None] | None) -> None:
+        self.directory = directory
+        self.root = os.path.realpath(directory)
+        self._skipped = skipped
+
+    def holds(self, path: str, anywhere: bool = False) -> bool:
+        """True when ``path`` is inside the tree; else tell ``skipped``. A path met in the walk
+        can lead out only if it is a link itself; with ``anywhere``, a link may be anywhere
+        in it (a glob's match: ``d/*/x.json`` goes through ``d/link/``)."""
+        if not anywhere and not os.path.islink(path):
+            return True
+        real = os.path.realpath(path)
+        if self.root == real or real.startswith(self.root.rstrip(os.sep) + os.sep):
+            return True
+        if self._skipped is not None:
+            self._skipped(Skipped(os.path.normpath(path), self.directory))
+        return False
+
+    def walk(
+        self, skip: Callable[[str], bool] | None = None
+    ) -> Iterator[tuple[str, list[str], list[str]]]:
+        """``os.walk`` in sorted order, into the tree's directories and the links to them
+        inside it, each real directory (device and inode) once, never one whose name starts
+        with a dot or that ``skip`` excludes."""
+        seen: set[tuple[int, int]] = set()
+        for top, dirs, files in os.walk(self.directory, followlinks=True):
+            try:
+                info = os.stat(top)
+            except OSError:
+                dirs[:] = []
+                continue
+            if (info.st_dev, info.st_ino) in seen:
+                dirs[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            dirs[:] = [
+                d
+                for d in sorted(dirs)
+                if not d.startswith(".")
+                and not (skip is not None and skip(os.path.join(top, d)))
+                and self.holds(os.path.join(top, d))
+            ]
+            files.sort()
+            yield top, dirs, files
 
 
-def _glob(pattern: str) -> list[str]:
-    """What ``glob.glob(pattern, recursive=True)`` matches, but with ``**`` walking each real
+def _glob(pattern: str, skipped: Callable[[Skipped], None] | None = None) -> list[str]:
+    """What ``glob.glob(pattern, recursive=True)`` matches inside the pattern's tree (its part
+    before the first wildcard, or the working directory), with ``**`` walking each real
     directory once (``glob`` follows looping links until the path is too long: exponentially
-    many paths). Hidden names match only a pattern part that starts with a dot, as in glob."""
-    if "**" not in pattern:
-        return glob.glob(pattern)
+    many paths) and never through a link out of the tree (see ``_Tree``). Hidden names match
+    only a pattern part that starts with a dot, as in glob."""
     parts = pattern.split(os.sep)
     fixed = 0
     while fixed < len(parts) - 1 and not _GLOB.search(parts[fixed]):
         fixed += 1
     root = os.sep.join(parts[:fixed]) or ("" if not pattern.startswith(os.sep) else os.sep)
-    wanted = parts[fixed:]
     start = root or os.curdir
+    tree = _Tree(start, skipped)
+    if "**" not in pattern:
+        return [match for match in glob.glob(pattern) if tree.holds(match, anywhere=True)]
+    wanted = parts[fixed:]
     if not os.path.isdir(start):
         return []
     out: list[str] = []
-    for top, dirs, files in _tree(start):
+    for top, dirs, files in tree.walk():
         rel = os.path.relpath(top, start)
         prefix = [] if rel == os.curdir else rel.split(os.sep)
-        for name in dirs + files:
-            if _matches(wanted, [*prefix, name]):
-                out.append(
-                    os.path.join(root, *prefix, name) if root else os.path.join(*prefix, name)
-                )
+        for names, checked in ((dirs, False), (files, True)):  # dirs: held already
+            for name in names:
+                if _matches(wanted, [*prefix, name]):
+                    path = (
+                        os.path.join(root, *prefix, name) if root else os.path.join(*prefix, name)
+                    )
+                    if not checked or tree.holds(path):
+                        out.append(path)
     return out
 
 

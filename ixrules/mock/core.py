@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from ..lint.safe import visible
 from . import control, handlers, predict, seed, snapshot
 from .call import Call
 from .documents import TYPES, uid_name
@@ -192,7 +193,7 @@ class Mock:
             if entry.get("fault"):
                 line += f" fault: {entry['fault']}"
             with contextlib.suppress(OSError, ValueError):  # a closed stream: serve on
-                print(line, file=self._log_stream, flush=True)
+                print(visible(line), file=self._log_stream, flush=True)  # no CI command
 
     def _handle(self, request: MockRequest, entry: dict[str, Any]) -> MockResponse:
         target = request.target

@@ -1,0 +1,110 @@
+"""JSON text read as the API's parser reads it, saying where it is not.
+
+Python's ``json`` reads ``NaN``, ``Infinity`` and ``-Infinity``, which are not JSON and which the
+API's parser refuses; and it refuses, with an error that says neither where nor why in terms a
+user can act on, integers longer than the interpreter converts (4,300 digits by default), which
+are JSON. ``ixrules lint`` and :func:`ixrules.check_request` both read JSON text with ``loads``,
+so they accept and refuse the same texts, and each refusal has its offset.
+
+>>> loads('{"retention": NaN}')
+Traceback (most recent call last):
+...
+json.decoder.JSONDecodeError: NaN is not a JSON value: line 1 column 15 (char 14)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+#: A JSON string (skipped), or one of the constants Python reads and JSON does not have.
+_CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|NaN|-?Infinity')
+#: A JSON string (skipped), or a number: its integer part, fraction and exponent.
+_NUMBER_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|-?([0-9]+)(\.[0-9]+)?([eE][-+]?[0-9]+)?')
+
+
+class LongInteger(ValueError):
+    """An integer with more digits than the interpreter converts (valid JSON, not read):
+    ``pos`` is its offset in the text, ``lineno`` and ``colno`` its line and column."""
+
+    def __init__(self, doc: str, pos: int, digits: int, limit: int) -> None:
+        self.msg = f"an integer of {digits:,} digits (at most {limit:,} are read)"
+        self.doc = doc
+        self.pos = pos
+        self.lineno = doc.count("\n", 0, pos) + 1
+        self.colno = pos - doc.rfind("\n", 0, pos)
+        super().__init__(f"{self.msg}: line {self.lineno} column {self.colno} (char {pos})")
+
+
+class _Constant(ValueError):
+    """NaN or Infinity met while parsing."""
+
+
+def _refuse(spelling: str) -> Any:
+    raise _Constant(spelling)
+
+
+def loads(text: str) -> Any:
+    """One JSON value from ``text``, as ``json.loads`` reads it, but with ``NaN``, ``Infinity``
+    and ``-Infinity`` a ``json.JSONDecodeError`` at their place (as any other text that is not
+    JSON), and an integer too long to convert a ``LongInteger`` at its place. Deep nesting is
+    the caller's business (``RecursionError`` passes through).
+
+    >>> loads('[1, "NaN"]')
+    [1, 'NaN']
+    >>> try:
+    ...     loads('[1, ' + '9' * 5000 + ']')
+    ... except LongInteger as exc:
+    ...     print(exc.msg, exc.pos)
+    an integer of 5,000 digits (at most 4,300 are read) 4
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse)
+    except _Constant as exc:
+        offset, spelling = constant_offset(text) or (0, str(exc))
+        raise json.JSONDecodeError(f"{spelling} is not a JSON value", text, offset) from None
+    except (json.JSONDecodeError, RecursionError):
+        raise
+    except ValueError:  # the only other one: an integer past the conversion limit
+        found = long_integer(text)
+        if found is None:
+            raise
+        raise LongInteger(text, *found) from None
+
+
+def constant_offset(text: str) -> tuple[int, str] | None:
+    """The offset and spelling of the first ``NaN``/``Infinity`` literal outside strings.
+    Linear: called on text the parser read up to that literal, whose strings are closed.
+
+    >>> constant_offset('{"a": "NaN", "b": [1, -Infinity]}')
+    (22, '-Infinity')
+    """
+    for found in _CONSTANT_OR_STRING.finditer(text):
+        if not found.group().startswith('"'):
+            return found.start(), found.group()
+    return None
+
+
+def long_integer(text: str) -> tuple[int, int, int] | None:
+    """The offset and digit count of the first integer (no fraction, no exponent: those are
+    read as floats, whatever their length) longer than the interpreter converts, and that
+    limit; None when there is none.
+
+    >>> long_integer('["' + '1' * 5000 + '", 1.' + '5' * 5000 + ', -' + '7' * 4301 + ']')
+    (10009, 4301, 4300)
+    """
+    limit = _digit_limit()
+    if not limit:
+        return None
+    for found in _NUMBER_OR_STRING.finditer(text):
+        digits, fraction, exponent = found.groups()
+        if digits is not None and fraction is None and exponent is None and len(digits) > limit:
+            return found.start(), len(digits), limit
+    return None
+
+
+def _digit_limit() -> int:
+    get = getattr(sys, "get_int_max_str_digits", None)
+    return 0 if get is None else int(get())
