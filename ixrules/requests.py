@@ -29,6 +29,7 @@ from .api import Rules, default_rules
 from .checks import is_json_content_type
 from .context import ContextError
 from .endpoint_lookup import BodyError, EndpointError
+from .messages import render
 from .model import EndpointSpec, RuleSet
 from .report import Issue, Report
 from .values import Unreadable, plain
@@ -95,6 +96,7 @@ def check_request(
     body: Any = None,
     context: Mapping[str, Any] | None = None,
     rules: Rules | None = None,
+    locale: str | None = None,
 ) -> Report:
     """Predict the API's answer to a whole request, without sending it.
 
@@ -102,7 +104,8 @@ def check_request(
     or its path and query. ``body`` is the JSON body, parsed (a dict) or as text; None when no
     body is sent. For the SAF-T export (and the other routes without a body) the query
     parameters are the parameters validated. ``context`` is as for ``validate``; ``rules``
-    is the rule set to use (default: the shipped rules; e.g. ``Rules.from_config()``).
+    is the rule set to use (default: the shipped rules; e.g. ``Rules.from_config()``);
+    ``locale`` the language of the messages, as for ``validate`` (an account's language).
 
     The report's ``endpoint`` is None for a route the API does not have (404).
 
@@ -117,7 +120,7 @@ def check_request(
     ['No content type or wrongly specified']
     """
     rules = default_rules() if rules is None else rules
-    return _check(rules, routes(rules), method, url, headers, body, context)
+    return _check(rules, routes(rules), method, url, headers, body, context, locale)
 
 
 def _check(
@@ -128,6 +131,7 @@ def _check(
     headers: Mapping[str, str] | None,
     body: Any,
     context: Mapping[str, Any] | None,
+    locale: str | None = None,
 ) -> Report:
     if not isinstance(method, str) or not isinstance(url, str):
         raise EndpointError("method and url must be strings")
@@ -147,7 +151,7 @@ def _check(
     content_type = _header(headers, "content-type")
     if body is not None and not is_json_content_type(content_type):
         rule = rules.ruleset.rules[CONTENT_TYPE_RULE]
-        issues.append(Issue(rule.message, "", rule.id, rule.status))
+        issues.append(Issue(render(rule, None, locale), "", rule.id, rule.status))
         return _report(spec, issues, [])
     payload = _parse(body)
     if not spec.wrapped:
@@ -159,7 +163,7 @@ def _check(
         payload = {spec.roots[0]: {}}
     if body is not None and (context is None or isinstance(context, Mapping)):
         context = _with_content_type(context, content_type)
-    report = rules.validate(payload, spec.name, context=context)
+    report = rules.validate(payload, spec.name, context=context, locale=locale)
     return _report(spec, issues + report.issues, report.skipped)
 
 

@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compiled.add_argument("endpoint", metavar="ENDPOINT")
     _rules_option(compiled)
+    from ..mock.command import add_parser as add_mock_parser  # argparse only: no server
+
+    add_mock_parser(commands)
     return parser
 
 
@@ -207,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lint":
             with _terminated_by_signals():
                 return _lint(args)
+        if args.command == "mock":
+            from ..mock.command import run as run_mock
+
+            return run_mock(args)
         return _info(args)
     except (_UsageError, CommandError) as exc:
         _fail(str(exc))
