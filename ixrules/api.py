@@ -8,20 +8,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .checks import Env
-from .compiler import Node, cerberus_rules, compile_body, compile_node
 from .context import Context, ContextError
 from .endpoint_lookup import BodyError, resolve, root_index
-from .engine import Call, finish
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Issue, Report
+from .run.call import Call, finish
+from .run.tree import Node, compile_node
 from .values import Unreadable, plain
 
 if TYPE_CHECKING:
-    from .codegen import Runner
     from .config import Config
+    from .run.codegen import Runner
+    from .run.reference import Reference
 
 #: How calls are run: ``fast`` runs each body's program tree written out as Python
-#: (:mod:`ixrules.codegen`); ``cerberus`` runs the same programs through Cerberus (the
+#: (:mod:`ixrules.run.codegen`); ``cerberus`` runs the same programs through Cerberus (the
 #: reference executor, slower, kept to hold the fast one to it).
 Executor = Literal["fast", "cerberus"]
 EXECUTORS: tuple[Executor, ...] = ("fast", "cerberus")
@@ -30,12 +31,12 @@ EXECUTORS: tuple[Executor, ...] = ("fast", "cerberus")
 class Rules:
     """A loaded, compiled rule set: immutable, shared, safe to use from many threads.
 
-    Each body spec is compiled once into a program tree and the Cerberus schema written from
-    it. Calls run the tree written out as Python source (``executor="fast"``, the default;
-    each body's function is generated on its first call, see :meth:`source`) or run the
-    schema through Cerberus (``executor="cerberus"``, the reference). Cerberus checks the
-    schemas when they are first needed (``schema()`` or the Cerberus executor), so plain
-    calls never import it.
+    Each body spec is compiled once into a program tree. Calls run the tree written out as
+    Python source (``executor="fast"``, the default; each body's function is generated on its
+    first call, see :meth:`source`) or through Cerberus (``executor="cerberus"``, the
+    reference). The Cerberus schemas are written from the trees, and checked by Cerberus,
+    only when first needed (``schema()`` or the Cerberus executor), so plain calls never
+    build them nor import Cerberus.
 
     >>> rules = Rules.load()
     >>> rules.validate({"quote": {"items": [{"unit": "kg"}]}}, "quotes.update").messages
@@ -52,30 +53,23 @@ class Rules:
         #: The configuration the rules were built from (plain data: its per-file settings,
         #: exclusions and ``strict``); None for rules loaded without one.
         self.config = config
-        roots: dict[int, dict[str, None]] = {}
-        for endpoint in ruleset.endpoints.values():
-            roots.setdefault(id(endpoint.body), {}).update(dict.fromkeys(endpoint.roots or ("",)))
         self._nodes: dict[int, Node] = {}
         self._runners: dict[tuple[int, str], Runner] = {}  # derived, filled on first use
         self._roots = root_index(ruleset.endpoints)
-        self._schemas: dict[int, dict[str, Any]] = {}
         #: Per endpoint with keys beside its root: their compiled nodes, in declared order.
         self._siblings: dict[str, tuple[tuple[str, Node], ...]] = {}
         unknown = ruleset.rules.get(UNKNOWN_KEY_RULE)
         for endpoint in ruleset.endpoints.values():
             key = id(endpoint.body)
             if key not in self._nodes:
-                self._nodes[key], self._schemas[key] = compile_body(
-                    endpoint.body, tuple(roots[key]), unknown, ruleset.checks
-                )
+                self._nodes[key] = compile_node(endpoint.body, unknown, ruleset.checks)
             if endpoint.siblings:
                 self._siblings[endpoint.name] = tuple(
                     (name, compile_node(spec, unknown, ruleset.checks))
                     for name, spec in endpoint.siblings.items()
                 )
         if executor == "cerberus":
-            self._checked  # noqa: B018 (check the schemas now: the executor needs them)
-            self._checked_siblings  # noqa: B018
+            self._reference  # noqa: B018 (check the schemas now: the executor needs them)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle (and copy) the plain rule set, the executor and the configuration, and compile
@@ -91,24 +85,12 @@ class Rules:
         return _rebuild, (self.ruleset, self.executor, self.config)
 
     @cached_property
-    def _checked(self) -> dict[int, Mapping[str, Any]]:
-        """The compiled schemas, checked by Cerberus' own schema validation (once)."""
-        from .reference import check_schema
+    def _reference(self) -> Reference:
+        """The Cerberus schemas of the compiled trees, checked by Cerberus (once, when first
+        asked for: by ``schema()`` or the Cerberus executor)."""
+        from .run.reference import Reference
 
-        return {key: check_schema(schema) for key, schema in self._schemas.items()}
-
-    @cached_property
-    def _checked_siblings(self) -> dict[str, Mapping[str, Any]]:
-        """For each endpoint with keys beside its root: the schema of its roots and those keys,
-        checked by Cerberus (once)."""
-        from .reference import check_schema
-
-        out = {}
-        for name, siblings in self._siblings.items():
-            schema = dict(self._schemas[id(self.ruleset.endpoints[name].body)])
-            schema.update((key, cerberus_rules(node)) for key, node in siblings)
-            out[name] = check_schema(schema)
-        return out
+        return Reference(self.ruleset.endpoints, self._nodes, self._siblings)
 
     @classmethod
     def load(
@@ -181,15 +163,13 @@ class Rules:
     def schema(self, name: str) -> dict[str, Any]:
         """The Cerberus schema of endpoint ``name``'s bodies, checked by Cerberus: each root
         key's rules and those of the keys beside it, with our one custom rule ``ix`` at every
-        node (``ixrules.reference.IxValidator`` runs it).
+        node (``ixrules.run.reference.IxValidator`` runs it).
 
         >>> schema = Rules.load().schema("invoices.create")
         >>> sorted(schema), sorted(schema["invoice"]["schema"]["items"])
         (['invoice', 'proprietary_uid'], ['ix', 'nullable', 'schema'])
         """
-        spec = self.endpoint(name)
-        validated = self._checked_siblings.get(name) or self._checked[id(spec.body)]
-        return {key: validated[key] for key in (*(spec.roots or ("",)), *spec.siblings)}
+        return self._reference.schema(self.endpoint(name))
 
     def json_schema(self, name: str, *, locale: str | None = None) -> dict[str, Any]:
         """The JSON Schema (Draft 2020-12) of endpoint ``name``'s bodies, for editors and web
@@ -209,7 +189,7 @@ class Rules:
         both build it the first time; they build the same function and either one is kept."""
         runner = self._runners.get((id(node), spec.mode))
         if runner is None:
-            from .codegen import build
+            from .run.codegen import build
 
             runner = build(node, spec.mode, spec.name)
             runner = self._runners.setdefault((id(node), spec.mode), runner)
@@ -237,9 +217,9 @@ class Rules:
         ``ixrules compile NAME`` prints): for reading and debugging, never for editing.
 
         >>> print(Rules.load().source("taxes.create").splitlines()[0])
-        \"\"\"taxes.create, mode create: generated by ixrules.codegen from the rule files.\"\"\"
+        \"\"\"taxes.create, mode create: generated by ixrules.run.codegen from the rule files.\"\"\"
         """
-        from .codegen import source
+        from .run.codegen import source
 
         spec = self.endpoint(name)
         return source(self._nodes[id(spec.body)], spec.mode, spec.name)[0]
@@ -290,17 +270,14 @@ class Rules:
             where = f"the value of {root!r}" if root is not None else "the body"
             raise BodyError(f"{where} must be a JSON object for {spec.name}")
         call = Call(env=Env(Context(context), spec.mode), unwrapped=root is None, locale=locale)
-        key, where = id(spec.body), root if root is not None else ""
+        where = root if root is not None else ""
         beside = self._siblings.get(spec.name, ())
         sent = tuple((name, node, body[name]) for name, node in beside if name in body)
         if self.executor == "fast":
             issues = self._run_fast(spec, value, where, call, sent)
         else:
-            from .reference import run_cerberus
-
-            schema = self._checked_siblings[spec.name] if beside else self._checked[key]
             siblings = {name: item for name, _, item in sent}
-            issues = run_cerberus(schema, value, where, call, siblings)
+            issues = self._reference.run(spec, value, where, call, siblings)
         return Report(
             endpoint=spec.name,
             issues=issues,

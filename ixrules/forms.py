@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .checks import Check, lookup
 from .model import ANY_INDEX, field_specs  # ANY_INDEX: "any row" in number_fields' paths
 from .values import MAX_SCALAR_TEXT, display
 
@@ -30,9 +31,6 @@ if TYPE_CHECKING:
     from babel import Locale
 
     from .api import Rules
-
-#: Checks whose fields hold numbers: their values are read in the form's locale.
-NUMBER_CHECKS = frozenset({"number"})
 
 #: Longer indices are no row of any form (and would be slow to read as numbers).
 _MAX_INDEX_DIGITS = 18
@@ -109,7 +107,8 @@ def body_from_form(
 
 
 def number_fields(endpoint: str, *, rules: Rules | None = None) -> list[str]:
-    """The fields of ``endpoint`` that hold numbers (their rules use the ``number`` check),
+    """The fields of ``endpoint`` that hold numbers (their rules use a check that reads numbers,
+    ``number``),
     dotted, with ``*`` for any row of a list: the fields a locale's numbers are read in.
 
     >>> number_fields("invoices.create")
@@ -298,8 +297,15 @@ def _endpoint_numbers(rules: Rules, endpoint: str) -> frozenset[tuple[str, ...]]
         path
         for root in spec.roots or (None,)
         for path, node in field_specs(spec.body, () if root is None else (root,))
-        if any(rule.check in NUMBER_CHECKS for rule in node.rules)
+        if any(_reads_numbers(rule.check, rules.ruleset.checks) for rule in node.rules)
     )
+
+
+def _reads_numbers(name: str | None, plugins: Mapping[str, Check]) -> bool:
+    """True when the check ``name`` judges numbers (its ``reads_numbers`` fact): its field's
+    values are read in the form's locale."""
+    check = lookup(name, plugins) if name is not None else None
+    return check is not None and bool(check.reads_numbers)
 
 
 def _with_numbers(

@@ -3,7 +3,7 @@
 Every endpoint's FieldSpec tree is walked: objects get their fields, arrays their items, and a
 leaf gets a value drawn from the strategy of one of its checks. ``CHECK_STRATEGIES`` says, for
 each check name of the registry, how to make a value (or an object, or a context) that passes
-it and one that fails it. A check added to ``ixrules/checks.py`` needs an entry here;
+it and one that fails it. A check added to ``ixrules/checks/`` needs an entry here;
 ``test_every_check_has_a_strategy`` lists the ones that have none.
 
 The strategies are an independent statement of what the API accepts (Ruby's number syntax,
@@ -87,9 +87,9 @@ class CheckStrategy:
     ``spoil``: for checks on an object (cross-field), make a generated object pass, or the
     field updates that make it fail. ``context_pass``/``context_fail``: for checks that read
     the context, the context entries (dotted key -> value) under which it passes/fails for a
-    value (``context_fail`` gives None when no context fails it for that value). ``reads``:
-    the context keys it reads. ``fields``: for a check on an object, the fields a generated
-    object always has (not blank), so that it passes.
+    value (``context_fail`` gives None when no context fails it for that value). ``fields``:
+    for a check on an object, the fields a generated object always has (not blank), so that
+    it passes. (The context keys a check reads are its registration's ``reads_context``.)
     """
 
     valid: Callable[[Args], Strategy] | None = None
@@ -98,7 +98,6 @@ class CheckStrategy:
     spoil: Callable[[Args], Strategy] | None = None
     context_pass: Callable[[Args, Any], dict[str, Any]] | None = None
     context_fail: Callable[[Args, Any], dict[str, Any] | None] | None = None
-    reads: Callable[[Args], tuple[str, ...]] = lambda args: ()
     fields: Callable[[Args], tuple[str, ...]] = lambda args: ()
 
 
@@ -299,10 +298,6 @@ def _bad_emails(args: Args) -> Strategy:
     return st.sampled_from(bad) | st.integers() | st.lists(st.just("a@example.com"), max_size=1)
 
 
-def _key(args: Args) -> tuple[str, ...]:
-    return (args["key"],)
-
-
 def _a_status_outside(args: Args, value: Any) -> dict[str, Any]:
     return {args["key"]: "ixrules-test-" + "-".join(sorted(map(str, args["values"])))}
 
@@ -439,7 +434,6 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
         valid=_datetimes,
         context_pass=lambda args, value: {"now": "0001-01-01T00:00:00"},
         context_fail=lambda args, value: {"now": "9999-12-31T23:59:59"},
-        reads=lambda args: ("now",),
     ),
     "one_of": CheckStrategy(valid=_one_of_valid, invalid=_one_of_invalid),
     "country": CheckStrategy(
@@ -464,12 +458,10 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
     "context_true": CheckStrategy(
         context_pass=lambda args, value: {args["key"]: True},
         context_fail=lambda args, value: {args["key"]: False},
-        reads=_key,
     ),
     "context_not": CheckStrategy(
         context_pass=_a_status_outside,
         context_fail=lambda args, value: {args["key"]: args["values"][0]},
-        reads=_key,
     ),
     "not_taken": CheckStrategy(
         valid=lambda args: st.text(string.ascii_letters + " ", min_size=1, max_size=12),
@@ -477,7 +469,6 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
         context_fail=lambda args, value: {
             args["key"]: ["x", f" {value.upper() if isinstance(value, str) else value} "]
         },
-        reads=_key,
     ),
     # Valid names come from one list the passing context holds whole: a body may name several
     # (one per line), and every one of them must be listed at once.
@@ -487,7 +478,6 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
             args["key"]: ["x", *(f" {name.upper()} " for name in LISTED_NAMES)]
         },
         context_fail=lambda args, value: {args["key"]: ["ixrules test name 0"]},
-        reads=_key,
     ),
     "email_list": CheckStrategy(valid=_email_lists, invalid=_bad_email_lists),
     "pattern": CheckStrategy(valid=_pattern(False), invalid=_pattern(True)),
@@ -505,27 +495,22 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
     "context_false": CheckStrategy(
         context_pass=lambda args, value: {args["key"]: False},
         context_fail=lambda args, value: {args["key"]: True},
-        reads=_key,
     ),
     "context_positive": CheckStrategy(
         context_pass=lambda args, value: {args["key"]: 3},
         context_fail=lambda args, value: {args["key"]: 0},
-        reads=_key,
     ),
     "account_not_in": CheckStrategy(
         context_pass=lambda args, value: {"account.country": "Atlantis"},
         context_fail=lambda args, value: {"account.country": args["countries"][-1].lower()},
-        reads=lambda args: ("account.country",),
     ),
     "same_as_context": CheckStrategy(
         context_pass=lambda args, value: {args["key"]: f" {shown(value).upper()} "},
         context_fail=lambda args, value: {args["key"]: f"X{shown(value)}0"},
-        reads=_key,
     ),
     "event_allowed": CheckStrategy(
         context_pass=lambda args, value: {"document.status": "ixrules-test-status"},
         context_fail=_event_fail,
-        reads=lambda args: ("document.status",),
     ),
     "pt_nif": CheckStrategy(
         repair=_fiscal_repair,
@@ -553,12 +538,10 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
     "exemption_given": CheckStrategy(
         context_pass=lambda args, value: {"account.country": "Atlantis"},
         context_fail=_a_zero_rate_line_without_exemption,
-        reads=lambda args: ("account.country", "existing.taxes"),
     ),
     "json_content_type": CheckStrategy(
         context_pass=lambda args, value: {"request.content_type": "application/json"},
         context_fail=lambda args, value: {"request.content_type": "text/plain"},
-        reads=lambda args: ("request.content_type",),
     ),
 }
 
@@ -611,12 +594,12 @@ def strategy_of(name: str | None) -> CheckStrategy | None:
 
 
 def reads(rule: Rule) -> set[str]:
-    """The context keys a rule depends on."""
+    """The context keys a rule depends on: its ``needs``, and what its check and guard read
+    (their registrations' ``reads_context``)."""
     out = set(rule.needs)
     for name, args in ((rule.check, rule.args), rule.when or (None, {})):
-        strategy = strategy_of(name)
-        if strategy is not None:
-            out.update(strategy.reads(args))
+        if name is not None:
+            out.update(CHECKS[name].reads(args))
     return out
 
 
@@ -864,7 +847,7 @@ def valid_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     return Case(endpoint, body, context, [], maker.skipped(body))
 
 
-def _umbrellas(site: Site, issue_parts: tuple[Any, ...]) -> list[tuple[str, str, str]]:
+def _invalid_messages(site: Site, issue_parts: tuple[Any, ...]) -> list[tuple[str, str, str]]:
     """The "X is invalid" messages of the containers the issue is inside, outermost first."""
     out = []
     for parts, spec in (*site.chain, (site.parts, site.spec)):
@@ -882,7 +865,8 @@ def _issue(rule: Rule, parts: tuple[Any, ...], value: Any) -> tuple[str, str, st
 @st.composite
 def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     """A valid body with exactly one thing wrong, and the issues that must say so: the
-    broken rule's message at its path, after the umbrella message of each container it is in."""
+    broken rule's message at its path, after the ``invalid`` message of each container it is
+    in."""
     spec = ruleset_endpoints()[endpoint]
     maker, root, top = _start(draw, spec)
     value = maker.top(spec.body, top)
@@ -928,7 +912,7 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
         assert rule is not None
         for other in before:  # the container's own rules may read the field
             assume(maker.passes(other, current))
-        expected = [*_umbrellas(site, parts), _issue(rule, parts, absent)]
+        expected = [*_invalid_messages(site, parts), _issue(rule, parts, absent)]
         return Case(endpoint, body, maker.context or None, expected, set(), f"{rule.id} (absent)")
 
     rule = what
@@ -990,8 +974,8 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     if rule.at is not None:
         parts = (*parts, rule.at)
         shown_value = current.get(rule.at) if isinstance(current, Mapping) else None
-    umbrellas = _umbrellas(site, parts) if rule.severity == "error" else []
-    expected = [*umbrellas, _issue(rule, parts, shown_value)]
+    invalid = _invalid_messages(site, parts) if rule.severity == "error" else []
+    expected = [*invalid, _issue(rule, parts, shown_value)]
     expected += [_issue(other, site.parts, current) for other in also]
     context = maker.context if maker.with_context else None
     return Case(endpoint, body, context, expected, set(), f"{rule.id} ({how})")

@@ -1,7 +1,8 @@
 """The fast executor answers exactly what Cerberus answers with the same compiled rules: the
 same issues (message, path, rule, status, hint, severity) in the same order, the same skipped
-rules, on every endpoint: every test body, every rule's example, and bodies generated from each
-endpoint's own rules (tests/strategies.py) and at random; and hostile input cannot crash it."""
+rules, on every endpoint: every test body, every rule's example, bodies generated from each
+endpoint's own rules (tests/strategies.py) and at random, objects of many unknown keys, and
+the hostile input of tests/test_hostile.py; and hostile input cannot crash it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES, FIXTURES, load_example
+from helpers import HOSTILE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import broken_cases, examples, shaped_noise, valid_cases
@@ -16,8 +18,9 @@ from test_documents import DOCUMENT_ENDPOINTS, FIELD_CASES, valid_body
 
 from ixrules import BodyError, Rules
 from ixrules.api import default_rules
-from ixrules.model import FieldSpec
+from ixrules.model import EndpointSpec, FieldSpec
 from ixrules.ruleformat.relink import rules_of
+from ixrules.run.call import HINTED_KEYS
 
 FAST = default_rules()
 REFERENCE = Rules(FAST.ruleset, executor="cerberus")
@@ -236,3 +239,96 @@ def test_bodies_generated_from_each_endpoints_rules(endpoint: str, data: st.Data
     if isinstance(context, dict) or context is None:
         same(body, endpoint, context)
         same(body, None, context)
+
+
+# --- the cases that once slipped: many unknown keys, hostile input ------------------------------
+
+
+def test_seventy_unknown_keys_close_to_a_known_one_get_the_same_64_hints() -> None:
+    body = {"invoice": {f"due_date{i}": "01/12/2017" for i in range(70)}}
+    same(body, "invoices.update")
+    hints = [issue.hint for issue in FAST.validate(body, "invoices.update").warnings]
+    assert hints == ["did you mean 'due_date'?"] * HINTED_KEYS + [None] * (70 - HINTED_KEYS)
+
+
+def test_ten_thousand_unknown_keys() -> None:
+    body = {"invoice": {f"key{i}": i for i in range(10_000)}}
+    same(body, "invoices.update")
+    warnings = FAST.validate(body, "invoices.update").warnings
+    assert len(warnings) == 10_000 and warnings[-1].path == "/invoice/key9999"
+
+
+def test_a_plain_call_builds_no_cerberus_schema() -> None:
+    """``Rules.load()`` then ``validate()`` writes no Cerberus schema and imports neither
+    Cerberus nor the reference executor (a fresh process, so nothing is loaded before)."""
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, json\n"
+        "from ixrules import Rules\n"
+        "rules = Rules.load()\n"
+        "rules.validate({'invoice': {'items': [{'unit': 'kg'}]}}, 'invoices.create')\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = json.loads(out)
+    assert "ixrules.run.codegen" in loaded
+    assert [name for name in ("cerberus", "ixrules.run.reference") if name in loaded] == []
+
+
+#: One endpoint for each body spec, mode and wrapping: the others answer alike.
+DISTINCT: dict[tuple[int, str, bool], tuple[str, EndpointSpec]] = {}
+for _name, _spec in FAST.ruleset.endpoints.items():
+    DISTINCT.setdefault((id(_spec.body), _spec.mode, bool(_spec.roots)), (_name, _spec))
+
+
+def skeleton(spec: FieldSpec, value: Any, above: frozenset[int] = frozenset()) -> Any:
+    """A body shaped as ``spec`` with ``value`` at every leaf and under an unknown key of every
+    object (a fragment that holds itself holds ``value`` instead)."""
+    if id(spec) in above:
+        return value
+    above = above | {id(spec)}
+    if spec.fields is not None:
+        out = {name: skeleton(child, value, above) for name, child in spec.fields.items()}
+        out["x_unknown"] = value
+        return out
+    if spec.each is not None:
+        return [skeleton(spec.each, value, above)]
+    return value
+
+
+def hostile_bodies(spec: EndpointSpec, value: Any) -> list[Any]:
+    """``value`` at every leaf of ``spec``'s body, at every key of its top level, and as the
+    whole body."""
+    tops = [skeleton(spec.body, value), {name: value for name in spec.body.fields or ()}, value]
+    return [{spec.roots[0]: top} if spec.roots else top for top in tops]
+
+
+#: Kinds whose comparison takes seconds (a 10 MB string goes through every check, 10,000
+#: levels are read through at every leaf): run with the slow tests.
+SLOW_KINDS = {
+    "10,000 levels of lists",
+    "10,000 levels of objects",
+    "a 10 MB string",
+    "a 10 MB numeric string",
+    "5,000 items",
+    "an object of 10,000 keys",
+}
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param(kind, marks=pytest.mark.slow) if kind in SLOW_KINDS else kind
+        for kind in HOSTILE
+    ],
+)
+def test_hostile_input(kind: str) -> None:
+    value = HOSTILE[kind]()
+    for name, spec in DISTINCT.values():
+        for body in hostile_bodies(spec, value):
+            same(body, name)

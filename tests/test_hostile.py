@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import triples
+from helpers import HOSTILE, SURROGATES, Unprintable, deep_dict, deep_list
 from test_documents import valid_body
 
 import ixrules
@@ -117,60 +118,6 @@ def everywhere(value: Callable[[], Any]) -> Callable[[], list[Any]]:
         return out
 
     return run
-
-
-def deep_list(levels: int) -> Any:
-    value: Any = "x"
-    for _ in range(levels):
-        value = [value]
-    return value
-
-
-def deep_dict(levels: int) -> Any:
-    value: Any = "x"
-    for _ in range(levels):
-        value = {"name": value, "items": value} if levels < 30 else {"a": value}
-    return value
-
-
-class Unprintable:
-    """A value whose ``str``, ``repr`` and ``==`` raise: nothing may call them unguarded."""
-
-    def __str__(self) -> str:
-        raise RuntimeError("no str")
-
-    __repr__ = __str__
-
-    def __eq__(self, other: object) -> bool:
-        raise RuntimeError("no ==")
-
-    __hash__ = object.__hash__
-
-
-SURROGATES = b"caf\xe9 \xff\xfe".decode("utf-8", "surrogateescape")
-HOSTILE: dict[str, Callable[[], Any]] = {
-    "10,000 levels of lists": lambda: deep_list(10_000),
-    "10,000 levels of objects": lambda: deep_dict(10_000),
-    "a 10 MB string": lambda: "x" * 10_000_000,
-    "a 10 MB numeric string": lambda: "1" * 10_000_000,
-    # 100,000 of each: test_100000_items and test_an_object_of_100000_keys (once, not everywhere)
-    "5,000 items": lambda: [{"name": "Pen", "unit_price": 1, "quantity": 1}] * 5_000,
-    "an object of 10,000 keys": lambda: {f"k{i}": i for i in range(10_000)},
-    "NaN": lambda: float("nan"),
-    "Infinity": lambda: float("inf"),
-    "-Infinity": lambda: float("-inf"),
-    "1e400 read by json": lambda: json.loads("1e400"),
-    "a 5,001-digit integer": lambda: 10**5000,
-    "a 70,000-digit integer": lambda: -(10**70_000),
-    "a byte-order mark": lambda: "\ufeff01/12/2017",
-    "lone surrogates": lambda: SURROGATES,
-    "non-string keys": lambda: {1: "a", None: "b", (1, 2): "c", 2.5: "d", frozenset(): "e"},
-    "a tuple": lambda: ("Pen", 1),
-    "a set": lambda: {1, 2},
-    "bytes": lambda: b"01/12/2017",
-    "an unprintable object": lambda: Unprintable(),
-    "a list of unprintable objects": lambda: [Unprintable(), {"name": Unprintable()}],
-}
 
 
 @pytest.mark.parametrize("kind", list(HOSTILE))

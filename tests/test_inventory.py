@@ -593,7 +593,7 @@ def test_a_line_tax_the_account_lacks_is_named() -> None:
 
 
 def test_only_the_first_unknown_keys_of_an_object_get_a_hint() -> None:
-    from ixrules.engine import HINTED_KEYS
+    from ixrules.run.call import HINTED_KEYS
 
     body = {"invoice": {f"due-date{'_' * i}": "01/12/2017" for i in range(HINTED_KEYS + 1)}}
     hints = [issue.hint for issue in ixrules.validate(body, "invoices.update").warnings]

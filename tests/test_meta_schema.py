@@ -613,13 +613,10 @@ def test_a_file_that_is_not_utf8(tmp_path: object) -> None:
 def test_shipped_context_rules_declare_what_they_need() -> None:
     """A rule whose check reads the context lists the keys it reads in ``needs``: without
     them, a call without context would fail the rule instead of skipping it. (What each check
-    reads is said in tests/strategies.py.)"""
-    from strategies import CHECK_STRATEGIES
-
+    reads is its registration's ``reads_context``.)"""
     for rule in default_rules().ruleset.rules.values():
         for name, args in ((rule.check, rule.args), rule.when or (None, {})):
-            strategy = CHECK_STRATEGIES.get(name or "")
-            read = set(strategy.reads(args)) if strategy is not None else set()
+            read = set(CHECKS[name].reads(args)) if name is not None else set()
             assert read <= set(rule.needs), f"{rule.origin}: {rule.id} reads {sorted(read)}"
 
 

@@ -3,22 +3,16 @@ and the checks of installed plugins (entry point group ``ixrules.checks``), load
 pack names a check the registry does not have.
 
 A check's arguments are its keyword-only parameters; their annotations are the types a rule
-file's ``args`` must have (plain YAML data: a float argument takes a finite integer or float,
-never a boolean).
+file's ``args`` must have, and its registration may check more (see
+:mod:`ixrules.checks.arguments`). A plugin's facts are checked when it is loaded.
 """
 
 from __future__ import annotations
 
-import inspect
-import math
-import types
-import typing
-from collections.abc import Callable, Collection, Mapping, Sequence
-from functools import cache
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from ..checks import CHECKS, Check
-from ..patterns import UnsafePattern, check_pattern
+from ..checks import CHECKS, Check, fact_problem, plugin_check
 from .errors import RuleFileError, did_you_mean
 from .grammar import PLUGIN_GROUP
 
@@ -78,101 +72,18 @@ class CheckResolver:
                 loaded = getattr(loaded, member, None)
             if loaded is None:
                 return None
-        if isinstance(loaded, Check):
-            return loaded
-        if not callable(loaded):
+        check = plugin_check(name, loaded)
+        if check is None:
             raise RuleFileError(
                 file, line, f"check plugin {name!r} ({point.value}) is not a function"
             )
-        return Check(name, loaded)
+        problem = fact_problem(check)
+        if problem is not None:
+            raise RuleFileError(file, line, f"check plugin {name!r} ({point.value}): {problem}")
+        return check
 
 
 def _check_args(file: str, line: int, check: Check, args: dict[str, Any]) -> None:
-    name = check.name
-    try:
-        params = inspect.signature(check.fn).parameters
-    except (TypeError, ValueError):
-        return  # a plugin whose signature cannot be read: its arguments are its business
-    accepted = {p.name for p in params.values() if p.kind is inspect.Parameter.KEYWORD_ONLY}
-    unknown = set(args) - accepted
-    if unknown:
-        raise RuleFileError(
-            file,
-            line,
-            f"check {name!r} takes no argument(s) {sorted(unknown)} (it takes {sorted(accepted)})",
-        )
-    missing = [
-        p.name
-        for p in params.values()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY
-        and p.default is inspect.Parameter.empty
-        and p.name not in args
-    ]
-    if missing:
-        raise RuleFileError(file, line, f"check {name!r} needs argument(s) {missing}")
-    hints = _arg_types(check.fn)
-    for key, value in args.items():
-        want = hints.get(key)
-        if want is not None and not _conforms(value, want):
-            raise RuleFileError(
-                file, line, f"check {name!r} argument {key!r} must be {_describe(want)}"
-            )
-    if name == "pattern":
-        try:
-            check_pattern(args["regex"])
-        except UnsafePattern as exc:
-            raise RuleFileError(file, line, f"regex {args['regex']!r} is refused: {exc}") from None
-
-
-@cache
-def _arg_types(fn: Callable[..., bool]) -> dict[str, Any]:
-    """The annotated types of a check's keyword arguments (shipped or a plugin's; a plugin's
-    annotations that cannot be resolved are not checked)."""
-    try:
-        hints = typing.get_type_hints(fn)
-    except Exception:
-        return {}
-    return {key: value for key, value in hints.items() if key not in ("value", "env", "return")}
-
-
-def _conforms(value: Any, want: Any) -> bool:
-    """Whether a rule file value has the annotated type (as plain YAML data: a float argument
-    takes a finite integer or float, never a boolean)."""
-    origin, params = typing.get_origin(want), typing.get_args(want)
-    if origin in (types.UnionType, typing.Union):
-        return any(_conforms(value, param) for param in params)
-    if want is type(None):
-        return value is None
-    if want is Any:
-        return True
-    if want is bool:
-        return isinstance(value, bool)
-    if want is float:
-        return (
-            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        )
-    if want is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if want is str:
-        return isinstance(value, str)
-    if origin is not None and issubclass(origin, Mapping):
-        keys, items = params
-        return isinstance(value, Mapping) and all(
-            _conforms(k, keys) and _conforms(v, items) for k, v in value.items()
-        )
-    if origin is not None and issubclass(origin, Sequence):
-        (item,) = params
-        return isinstance(value, list) and all(_conforms(v, item) for v in value)
-    return False
-
-
-def _describe(want: Any) -> str:
-    origin, params = typing.get_origin(want), typing.get_args(want)
-    if origin in (types.UnionType, typing.Union):
-        return " or ".join(_describe(param) for param in params)
-    if origin is not None and issubclass(origin, Mapping):
-        return f"a mapping of {_describe(params[1])}"
-    if origin is not None and issubclass(origin, Sequence):
-        return f"a list of {_describe(params[0]).removeprefix('a ').removeprefix('an ')}s"
-    names = {bool: "a boolean", float: "a number", int: "an integer", str: "a string"}
-    return names.get(want, "null" if want is type(None) else str(want))
+    problem = check.argument_problem(args)
+    if problem is not None:
+        raise RuleFileError(file, line, problem)

@@ -1,22 +1,19 @@
-"""Rule model -> compiled program tree -> Cerberus schema.
+"""Rule model -> compiled program tree.
 
 Each node of a body spec compiles once into a ``Node``: its ``Program`` (the node's rules with
-their checks bound, its children's absence rules, the umbrella rule, the container it expects)
-and the nodes of what it contains. The same tree is written out as a Cerberus schema (``schema``
-for objects and arrays, unknown keys allowed, null allowed, and one custom rule ``ix`` whose
-constraint is the node's program), which Cerberus checks once at load time. Calls run the tree
-written out as Python by :mod:`ixrules.codegen`; the Cerberus schema drives the reference
-executor that the tests hold the generated code to.
+their checks bound, its children's absence rules, the ``invalid`` rule, the container it
+expects) and the nodes of what it contains. Calls run the tree written out as Python by
+:mod:`ixrules.run.codegen`; :mod:`ixrules.run.reference` writes the same tree as a Cerberus
+schema, for the reference executor the tests hold the generated code to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from .checks import CHECKS, Check
-from .model import FieldSpec, Rule
+from ..checks import Check, lookup
+from ..model import FieldSpec, Rule
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,7 +30,7 @@ class BoundRule:
 
 @dataclass(frozen=True, eq=False)
 class Program:
-    """What runs at one node: the node's rules, its children's absence rules, the umbrella
+    """What runs at one node: the node's rules, its children's absence rules, the ``invalid``
     rule reported when anything below fails, the container it expects, and for an object
     that knows all its keys the rule its other keys are reported with (``unknown``)."""
 
@@ -78,9 +75,7 @@ def bind(rule: Rule, checks: Mapping[str, Check] | None = None) -> BoundRule:
 
 
 def _lookup(name: str, checks: Mapping[str, Check] | None) -> Check:
-    found = CHECKS.get(name)
-    if found is None and checks is not None:
-        found = checks.get(name)
+    found = lookup(name, checks)
     if found is None:
         raise KeyError(f"no check named {name!r}")
     return found
@@ -116,27 +111,3 @@ def compile_node(
         known=tuple(fields or ()) if closed else (),
     )
     return Node(program, fields, each)
-
-
-def cerberus_rules(node: Node) -> dict[str, Any]:
-    """The Cerberus rules of one compiled node (recursively), sharing its programs."""
-    out: dict[str, Any] = {"nullable": True, "ix": node.program}
-    if node.fields is not None:
-        out["schema"] = {name: cerberus_rules(child) for name, child in node.fields.items()}
-        out["allow_unknown"] = True
-    elif node.each is not None:
-        out["schema"] = cerberus_rules(node.each)
-    return out
-
-
-def compile_body(
-    spec: FieldSpec,
-    roots: tuple[str, ...],
-    unknown: Rule | None = None,
-    checks: Mapping[str, Check] | None = None,
-) -> tuple[Node, dict[str, Any]]:
-    """A body spec's node, and its Cerberus schema: the node's rules under each root key (an
-    unwrapped body is validated under the key ``""``)."""
-    node = compile_node(spec, unknown, checks)
-    rules = cerberus_rules(node)
-    return node, {root: rules for root in roots or ("",)}

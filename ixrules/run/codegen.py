@@ -1,13 +1,14 @@
 """The fast executor: each body spec's program tree written out as Python source, once, and run.
 
-:func:`source` writes one function per (body spec, mode): the checks simple enough to be an
-expression (object, array, string, text, one of a list, number bounds) inlined, the others
-called directly with their arguments spelled out, the mode's rules only (an update never
-tests ``required``), and paths built only when an issue is reported. What the function does
-is what :func:`ixrules.reference.run_cerberus` does through Cerberus: for each present value
-its own rules (stopping at the first failure of a ``stop`` rule), then for an object its
-missing required children, its unknown keys, and each known child in the body's key order;
-for an array each element. ``tests/test_executors.py`` holds the two to the same reports.
+:func:`source` writes one function per (body spec, mode): the checks whose registration says
+how to write them as an expression (``inline``) inlined, the others called directly with
+their arguments spelled out, the mode's rules only (an update never tests ``required``), and
+paths built only when an issue is reported. What the function does is what
+:mod:`ixrules.run.reference` does through Cerberus: for each present value its own rules
+(stopping at the first failure of a ``stop`` rule), then for an object its missing required
+children, its unknown keys, and each known child in the body's key order; for an array each
+element. Both apply the policies of :mod:`ixrules.run.call` by calling them;
+``tests/test_executors.py`` holds the two to the same reports.
 
 The source is built from the rule set only, never from a body: rules, checks, their
 arguments and key sets are constants of the function's namespace, referenced by name or
@@ -20,46 +21,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .checks import Check
-from .compiler import BoundRule, Node
-from .engine import Call, closest_key, finish
-from .model import Rule
-from .report import Issue
-from .values import MAX_SCALAR_TEXT, as_number, display, pointer_token
+from ..checks import Check
+from ..model import Rule
+from ..report import Issue
+from ..values import MAX_SCALAR_TEXT, as_number, pointer_token
+from .call import finish, needs, note_invalid, requires, unknown_keys
+from .tree import BoundRule, Node
 
 #: Where a node is: the call's pointer prefix ``"p"``, then the rule files' keys (1-tuples) and
 #: the names of the loop variables holding array indexes.
 Path = list["str | tuple[str]"]
 
-#: A compiled body: ``run(value, root, call, done=True)`` -> the call's issues, umbrellas
-#: placed (``done`` False: not yet, more values of the same body follow).
+#: A compiled body: ``run(value, root, call, done=True)`` -> the call's issues, ``invalid``
+#: messages placed (``done`` False: not yet, more values of the same body follow).
 Runner = Callable[..., "list[Issue]"]
-
-
-def needs(call: Call, rule: Rule) -> bool:
-    """True when the call's context has every key ``rule`` needs; else notes it skipped."""
-    context = call.env.context
-    for key in rule.needs:
-        if not context.has(key):
-            call.skipped[rule.id] = None
-            return False
-    return True
-
-
-def unknown_key(call: Call, rule: Rule, path: str, key: Any, known: Any) -> None:
-    """Report one undeclared key (``path`` is its object's), with the closest declared key as
-    the hint."""
-    hint = closest_key(key, known)
-    where = f"{path}/{pointer_token(key)}"
-    call.report_at(rule, where, key, f"did you mean {hint!r}?" if hint else None)
-
-
-def is_blank_text(value: Any) -> bool:
-    return isinstance(value, str) and not value.strip()
-
-
-def is_text(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 class _Writer:
@@ -67,17 +42,15 @@ class _Writer:
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
-        self.requires = mode != "update"
+        self.requires = requires(mode)
         self.names: dict[int, str] = {}
         self.namespace: dict[str, Any] = {
             "Mapping": Mapping,
             "finish": finish,
             "needs": needs,
-            "unknown_key": unknown_key,
+            "unknown_keys": unknown_keys,
+            "note_invalid": note_invalid,
             "NUMBER": as_number,
-            "BLANK": is_blank_text,
-            "TEXT": is_text,
-            "display": display,
             "token": pointer_token,
             "LONGEST": MAX_SCALAR_TEXT,
         }
@@ -85,6 +58,7 @@ class _Writer:
         self.rule_index: dict[int, int] = {}
         self.helpers: list[list[str]] = []
         self.count = 0
+        self.reads_number = False  # an expression of the current chain tests ``x``
 
     # --- constants ------------------------------------------------------------------------
 
@@ -128,36 +102,19 @@ class _Writer:
     # --- checks as expressions ------------------------------------------------------------
 
     def passes(self, check: Check, args: Mapping[str, Any], v: str) -> str:
-        """An expression true when ``v`` passes ``check`` (inlined where it is simple)."""
-        name = check.name
-        if name == "object" and not args:
-            return f"(type({v}) is dict or isinstance({v}, Mapping))"
-        if name == "array" and not args:
-            return f"isinstance({v}, list)"
-        if name == "string" and not args:
-            return f"isinstance({v}, str)"
-        if name == "not_empty" and not args:
-            return f"(({v}.strip() != '') if type({v}) is str else {self.call_of(check, args, v)})"
-        if name == "text" and not args:
-            return f"(type({v}) is str or isinstance({v}, str) or TEXT({v}))"
-        if name == "one_of" and set(args) <= {"values", "ignore_case"}:
-            values = args["values"]
-            text = f"({v} if type({v}) is str else display({v}))"
-            if args.get("ignore_case"):
-                folded = frozenset(value.casefold() for value in values)
-                return f"{text}.casefold() in {self.const('S', folded)}"
-            if all(type(value) is str for value in values):
-                return f"{text} in {self.const('S', frozenset(values))}"
-        if name == "number" and set(args) <= _INLINE_NUMBER:
-            tests = ["x is not None"]  # x: the value read as a number, once (own_rules)
-            if args.get("integer"):
-                tests.append("x.is_integer()")
-            for key, op in (("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<=")):
-                if args.get(key) is not None:
-                    tests.append(f"x {op} {self.const('K', args[key])}")
-            test = " and ".join(tests)
-            return f"(BLANK({v}) or ({test}))" if args.get("allow_blank") else f"({test})"
+        """An expression true when ``v`` passes ``check``: the check's ``inline`` expression
+        where it has one for these arguments, else a call of its function."""
+        if check.inline is not None:
+            expression = check.inline(args, v, _Inlining(self, check, args))
+            if expression is not None:
+                return expression
         return self.call_of(check, args, v)
+
+    def bind(self, name: str, value: Any) -> str:
+        """``value`` bound as ``name`` in the namespace (the same name, the same object)."""
+        if self.namespace.setdefault(name, value) is not value:
+            raise ValueError(f"{name!r} names two objects in the generated code")
+        return name
 
     # --- nodes ----------------------------------------------------------------------------
 
@@ -168,9 +125,9 @@ class _Writer:
         program = node.program
         container = node.fields is not None or node.each is not None
         depth = len(index)
-        umbrella = program.invalid if container else None
+        invalid = program.invalid if container else None
         mark = f"m{depth}"
-        if umbrella is not None:
+        if invalid is not None:
             out.append(f"{pad}{mark} = len(call.issues)")
         self.own_rules(program.rules, v, path, out, pad)
         parts = _pointer(path)
@@ -178,27 +135,25 @@ class _Writer:
             out.append(f"{pad}if type({v}) is dict or isinstance({v}, Mapping):")
             inner = pad + "    "
             out.append(f"{inner}pass")
-            if umbrella is not None:
-                out.append(f"{inner}u{depth} = len(call.umbrellas)")
+            if invalid is not None:
+                out.append(f"{inner}u{depth} = len(call.invalid)")
             self.required(program.required, v, path, out, inner)
             if program.unknown is not None:
                 known = self.const("KNOWN", frozenset(program.known))
                 rule = self.rule(program.unknown.rule)
                 out.append(f"{inner}if not {known}.issuperset({v}):")  # in C, the usual case
-                out.append(f"{inner}    for k in {v}:")
-                out.append(f"{inner}        if k not in {known}:")
                 out.append(
-                    f"{inner}            unknown_key(call, {rule}, {parts}, k, "
+                    f"{inner}    unknown_keys(call, {rule}, {parts}, {v}, {known}, "
                     f"{self.const('KEYS', program.known)})"
                 )
             self.children(node.fields, v, path, index, out, inner)
-            if umbrella is not None:
-                self.close_umbrella(umbrella, parts, mark, depth, out, inner)
+            if invalid is not None:
+                self.close_invalid(invalid, parts, mark, depth, out, inner)
         elif node.each is not None:
             out.append(f"{pad}if isinstance({v}, list):")
             inner = pad + "    "
-            if umbrella is not None:
-                out.append(f"{inner}u{depth} = len(call.umbrellas)")
+            if invalid is not None:
+                out.append(f"{inner}u{depth} = len(call.invalid)")
             i, c = f"i{depth}", f"c{depth}"
             out.append(f"{inner}for {i}, {c} in enumerate({v}):")
             out.append(f"{inner}    if {c} is not None and {c} is not False:")
@@ -212,16 +167,16 @@ class _Writer:
                     out.append(f"{inner}        {helper}({arguments})")
             if len(out) == before:
                 out.append(f"{inner}        pass")
-            if umbrella is not None:
-                self.close_umbrella(umbrella, parts, mark, depth, out, inner)
+            if invalid is not None:
+                self.close_invalid(invalid, parts, mark, depth, out, inner)
 
-    def close_umbrella(
+    def close_invalid(
         self, rule: Rule, parts: str, mark: str, depth: int, out: list[str], pad: str
     ) -> None:
-        """Note the umbrella rule when anything was reported at or below this node, at the
+        """Note the node's ``invalid`` rule when anything was reported at or below it, at the
         place a pre-order walk would have noted it (``finish`` places its message)."""
         out.append(f"{pad}if len(call.issues) > {mark}:")
-        out.append(f"{pad}    call.umbrellas.insert(u{depth}, ({parts}, {self.rule(rule)}))")
+        out.append(f"{pad}    note_invalid(call, u{depth}, {parts}, {self.rule(rule)})")
 
     def own_rules(
         self, rules: tuple[BoundRule, ...], v: str, path: Path, out: list[str], pad: str
@@ -229,13 +184,7 @@ class _Writer:
         """A node's rules: an if/elif chain, broken after each rule that does not stop."""
         keyword = "if"
         passed: list[BoundRule] = []  # unconditional rules this chain has got past
-        if any(_reads_number(bound) for bound in rules if bound.rule.applies_in(self.mode)):
-            # digits alone are read here ("3"), anything else by values.as_number; once for
-            # every number rule of the value
-            out.append(
-                f"{pad}x = (float({v}) if type({v}) is str and {v}.isdigit() and {v}.isascii() "
-                f"and len({v}) <= LONGEST else NUMBER({v}))"
-            )
+        start, self.reads_number = len(out), False
         for bound in rules:
             rule = bound.rule
             if not rule.applies_in(self.mode):
@@ -267,6 +216,14 @@ class _Writer:
             keyword = "elif" if rule.stop else "if"
             if rule.stop and rule.when is None and not rule.needs:
                 passed.append(bound)
+        if self.reads_number:
+            # digits alone are read here ("3"; the length first, so a long text is not
+            # scanned), anything else by values.as_number; once for every number rule
+            out.insert(
+                start,
+                f"{pad}x = (float({v}) if type({v}) is str and len({v}) <= LONGEST "
+                f"and {v}.isdigit() and {v}.isascii() else NUMBER({v}))",
+            )
 
     def report(self, bound: BoundRule, where: str, value: str, out: list[str], pad: str) -> None:
         rule = self.rule(bound.rule)
@@ -336,42 +293,34 @@ class _Writer:
         return name
 
 
-#: The arguments of a ``number`` check that ``_Writer.passes`` writes inline.
-_INLINE_NUMBER = frozenset({"gt", "gte", "lt", "lte", "integer", "allow_blank"})
+class _Inlining:
+    """What a check's ``inline`` writer asks of the writer (``ixrules.checks.registry.Source``)
+    while it writes one expression of ``check`` with ``args``."""
 
+    def __init__(self, writer: _Writer, check: Check, args: Mapping[str, Any]) -> None:
+        self.writer, self.check, self.args = writer, check, args
 
-def _reads_number(bound: BoundRule) -> bool:
-    """True when ``bound``'s check or condition is an inlined number check (which tests the
-    value read once as ``x``)."""
-    rule = bound.rule
-    pairs = ((bound.check, rule.args), (bound.when, rule.when[1] if rule.when else {}))
-    return any(
-        check is not None and check.name == "number" and set(args) <= _INLINE_NUMBER
-        for check, args in pairs
-    )
+    def const(self, prefix: str, value: Any) -> str:
+        return self.writer.const(prefix, value)
 
+    def bind(self, name: str, value: Any) -> str:
+        return self.writer.bind(name, value)
 
-#: Checks with only ``allow_blank`` as an argument whose passing implies the same check with
-#: fewer constraints passes (a field's kind after its own rule: ``kind.number`` after
-#: ``number(gt=0)``, ``kind.date`` after ``date``).
-_BLANK_ONLY = frozenset({"number", "date", "datetime", "email"})
+    def number(self, value: str) -> str:
+        self.writer.reads_number = True
+        return "x"
+
+    def call(self, value: str) -> str:
+        return self.writer.call_of(self.check, self.args, value)
 
 
 def _implies(earlier: BoundRule, later: BoundRule) -> bool:
     """True when ``later``, unconditional, cannot fail once ``earlier`` has passed on the same
     value: so it need not be evaluated after it in one chain."""
     a, b = earlier.rule, later.rule
-    if b.when is not None or b.needs or a.check is None or b.check is None:
+    if b.when is not None or b.needs or earlier.check is None or b.check is None:
         return False
-    if a.check == "string" and b.check == "text" and not a.args and not b.args:
-        return True
-    if a.check != b.check:
-        return False
-    if not a.args and not b.args:
-        return True
-    if a.check not in _BLANK_ONLY or set(b.args) - {"allow_blank"}:
-        return False
-    return not a.args.get("allow_blank") or bool(b.args.get("allow_blank"))
+    return earlier.check.passing_implies(a.args, b.check, b.args)
 
 
 #: How many arrays deep one function inlines its loops (CPython allows 20 nested blocks).
@@ -409,7 +358,7 @@ def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, An
     body: list[str] = []
     writer.node(node, "value", ["p"], [], body, "        ")
     lines = [
-        f'"""{name}, mode {mode}: generated by ixrules.codegen from the rule files."""',
+        f'"""{name}, mode {mode}: generated by ixrules.run.codegen from the rule files."""',
         "",
     ]
     for helper in writer.helpers:
@@ -428,7 +377,7 @@ def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, An
 def build(node: Node, mode: str, name: str = "body") -> Runner:
     """``node``'s function for ``mode``, compiled and ready to call."""
     text, namespace = source(node, mode, name)
-    exec(compile(text, f"<ixrules.codegen {name} {mode}>", "exec"), namespace)
+    exec(compile(text, f"<ixrules.run.codegen {name} {mode}>", "exec"), namespace)
     for key, value in list(namespace.items()):
         if key.startswith("D") and key[1:].isdigit():
             namespace[key] = {field: namespace[helper] for field, helper in value.items()}

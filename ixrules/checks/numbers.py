@@ -1,0 +1,157 @@
+"""Checks of numbers and dates, read the way the API's Ruby backend reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..values import MAX_SCALAR_TEXT, as_date, as_datetime, as_iso_datetime, as_number
+from .registry import NO_CONTEXT, Args, Env, SchemaForm, Source, check, context_keys, own_kind
+from .schemaforms import (
+    DATE_PATTERN,
+    DATETIME_PATTERN,
+    NUMBER_PATTERN,
+    Expressed,
+    or_blank,
+)
+
+
+def is_blank_text(value: Any) -> bool:
+    """A string of blanks (what ``allow_blank`` lets pass)."""
+    return isinstance(value, str) and not value.strip()
+
+
+#: The arguments of ``number`` the code generator writes inline (all it takes).
+_INLINE_NUMBER = frozenset({"gt", "gte", "lt", "lte", "integer", "allow_blank"})
+_BOUNDS = (("gt", ">"), ("gte", ">="), ("lt", "<"), ("lte", "<="))
+
+
+def _inline_number(args: Args, v: str, source: Source) -> str | None:
+    if not set(args) <= _INLINE_NUMBER:
+        return None
+    x = source.number(v)
+    tests = [f"{x} is not None"]
+    if args.get("integer"):
+        tests.append(f"{x}.is_integer()")
+    for key, op in _BOUNDS:
+        if args.get(key) is not None:
+            tests.append(f"{x} {op} {source.const('K', args[key])}")
+    test = " and ".join(tests)
+    if args.get("allow_blank"):
+        return f"({source.bind('BLANK', is_blank_text)}({v}) or ({test}))"
+    return f"({test})"
+
+
+def _number_form(args: Args) -> Expressed:
+    bounds: dict[str, Any] = {}
+    for arg, keyword in (
+        ("gt", "exclusiveMinimum"),
+        ("gte", "minimum"),
+        ("lt", "exclusiveMaximum"),
+        ("lte", "maximum"),
+    ):
+        if args.get(arg) is not None:
+            bounds[keyword] = args[arg]
+    kind = "integer" if args.get("integer") else "number"
+    text = {"type": "string", "pattern": NUMBER_PATTERN, "maxLength": MAX_SCALAR_TEXT}
+    bounded = any(args.get(arg) is not None for arg in ("gt", "gte", "lt", "lte", "integer"))
+    note = "a numeric string's bounds are not checked; " if bounded else ""
+    note += "a number too large for a double (1e999) passes"
+    keywords = or_blank({"anyOf": [{"type": kind, **bounds}, text]}, args.get("allow_blank"))
+    return Expressed(keywords, exact=False, note=note, looser_for=("string", "number"))
+
+
+@check(
+    "number",
+    inline=_inline_number,
+    json_schema=_number_form,
+    reads_numbers=True,
+    reads_context=NO_CONTEXT,
+    implies=own_kind("number"),
+)
+def number(
+    value: Any,
+    env: Env,
+    *,
+    gt: float | None = None,
+    gte: float | None = None,
+    lt: float | None = None,
+    lte: float | None = None,
+    integer: bool = False,
+    allow_blank: bool = False,
+) -> bool:
+    """A JSON number or numeric string, optionally within bounds; ``allow_blank`` lets "" pass."""
+    if allow_blank and is_blank_text(value):
+        return True
+    parsed = as_number(value)
+    if parsed is None:
+        return False
+    if integer and not parsed.is_integer():
+        return False
+    return not (
+        (gt is not None and not parsed > gt)
+        or (gte is not None and not parsed >= gte)
+        or (lt is not None and not parsed < lt)
+        or (lte is not None and not parsed <= lte)
+    )
+
+
+def _dates(pattern: str, what: str) -> SchemaForm:
+    def form(args: Args) -> Expressed:
+        keywords = {"type": "string", "pattern": pattern, "maxLength": MAX_SCALAR_TEXT}
+        note = f"the {what}'s calendar validity (31/02/2017) is not checked"
+        return Expressed(or_blank(keywords, args.get("allow_blank")), exact=False, note=note)
+
+    return form
+
+
+@check(
+    "date",
+    json_schema=_dates(DATE_PATTERN, "date"),
+    reads_numbers=False,
+    reads_context=NO_CONTEXT,
+    implies=own_kind("date"),
+)
+def date(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
+    """A real calendar date written as the API reads dates (``dd/mm/yyyy``)."""
+    return (allow_blank and is_blank_text(value)) or as_date(value) is not None
+
+
+@check(
+    "datetime",
+    json_schema=_dates(DATETIME_PATTERN, "moment"),
+    reads_numbers=False,
+    reads_context=NO_CONTEXT,
+    implies=own_kind("datetime"),
+)
+def is_datetime(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
+    """A real moment written ``dd/mm/yyyy HH:mm:ss`` (the date alone means midnight)."""
+    return (allow_blank and is_blank_text(value)) or as_datetime(value) is not None
+
+
+@check(
+    "date_order",
+    json_schema="compares two dates of the object",
+    reads_numbers=False,
+    reads_context=NO_CONTEXT,
+)
+def date_order(value: Any, env: Env, *, earlier: str, later: str) -> bool:
+    """On an object: its ``later`` date is not before its ``earlier`` one (equal passes).
+    Passes when either is absent or unreadable: that is another rule's business."""
+    if not isinstance(value, Mapping):
+        return True
+    first, second = as_date(value.get(earlier)), as_date(value.get(later))
+    return first is None or second is None or second >= first
+
+
+@check(
+    "after_now",
+    json_schema="compares with the clock",
+    reads_numbers=False,
+    reads_context=context_keys("now"),
+)
+def after_now(value: Any, env: Env) -> bool:
+    """A ``dd/mm/yyyy HH:mm:ss`` moment strictly later than the context's ``now``."""
+    moment = as_datetime(value)
+    now = as_iso_datetime(env.context.get("now"))
+    return moment is None or now is None or moment > now
