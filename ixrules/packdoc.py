@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import re
 import sys
-import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from .catalogue import endpoint_summary
 from .checks import CHECKS, Check
+from .checks.arguments import arg_types, describe
 from .model import RuleSet
 
 __all__ = ["BEGIN", "END", "Fragment", "fragments", "render_pack_reference", "rewrite"]
@@ -166,28 +166,15 @@ def render_pack_reference(ruleset: RuleSet, files: Iterable[tuple[str, Any]]) ->
 def _arguments(check: Check) -> str:
     """A check's arguments as a rule's ``args`` gives them: required ones plain, the others in
     brackets, each with the type of its value."""
-    hints = typing.get_type_hints(check.fn)
+    hints = arg_types(check.fn)
     out = []
     for param in inspect.signature(check.fn).parameters.values():
         if param.kind is not inspect.Parameter.KEYWORD_ONLY:
             continue
-        shown = f"`{param.name}` ({_describe(hints.get(param.name, Any))})"
+        want = hints.get(param.name)
+        shown = f"`{param.name}`" + (f" ({describe(want)})" if want is not None else "")
         out.append(shown if param.default is inspect.Parameter.empty else f"[{shown}]")
     return ", ".join(out)
-
-
-def _describe(want: Any) -> str:
-    """A type as a rule file's value of it."""
-    origin, params = typing.get_origin(want), typing.get_args(want)
-    if params and type(None) in params:
-        (want,) = [param for param in params if param is not type(None)]
-        return _describe(want)
-    if origin is not None and issubclass(origin, Mapping):
-        return f"a mapping to {_describe(params[1]).removeprefix('a ')}"
-    if origin is not None and issubclass(origin, Iterable):
-        return f"a list of {_describe(params[0]).removeprefix('a ').removeprefix('an ')}s"
-    names = {bool: "true or false", float: "a number", int: "an integer", str: "a text"}
-    return names.get(want, "any value")
 
 
 def _what(check: Check) -> str:
