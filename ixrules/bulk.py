@@ -62,6 +62,8 @@ class Part:
     outcomes: list[Outcome]
     lines: dict[str, int] = dataclasses.field(default_factory=dict)
     keys: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: How many bodies the part checked (what a summary counts for JSON Lines).
+    bodies: int = 0
 
 
 @dataclass(frozen=True)
@@ -199,8 +201,10 @@ def _check(unit: Unit, settings: Settings) -> Part:
                 data = handle.read()
         except OSError as exc:
             return Part([Failure(unit.file, describe_os_error(exc))])
-        return Part(check_batch((Document(unit.file, data=data),), settings).outcomes)
-    return Part(check_batch(unit, settings).outcomes)
+        checked = check_batch((Document(unit.file, data=data),), settings)
+        return Part(checked.outcomes, bodies=checked.bodies)
+    checked = check_batch(unit, settings)
+    return Part(checked.outcomes, bodies=checked.bodies)
 
 
 def _check_block(block: Block, settings: Settings) -> Part:
@@ -216,7 +220,7 @@ def _check_block(block: Block, settings: Settings) -> Part:
     if block.offset == 0 and lines:
         lines[0] = lines[0].removeprefix(codecs.BOM_UTF8)
     checked = check_batch((Lines(block.file, 1, tuple(lines)),), settings)
-    return Part(checked.outcomes, {block.key: len(lines)}, {block.file: block.key})
+    return Part(checked.outcomes, {block.key: len(lines)}, {block.file: block.key}, checked.bodies)
 
 
 def _check_elements(elements: Iterable[Any], settings: Settings) -> Part:
@@ -237,7 +241,18 @@ def _check_elements(elements: Iterable[Any], settings: Settings) -> Part:
         items.append(Lines(run_file, counts.get(run_file, 0) + 1, tuple(run)))
         counts[run_file] = counts.get(run_file, 0) + len(run)
     keys = {file: file for file in counts}
-    return Part(check_batch(tuple(items), settings).outcomes, counts, keys)
+    checked = check_batch(tuple(items), settings)
+    return Part(checked.outcomes, counts, keys, checked.bodies)
+
+
+def bodies(parts: Sequence[Delayed]) -> Delayed:
+    """How many bodies ``parts`` checked, added up."""
+    counted: Delayed = delayed(sum, pure=True)([delayed(_bodies, pure=True)(p) for p in parts])
+    return counted
+
+
+def _bodies(part: Part) -> int:
+    return part.bodies
 
 
 def _shift(part: Part, start: Mapping[str, int]) -> list[Outcome]:

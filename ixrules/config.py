@@ -1,26 +1,33 @@
-"""A project's configuration: its rule packs, which rules it silences or gives another severity,
-and the endpoint and context of its files, read from ``.ixrules.yaml`` or ``[tool.ixrules]`` in
-``pyproject.toml``, found from the working directory upward (stopping at the repository root).
+"""A project's configuration: its rule packs, which rules it silences or gives another severity
+(everywhere, or in the files a glob matches), and the endpoint and context of its files, read
+from ``.ixrules.yaml`` or ``[tool.ixrules]`` in ``pyproject.toml``, found from the working
+directory upward (stopping at the repository root).
 
 Everything wrong in a configuration is a :class:`ConfigError` naming the file and line, as a
 broken rule file is. The result is plain, picklable data (:class:`Config`), so worker processes
 and threads share it and no call ever consults the file again. :func:`configured_ruleset` builds
-the rule set a configuration asks for (what :meth:`ixrules.Rules.from_config` wraps).
+the rule set a configuration asks for (what :meth:`ixrules.Rules.from_config` wraps), with the
+command line's rule selection (:mod:`ixrules.selection`) layered over it.
 
 >>> config = parse_config(".ixrules.yaml", '''
 ... ignore: [guide.loaded_at.*]
 ... files:
 ...   - {match: "updates/*.json", endpoint: invoices.update}
 ... exclude: [package.json]
+... per-file-ignores:
+...   "legacy/*.json": [document.due_date.*]
 ... ''', root="/project")
 >>> config.endpoint_for("/project/updates/7.json"), config.excluded("/project/web/package.json")
 ('invoices.update', True)
 >>> [(setting.pattern, setting.severity, setting.line) for setting in config.severities]
 [('guide.loaded_at.*', 'off', 2)]
+>>> config.ignored_for("/project/legacy/1.json"), config.ignored_for("/project/new/1.json")
+(('document.due_date.*',), ())
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import sys
@@ -35,6 +42,8 @@ from .model import SEVERITIES as RULE_SEVERITIES
 from .ruleformat.errors import ConfigError, RuleFileError
 from .ruleformat.reading import YList, YMap, line_of, load_yaml
 from .ruleformat.severities import SeveritySetting
+from .selection import UNCHANGED, Selection, SelectionError, is_pattern, matching, resolve
+from .selection import check as check_pattern
 
 if TYPE_CHECKING:
     from .model import RuleSet
@@ -42,12 +51,14 @@ if TYPE_CHECKING:
 __all__ = [
     "Config",
     "ConfigError",
+    "FileIgnores",
     "FileSettings",
     "SeveritySetting",
     "configured_ruleset",
     "discover",
     "load_config",
     "parse_config",
+    "selected_ruleset",
 ]
 
 #: What a ``severity`` setting may give a rule: one of the rule format's severities, or ``off``
@@ -67,6 +78,17 @@ class FileSettings:
 
 
 @dataclass(frozen=True)
+class FileIgnores:
+    """One ``per-file-ignores`` entry: a file glob, and the rule ids or globs not checked in the
+    files it matches (after the rule selection, as ruff's per-file ignores)."""
+
+    match: str
+    rules: tuple[str, ...]
+    file: str = "<config>"
+    line: int = 1
+
+
+@dataclass(frozen=True)
 class Config:
     """A loaded configuration (the empty one when there is none). Paths are absolute; globs
     are relative to ``root``, the configuration's folder."""
@@ -80,6 +102,7 @@ class Config:
     files: tuple[FileSettings, ...] = ()
     exclude: tuple[str, ...] = ()
     strict: bool = False
+    per_file_ignores: tuple[FileIgnores, ...] = ()
 
     def endpoint_for(self, name: str) -> str | None:
         """The endpoint of the last ``files`` entry that matches ``name`` and gives one."""
@@ -92,6 +115,15 @@ class Config:
     def excluded(self, name: str) -> bool:
         """True when ``name`` (a path) matches an ``exclude`` glob."""
         return matches(self.exclude, self.root, name)
+
+    def ignored_for(self, name: str) -> tuple[str, ...]:
+        """The rule ids and globs of every ``per-file-ignores`` entry that matches ``name``."""
+        return tuple(
+            pattern
+            for entry in self.per_file_ignores
+            if matches((entry.match,), self.root, name)
+            for pattern in entry.rules
+        )
 
     def _last(self, name: str, key: str) -> str | None:
         found = None
@@ -293,7 +325,9 @@ _TYPES: dict[str, str] = {
     "files": "a list of {match, endpoint, context} mappings",
     "exclude": "a list of globs",
     "strict": "true or false",
+    "per-file-ignores": "a mapping of file globs to lists of rule ids or globs",
 }
+_MAPPINGS = ("severity", "per-file-ignores")
 _FILES_KEYS = ("match", "endpoint", "context")
 
 
@@ -314,9 +348,9 @@ class _Reader:
                 raise self.fail(line_of(data, key), f"unknown key {key!r} (known: {known})")
             if key == "strict" and not isinstance(value, bool):
                 raise self.fail(line_of(data, key), f"strict must be {_TYPES[key]}")
-            if key == "severity" and not isinstance(value, YMap):
-                raise self.fail(line_of(data, key), f"severity must be {_TYPES[key]}")
-            if key not in ("strict", "severity") and not isinstance(value, YList):
+            if key in _MAPPINGS and not isinstance(value, YMap):
+                raise self.fail(line_of(data, key), f"{key} must be {_TYPES[key]}")
+            if key not in ("strict", *_MAPPINGS) and not isinstance(value, YList):
                 raise self.fail(line_of(data, key), f"{key} must be {_TYPES[key]}")
         severities = [
             SeveritySetting(pattern, "off", self.file, line)
@@ -343,7 +377,23 @@ class _Reader:
             files=tuple(self.files(data)),
             exclude=tuple(exclude),
             strict=data.get("strict", False),
+            per_file_ignores=tuple(self.per_file_ignores(data)),
         )
+
+    def per_file_ignores(self, data: YMap) -> Iterator[FileIgnores]:
+        table = data.get("per-file-ignores", YMap())
+        for glob, patterns in table.items():
+            line = line_of(table, glob)
+            self.glob(glob, line)
+            if not isinstance(patterns, YList) or not patterns:
+                raise self.fail(line, f"per-file-ignores of {glob!r} must be a list of rule ids")
+            for index, pattern in enumerate(patterns):
+                if not isinstance(pattern, str) or not is_pattern(pattern):
+                    raise self.fail(
+                        line_of(patterns, index),
+                        f"{pattern!r} is no rule id or glob of ids (lower-case words, dots, *)",
+                    )
+            yield FileIgnores(glob, tuple(patterns), self.file, line)
 
     def strings(self, data: YMap, key: str) -> Iterator[tuple[str, int]]:
         values = data.get(key, YList())
@@ -419,14 +469,18 @@ def _included(path: Path, chain: list[str]) -> tuple[str, ...]:
 
 
 def configured_ruleset(
-    path: str | Path | None, directory: str | Path, packs: Iterable[str | Path] = ()
+    path: str | Path | None,
+    directory: str | Path,
+    packs: Iterable[str | Path] = (),
+    selection: Selection = UNCHANGED,
 ) -> tuple[RuleSet, Config]:
     """The rule set the configuration ``path`` asks for, and the configuration: the rule files
     of ``directory`` with its packs (then ``packs``) layered over them, its ``ignore`` and
-    ``severity`` applied, each ``files`` entry's endpoint checked. ``path`` None finds the
-    configuration from the working directory upward (none found: the rules as they are, with
-    ``packs``). Anything wrong is a :class:`ConfigError` (or, in a pack,
-    :class:`~ixrules.RuleFileError`) naming the file and line.
+    ``severity`` applied, then the command line's ``selection``, each ``files`` entry's endpoint
+    and each ``per-file-ignores`` rule checked. ``path`` None finds the configuration from the
+    working directory upward (none found: the rules as they are, with ``packs``). Anything
+    wrong is a :class:`ConfigError` (or, in a pack, :class:`~ixrules.RuleFileError`) naming the
+    file and line; a selection that names no rule is a :class:`~ixrules.selection.SelectionError`.
 
     >>> ruleset, config = configured_ruleset(None, "rules")
     >>> config.path is None, "invoices.create" in ruleset.endpoints
@@ -435,19 +489,75 @@ def configured_ruleset(
     # YAML: only to build a rule set
     from .ruleformat.builder import load_rule_dir
     from .ruleformat.reading import pack_texts
-    from .ruleformat.severities import apply_severities
 
     found = Path(path) if path is not None else discover()
     config = load_config(found) if found is not None else Config()
     ruleset = load_rule_dir(directory, pack_texts([*config.packs, *packs]))
+    for ignores in config.per_file_ignores:
+        for pattern in ignores.rules:
+            try:
+                check_pattern(ruleset.rules, pattern)
+            except SelectionError as exc:
+                raise ConfigError(ignores.file, ignores.line, str(exc)) from None
+    ruleset = selected_ruleset(ruleset, config, selection)
+    for entry in config.files:
+        if entry.endpoint is not None and entry.endpoint not in ruleset.endpoints:
+            raise ConfigError(entry.file, entry.line, f"unknown endpoint {entry.endpoint!r}")
+    return ruleset, config
+
+
+def selected_ruleset(ruleset: RuleSet, config: Config, selection: Selection = UNCHANGED) -> RuleSet:
+    """``ruleset`` with the configuration's ``ignore`` and ``severity`` applied, then the
+    command line's ``selection`` (which wins: its ``select`` turns back on a rule the
+    configuration turned off)."""
+    from .ruleformat.severities import apply_severities
+
+    levels = list(config.severities)
+    if selection:
+        for option, pattern in selection.named():
+            try:
+                check_pattern(ruleset.rules, pattern)
+            except SelectionError as exc:
+                raise SelectionError(f"{option} {exc}") from None
+        ids = list(ruleset.rules)
+        configured = {rule_id: _level(rule_id, config.severities) for rule_id in ids}
+        kept = resolve(ids, [i for i in ids if configured[i][0] != "off"], selection)
+        for rule_id in ids:
+            level, before = configured[rule_id]
+            if rule_id not in kept and level != "off":
+                levels.append(SeveritySetting(rule_id, "off", "<command line>"))
+            elif rule_id in kept and level == "off":
+                severity = before or ruleset.rules[rule_id].severity
+                levels.append(SeveritySetting(rule_id, severity, "<command line>"))
     try:
-        ruleset = apply_severities(ruleset, config.severities)
+        return apply_severities(ruleset, levels)
     except ConfigError:
         raise
     except ValueError as exc:
         file, line = getattr(exc, "file", config.path or ""), getattr(exc, "line", 1)
         raise ConfigError(file, line, getattr(exc, "problem", str(exc))) from None
-    for entry in config.files:
-        if entry.endpoint is not None and entry.endpoint not in ruleset.endpoints:
-            raise ConfigError(entry.file, entry.line, f"unknown endpoint {entry.endpoint!r}")
-    return ruleset, config
+
+
+def _level(rule_id: str, settings: Sequence[SeveritySetting]) -> tuple[str | None, str | None]:
+    """The severity the last matching setting gives ``rule_id`` (None: none matches), and the
+    last one before it that was not ``off`` (what the rule is when turned back on)."""
+    level = before = None
+    for setting in settings:
+        if fnmatch.fnmatchcase(rule_id, setting.pattern):
+            if level is not None and level != "off":
+                before = level
+            level = setting.severity
+    return level, before
+
+
+def without(ruleset: RuleSet, patterns: Sequence[str]) -> RuleSet:
+    """``ruleset`` less the rules ``patterns`` match (a file's ``per-file-ignores``); a
+    pattern matching none of its rules (one the selection left out) drops nothing."""
+    from .ruleformat.severities import apply_severities
+
+    dropped = {rule_id for pattern in patterns for rule_id in matching(ruleset.rules, pattern)}
+    if not dropped:
+        return ruleset
+    return apply_severities(
+        ruleset, [SeveritySetting(rule_id, "off") for rule_id in sorted(dropped)]
+    )

@@ -99,7 +99,8 @@ def iso_code(value: Any, *, locale: str | None = None, everywhere: bool = True) 
 
     With ``everywhere=False`` only the names of English, Portuguese, Spanish, French, German
     and ``locale``'s language are tried: the few milliseconds of a guess as the user types,
-    where reading every language's names the first time takes about half a second.
+    where reading every language's names (over a thousand CLDR locales) the first time takes
+    about two seconds.
 
     >>> iso_code("deu"), iso_code("Alemanha"), iso_code("Tonga"), iso_code("Kosovo")
     ('DE', 'DE', 'TO', 'XK')
@@ -303,7 +304,7 @@ def _language(locale: str) -> str:
 
 @cache
 def _all_names() -> Mapping[str, str]:
-    """The CLDR names of every locale Babel has (read once, about half a second): where two give the
+    """The CLDR names of every locale Babel has (read once, about two seconds): where two give the
     same name to different territories, the first of en, pt, es, fr, de, then the other
     locales in alphabetical order (``pt_PT`` after ``pt``), wins."""
     from babel import localedata

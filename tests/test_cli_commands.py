@@ -177,15 +177,16 @@ def test_every_reporter_takes_no_problems() -> None:
 
 def test_progress_bar_draws_only_on_a_terminal_and_after_a_delay() -> None:
     quiet = io.StringIO()
-    Progress.on(quiet, 100).advance(100, 1)
+    off = Progress.on(quiet, 100)
+    off.advance(100, 1)
+    off.tick()
     assert quiet.getvalue() == ""
     out = io.StringIO()
     times = iter([0.0, 0.2, 0.6, 0.65, 0.8])
     bar = Progress(out, None, clock=lambda: next(times))
-    bar.advance(10, 1)  # 0.2: too early
-    bar.advance(10, 1)  # 0.6: first draw
-    bar.advance(10, 1)  # 0.65: too soon after
-    bar.advance(10, 1)  # 0.8: redraw
+    for _ in range(4):  # ticks at 0.2: too early; 0.6: first draw; 0.65: too soon; 0.8: redraw
+        bar.advance(10, 1)
+        bar.tick()
     bar.finish()
     assert out.getvalue() == "\r2 bodies\r4 bodies\r\x1b[K"
 
@@ -206,7 +207,7 @@ def test_an_empty_directory_is_not_a_clean_run(
 ) -> None:
     (tmp_path / "notes.txt").write_text("{}", encoding="utf-8")
     reason = "no *.json, *.jsonl or *.ndjson file in this directory"
-    out = "No problems found; 0 files checked, 1 failure.\n"
+    out = "Could not check everything; no problems in the rest; 0 files checked, 1 failure.\n"
     assert call(capsys, "lint", str(tmp_path)) == (2, out, f"{tmp_path}: error: {reason}\n")
 
 

@@ -60,7 +60,7 @@ def test_a_lint_without_a_configuration_reads_no_yaml_and_starts_no_pool() -> No
     lint = (
         "import contextlib, io\nfrom ixrules.cli.main import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    main(['lint', '--jobs', '1', 'examples/invoice.json'])"
+        "    main(['lint', '--jobs', '1', 'tests/fixtures/cli/invoice.json'])"
     )
     modules_after(lint)  # fills the rule cache
     loaded = modules_after(lint)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from ..bulk import Unit
 
 LOCAL = "local"
+#: Seconds to wait for a scheduler (Dask's default is 30, spent retrying without a word).
+CONNECT_TIMEOUT = 5
 
 
 def lint(
@@ -39,8 +41,9 @@ def lint(
     settings: Settings,
     stdin: BinaryIO,
     progress: bool,
-) -> list[Outcome]:
-    """Every outcome of the run, in input order; a ``CommandError`` if the cluster cannot run it."""
+) -> tuple[list[Outcome], int]:
+    """Every outcome of the run, in input order, and how many bodies it checked; a
+    ``CommandError`` if the cluster cannot run it."""
     try:
         from .. import bulk
     except ImportError as exc:
@@ -50,14 +53,15 @@ def lint(
     if settings.rules_dir is not None:  # the workers' working directory may not be ours
         settings = dataclasses.replace(settings, rules_dir=os.path.abspath(settings.rules_dir))
     with connect(address) as client:
-        futures = client.compute(bulk.numbered(bulk.plan(work, settings)))
+        parts = bulk.plan(work, settings)
+        futures = client.compute([*bulk.numbered(parts), bulk.bodies(parts)])
         if progress:
             show_progress(futures)
         try:
-            results = client.gather(futures)
+            *results, bodies = client.gather(futures)
         except Exception as exc:  # a task that failed for good (e.g. a worker lost 3 times)
             raise CommandError(f"the Dask run failed: {type(exc).__name__}: {exc}") from None
-    return [outcome for outcomes in results for outcome in outcomes]
+    return [outcome for outcomes in results for outcome in outcomes], bodies
 
 
 def units(found: Sequence[Source | Failure], stdin: BinaryIO) -> Iterator[Unit]:
@@ -133,8 +137,9 @@ def connect(address: str) -> Iterator[Client]:
             yield client
         return
     try:
-        client = Client(address)
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address...
-        raise CommandError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise CommandError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
     with client:
         yield client

@@ -11,9 +11,7 @@ import argparse
 import contextlib
 import io
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -25,6 +23,7 @@ if TYPE_CHECKING:
     from ..lint.checker import Settings
     from ..lint.problems import Outcome
     from ..lint.sources import Batch
+    from ..selection import Selection
     from .progress import Progress
 
 CLEAN, PROBLEMS, COULD_NOT_RUN = 0, 1, 2
@@ -104,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="GLOB",
         help="never read files matching GLOB (repeatable; also 'exclude' in the configuration)",
     )
+    _selection_options(lint)
     _rules_option(lint)
 
     _rules_option(commands.add_parser("endpoints", help="list the endpoint names"))
@@ -132,6 +132,49 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_mock_parser(commands)
     return parser
+
+
+def _selection_options(lint: argparse.ArgumentParser) -> None:
+    """ruff's options for which rules run and what is printed."""
+    group = lint.add_argument_group(
+        "rule selection and output (as ruff's: the command line wins over the configuration)"
+    )
+    for option, default, meaning in (
+        ("--select", None, "check only these rules (replaces what the configuration turns off)"),
+        ("--extend-select", [], "check these rules too"),
+        (
+            "--ignore",
+            [],
+            "do not check these rules (the most specific pattern wins, --ignore a tie)",
+        ),
+    ):
+        group.add_argument(
+            option,
+            action="append",
+            default=default,
+            type=_patterns,
+            metavar="RULES",
+            help=f"{meaning}: rule ids or globs, comma-separated, repeatable",
+        )
+    group.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many problems each rule found instead of the problems (text or json)",
+    )
+    group.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when problems are found"
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", help="print the problems only: no summary, no bar"
+    )
+
+
+def _patterns(value: str) -> tuple[str, ...]:
+    """A comma-separated list of rule ids or globs."""
+    patterns = tuple(part.strip() for part in value.split(","))
+    if not all(patterns):
+        raise argparse.ArgumentTypeError(f"an empty rule id in {value!r}")
+    return patterns
 
 
 def _rules_option(parser: argparse.ArgumentParser) -> None:
@@ -248,26 +291,32 @@ def _terminated_by_signals() -> Iterator[None]:
 
 def _lint(args: argparse.Namespace) -> int:
     from ..lint import sources
-    from ..lint.problems import Failure
-    from . import reporters
+    from . import reporters, writing
     from .progress import Progress
+    from .statistics import FORMATS as STATISTICS_FORMATS
 
     if args.dask is not None and args.jobs != 1:
         raise _UsageError("--jobs and --dask exclude each other")
+    if args.statistics and args.format not in STATISTICS_FORMATS:
+        raise _UsageError(f"--statistics prints text or json, not {args.format}")
     if args.output is not None:
         _check_output(args.output)
     settings = _settings(args)
     config = settings.rules().config
     found = sources.expand(args.paths, args.stdin_filename, _excluder(args.exclude, config))
     stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
+    out = _stdout(utf8=args.format in ("json", "sarif"))
+    bar = not args.no_progress and not args.quiet
     if args.dask is not None:
         from . import cluster
 
-        bar = not args.no_progress and sys.stderr.isatty()
-        outcomes: Iterable[Outcome] = cluster.lint(args.dask, found, settings, stdin, bar)
+        shown = bar and sys.stderr.isatty()
+        outcomes: Iterable[Outcome]
+        outcomes, bodies = cluster.lint(args.dask, found, settings, stdin, shown)
         progress = Progress(None, None)  # Dask draws its own
+        progress.advance(0, bodies)
     else:
-        progress = Progress.on(sys.stderr, sources.total_size(found), enabled=not args.no_progress)
+        progress = Progress.on(sys.stderr, sources.total_size(found), enabled=bar, out=out)
         batches = sources.batches(found, stdin, settings.max_bytes)
         outcomes = _checked(batches, settings, args.jobs, progress)
     catalogue = settings.rules().ruleset.rules if args.format == "sarif" else {}
@@ -276,46 +325,24 @@ def _lint(args: argparse.Namespace) -> int:
         rules=reporters.rule_infos(catalogue),
         version=__version__,
     )
-    fmt = reporters.FORMATS[args.format]
-    out = _stdout(utf8=args.format in ("json", "sarif"))
     summary = reporters.Summary(files=sum(isinstance(s, sources.Source) for s in found))
-    strict = args.strict or (config is not None and config.strict)
-    failing = False
+    lines = frozenset(s.file for s in found if isinstance(s, sources.Source) and s.lines)
+    summary.lines = lines or None  # JSON Lines read: the summary counts bodies
+    args.strict = args.strict or (config is not None and config.strict)
     table: list[Outcome] = []  # only with --output: the Parquet table is written at the end
-    # Failures the format lists after the problems wait in ``held``, on disk past a megabyte.
-    with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held:
-        out.write(fmt.start(options))
-        try:
-            for count, outcome in enumerate(outcomes, 1):
-                progress.clear()
-                if args.output is not None:
-                    table.append(outcome)
-                if isinstance(outcome, Failure):
-                    print(outcome, file=sys.stderr, flush=True)
-                    chunk = fmt.failure(outcome, summary.failures, options)
-                    (held if fmt.failures_last else out).write(chunk)
-                else:
-                    out.write(fmt.problem(outcome, summary.entries, options))
-                    failing = (
-                        failing
-                        or outcome.severity == "error"
-                        or (strict and outcome.severity == "warning")
-                    )
-                summary.count(outcome)
-                if count % 256 == 0:
-                    out.flush()
-        finally:
-            progress.finish()
-        out.write(fmt.between(summary, options))
-        held.seek(0)
-        shutil.copyfileobj(held, out)
-    out.write(fmt.end(summary, options))
+    try:
+        if args.statistics:
+            failing = writing.statistics(args, outcomes, summary, settings, out, progress, table)
+        else:
+            failing = writing.report(args, outcomes, summary, options, out, progress, table)
+    finally:
+        progress.finish()
     out.flush()
     if args.output is not None:
         _write_table(table, args.output)
     if summary.failures:
         return COULD_NOT_RUN
-    return PROBLEMS if failing else CLEAN
+    return PROBLEMS if failing and not args.exit_zero else CLEAN
 
 
 def _stdout(utf8: bool) -> TextIO:
@@ -338,6 +365,7 @@ def _checked(
 
     for checked in parallel.run(batches, settings, parallel.workers(jobs), progress.advance):
         yield from checked.outcomes
+        progress.tick()  # what it found is written: the bar goes under it
 
 
 def _check_output(path: str) -> None:
@@ -387,6 +415,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         max_bytes,
         context_text=text,
         show_skipped=args.show_skipped,
+        selection=_selection(args),
     )
     rules = _load(settings)
     if args.endpoint is not None:
@@ -409,6 +438,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _selection(args: argparse.Namespace) -> Selection:
+    """The rule selection of ``--select``, ``--extend-select`` and ``--ignore``."""
+    from ..selection import Selection
+
+    def joined(groups: list[tuple[str, ...]]) -> tuple[str, ...]:
+        return tuple(pattern for group in groups for pattern in group)
+
+    select = None if args.select is None else joined(args.select)
+    return Selection(select, joined(args.extend_select), joined(args.ignore))
+
+
 def _packs(given: list[tuple[str, str]]) -> tuple[str, ...]:
     """The ``--pack`` packs as absolute paths (each must exist)."""
     from .errors import CommandError
@@ -420,9 +460,9 @@ def _packs(given: list[tuple[str, str]]) -> tuple[str, ...]:
 
 
 def _config_path(args: argparse.Namespace) -> str | None:
-    """The configuration to use: ``--config``, else the one found from here upward; none with
-    ``--no-config``."""
-    from ..configfind import discover
+    """The configuration to use: ``--config``, else the one found upward from the folder of
+    the paths linted (see ``linted_folder``) or from here; none with ``--no-config``."""
+    from ..configfind import discover, linted_folder
     from .errors import CommandError
 
     if args.no_config:
@@ -433,7 +473,7 @@ def _config_path(args: argparse.Namespace) -> str | None:
         if not os.path.isfile(args.config):
             raise CommandError(f"configuration {args.config}: no such file")
         return os.path.abspath(str(args.config))
-    found = discover()
+    found = discover(linted_folder(getattr(args, "paths", ())))
     return None if found is None else str(found)
 
 
@@ -461,10 +501,13 @@ def _excluder(patterns: list[str], config: Config | None) -> Callable[[str], boo
 def _load(settings: Settings) -> Rules:
     """The rule set, with a broken rule file reported as one line."""
     from ..ruleformat.errors import ConfigError, RuleFileError
+    from ..selection import SelectionError
     from .errors import CommandError
 
     try:
         return settings.rules()
+    except SelectionError as exc:
+        raise CommandError(str(exc)) from None
     except ConfigError as exc:
         raise CommandError(f"broken configuration: {exc}") from None
     except RuleFileError as exc:

@@ -53,7 +53,8 @@ class Options:
 
 @dataclass
 class Summary:
-    """What the footer says: files read, problems found (and in how many files), failures."""
+    """What the footer says: files read, problems found (and in how many files), failures;
+    when JSON Lines are read (``lines`` names the files read), bodies rather than files."""
 
     files: int = 0
     problems: int = 0
@@ -61,7 +62,13 @@ class Summary:
     problem_files: int = 0
     failures: int = 0
     notes: int = 0
+    #: The JSON Lines files read (the footer then counts bodies), or None when there are none.
+    lines: frozenset[str] | None = None
+    #: Bodies checked (counted by the run when ``lines`` is set).
+    bodies: int = 0
+    problem_bodies: int = 0
     _last: str | None = field(default=None, repr=False)
+    _last_body: tuple[str, int] | None = field(default=None, repr=False)
 
     @property
     def entries(self) -> int:
@@ -82,6 +89,18 @@ class Summary:
         if outcome.file != self._last:
             self._last = outcome.file
             self.problem_files += 1
+            self._last_body = None
+        if self.lines is None:
+            return
+        body = (outcome.file, outcome.line if outcome.file in self.lines else 0)
+        if body != self._last_body:  # a JSON Lines body is its line, a JSON file's the file
+            self._last_body = body
+            self.problem_bodies += 1
+
+    @property
+    def by_body(self) -> bool:
+        """Whether the footer counts bodies (JSON Lines were read) rather than files."""
+        return self.lines is not None
 
 
 @dataclass(frozen=True)
@@ -142,17 +161,23 @@ def _text_problem(problem: Problem, index: int, options: Options) -> str:
 def _text_end(summary: Summary, options: Options) -> str:
     bold, _, _, _, reset = _styles(options)
     checked = f"{_plural(summary.files, 'file')} checked"
+    where = _plural(summary.problem_files, "file")
+    if summary.by_body:  # JSON Lines: bodies, in how many files
+        checked = f"{_plural(summary.bodies, 'body')} checked in {_plural(summary.files, 'file')}"
+        where = _plural(summary.problem_bodies, "body")
     if summary.failures:
         checked += f", {_plural(summary.failures, 'failure')}"
     if summary.notes:
         checked += f", {summary.notes} skipped {'rule' if summary.notes == 1 else 'rules'}"
     if not summary.problems:
+        if summary.failures:  # what could not be checked may hold problems: not "no problems"
+            return f"{bold}Could not check everything; no problems in the rest; {checked}.{reset}\n"
         return f"{bold}No problems found; {checked}.{reset}\n"
     count = _plural(summary.problems, "problem")
     if summary.warnings:
         errors = summary.problems - summary.warnings
         count += f" ({_plural(errors, 'error')}, {_plural(summary.warnings, 'warning')})"
-    return f"{bold}Found {count} in {_plural(summary.problem_files, 'file')}; {checked}.{reset}\n"
+    return f"{bold}Found {count} in {where}; {checked}.{reset}\n"
 
 
 TEXT = Format(
@@ -210,19 +235,27 @@ JSON = Format(
     end=lambda summary, options: (
         _close(summary.failures, 1)
         + ',\n  "summary": '
-        + json_text(
-            {
-                "files": summary.files,
-                "problems": summary.problems,
-                "files_with_problems": summary.problem_files,
-                "failures": summary.failures,
-                **({"skipped": summary.notes} if summary.notes else {}),
-            }
-        )
+        + json_text(summary_dict(summary))
         + "\n}\n"
     ),
     failures_last=True,
 )
+
+
+def summary_dict(summary: Summary) -> dict[str, int]:
+    """The json format's ``summary``: ``bodies`` and ``bodies_with_problems`` only when JSON
+    Lines were read, ``skipped`` only when rules were skipped."""
+    out = {
+        "files": summary.files,
+        "problems": summary.problems,
+        "files_with_problems": summary.problem_files,
+        "failures": summary.failures,
+    }
+    if summary.by_body:
+        out.update(bodies=summary.bodies, bodies_with_problems=summary.problem_bodies)
+    if summary.notes:
+        out["skipped"] = summary.notes
+    return out
 
 
 def as_json(problems: Sequence[Problem], options: Options) -> str:
@@ -383,7 +416,8 @@ def rule_infos(rules: Mapping[str, Rule]) -> tuple[RuleInfo, ...]:
 
 
 def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    plural = "bodies" if noun == "body" else f"{noun}s"
+    return f"{count} {noun}" if count == 1 else f"{count} {plural}"
 
 
 def _data(value: str) -> str:

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..api import Rules, default_rules
+from ..api import Rules, default_rules, rules_dir
 from ..context import ContextError
 from ..endpoint_lookup import BodyError, EndpointError
+from ..selection import UNCHANGED, Selection
 from .positions import constant_offset, line_col, nearest, newline_offsets, value_offsets
 from .problems import Failure, Outcome, Problem
 from .sources import MAX_BYTES, Document, Failed, Item, Lines, describe_os_error, read_file
@@ -47,6 +48,8 @@ class Settings:
     context_text: bytes | None = field(default=None, compare=False, repr=False)
     #: Report each rule skipped for want of context, as a note (``--show-skipped``).
     show_skipped: bool = False
+    #: The command line's rule selection (``--select``, ``--extend-select``, ``--ignore``).
+    selection: Selection = UNCHANGED
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         context = None if self.context_text is not None else self.context
@@ -59,16 +62,28 @@ class Settings:
             self.show_skipped,
             self.config,
             self.packs,
+            self.selection,
         )
 
     def rules(self) -> Rules:
         """The rule set: the shipped one, or the rule files of ``rules_dir``, with the
-        configuration's packs and severities when there is one, and the ``packs``."""
+        configuration's packs and severities when there is one, the ``packs``, and the
+        ``selection``."""
         if self.config is not None:
-            return _configured_rules(self.config, self.rules_dir, self.packs)
-        if self.packs:
-            return _layered_rules(self.rules_dir, self.packs)
+            return _configured_rules(self.config, self.rules_dir, self.packs, self.selection)
+        if self.packs or self.selection:
+            return _layered_rules(self.rules_dir, self.packs, self.selection)
         return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
+
+    def rules_for(self, file: str) -> Rules:
+        """The rule set the bodies of ``file`` are checked with: :meth:`rules` less the
+        configuration's ``per-file-ignores`` that match ``file``."""
+        if self.config is None:
+            return self.rules()
+        ignored = _file_ignores(self.config, self.rules_dir, self.packs, self.selection, file)
+        if not ignored:
+            return self.rules()
+        return _ignoring(self.config, self.rules_dir, self.packs, self.selection, ignored)
 
     def for_file(self, file: str) -> tuple[str | None, Mapping[str, Any] | None]:
         """The endpoint and context the bodies of ``file`` are checked with: the command
@@ -76,7 +91,7 @@ class Settings:
         endpoint, context = self.endpoint, self.context
         if self.config is None or (endpoint is not None and context is not None):
             return endpoint, context
-        given, path = _file_settings(self.config, self.rules_dir, self.packs, file)
+        given, path = _file_settings(self.config, self.rules_dir, self.packs, self.selection, file)
         if endpoint is None:
             endpoint = given
         if context is None and path is not None:
@@ -93,12 +108,21 @@ def _settings(
     show_skipped: bool,
     config: str | None,
     packs: tuple[str, ...],
+    selection: Selection,
 ) -> Settings:
     """Settings unpickled: the context parsed again from its file's bytes when it had one."""
     if context_text is not None:
         context = parse("<context>", context_text)[1]
     return Settings(
-        endpoint, context, rules_dir, config, packs, max_bytes, context_text, show_skipped
+        endpoint,
+        context,
+        rules_dir,
+        config,
+        packs,
+        max_bytes,
+        context_text,
+        show_skipped,
+        selection,
     )
 
 
@@ -108,22 +132,59 @@ def _load_rules(directory: str) -> Rules:
 
 
 @lru_cache(maxsize=4)
-def _configured_rules(config: str, directory: str | None, packs: tuple[str, ...]) -> Rules:
-    return Rules.from_config(config, directory=directory, packs=packs)
+def _configured_rules(
+    config: str, directory: str | None, packs: tuple[str, ...], selection: Selection = UNCHANGED
+) -> Rules:
+    from ..config import configured_ruleset  # Rules.from_config, with the selection
+
+    ruleset, found = configured_ruleset(config, directory or rules_dir(), packs, selection)
+    return Rules(ruleset, config=found)
 
 
 @lru_cache(maxsize=4)
-def _layered_rules(directory: str | None, packs: tuple[str, ...]) -> Rules:
-    return Rules.load(directory, packs=packs)
+def _layered_rules(
+    directory: str | None, packs: tuple[str, ...], selection: Selection = UNCHANGED
+) -> Rules:
+    rules = Rules.load(directory, packs=packs)
+    if not selection:
+        return rules
+    from ..config import Config, selected_ruleset
+
+    return Rules(selected_ruleset(rules.ruleset, Config(), selection))
+
+
+@lru_cache(maxsize=1024)
+def _file_ignores(
+    config: str, directory: str | None, packs: tuple[str, ...], selection: Selection, file: str
+) -> tuple[str, ...]:
+    """The ``per-file-ignores`` patterns that match ``file`` (once per file)."""
+    found = _configured_rules(config, directory, packs, selection).config
+    return () if found is None else found.ignored_for(file)
+
+
+@lru_cache(maxsize=16)
+def _ignoring(
+    config: str,
+    directory: str | None,
+    packs: tuple[str, ...],
+    selection: Selection,
+    ignored: tuple[str, ...],
+) -> Rules:
+    """The configured rule set less the rules ``ignored`` matches (one per distinct set of
+    per-file ignores: built once, shared by every file that has it)."""
+    from ..config import without
+
+    rules = _configured_rules(config, directory, packs, selection)
+    return Rules(without(rules.ruleset, ignored), config=rules.config)
 
 
 @lru_cache(maxsize=1024)
 def _file_settings(
-    config: str, directory: str | None, packs: tuple[str, ...], file: str
+    config: str, directory: str | None, packs: tuple[str, ...], selection: Selection, file: str
 ) -> tuple[str | None, str | None]:
     """The configuration's endpoint and context file for ``file`` (once per file: a JSON Lines
     file asks for each of its lines)."""
-    found = _configured_rules(config, directory, packs).config
+    found = _configured_rules(config, directory, packs, selection).config
     if found is None or not found.files:
         return None, None
     return found.endpoint_for(file), found.context_for(file)
@@ -199,7 +260,7 @@ def check_body(
     place = _Placer(text, line)
     try:
         endpoint, context = settings.for_file(file)
-        report = settings.rules().validate_parsed(body, endpoint, context=context)
+        report = settings.rules_for(file).validate_parsed(body, endpoint, context=context)
     except BadInput as exc:  # a context file named by the configuration
         return [Failure(file, f"context {exc.failure}", *place(place.start))]
     except (BodyError, EndpointError, ContextError) as exc:
@@ -226,7 +287,7 @@ def check_body(
                 issue.path,
                 issue.rule or "",  # always set by a validation
                 report.endpoint or "",
-                issue.status,
+                issue.status if issue.severity == "error" else None,  # the API takes a warning
                 issue.hint,
                 issue.severity,
             )
@@ -248,7 +309,7 @@ def _skipped(
         rule = catalogue.get(rule_id)
         needs = ", ".join(rule.needs) if rule is not None else "context"
         message = f"Skipped: the context does not say {needs}"
-        out.append(Problem(file, row, column, message, "", rule_id, endpoint, 0, None, "note"))
+        out.append(Problem(file, row, column, message, "", rule_id, endpoint, None, None, "note"))
     return out
 
 

@@ -26,7 +26,9 @@ class Problem:
     path: str
     rule: str
     endpoint: str
-    status: int = 422
+    #: The HTTP status the API refuses the body with; None for a warning or a note, which the
+    #: API does not refuse.
+    status: int | None = 422
     hint: str | None = None
     severity: str = "error"
 

@@ -4,6 +4,7 @@
 
 A ``Failure`` (a malformed line, an unreadable file) is a row too, flagged ``failure``: its
 ``message`` is the reason, ``rule``, ``path`` and ``endpoint`` are empty, ``status`` is null.
+``status`` is null for a warning and a note too: the API does not refuse the body for them.
 
 Needs pyarrow (the ``dask`` extra); imported only when a table is asked for.
 """

@@ -1,9 +1,13 @@
 """A JSON API with ixrules in front of InvoiceXpress: FastAPI answers 422 with the API's own
 messages, each at the ``loc`` of the field it is about, before anything is sent.
 
-Run it from the top of the source tree (with ``ixrules[pydantic]`` and FastAPI installed):
+Install what it needs, then run it from the top of the source tree (uvicorn serves it on
+http://127.0.0.1:8000; ``/docs`` is the OpenAPI page):
 
-    fastapi dev docs/examples/invoice_api/app.py
+    pip install 'ixrules[pydantic]' fastapi uvicorn
+    uvicorn --app-dir docs/examples/invoice_api app:app --reload
+
+(``fastapi dev`` needs ``fastapi[standard]``, which brings uvicorn and more.)
 
 The body is declared ``Annotated[dict[str, Any], IXBody("invoices.create")]``: pydantic checks it
 is a JSON object, ixrules checks it as InvoiceXpress would, and the OpenAPI page (``/docs``)
