@@ -53,8 +53,8 @@ def test_it_lists_every_fragment_endpoint_and_check() -> None:
 
 
 def test_every_block_of_the_page_is_run_somewhere() -> None:
-    """console: test_cli_sessions; python: test_doctests; toml: the tests below; the one yaml
-    block is the pre-commit snippet, run by the pre-commit test (issue 25 item 4)."""
+    """console: test_cli_sessions; python: test_doctests; toml and the one yaml block (the
+    pre-commit snippet): the tests below."""
     text = PAGE.read_text(encoding="utf-8")
     languages = re.findall(r"^ *```([a-z]+)$", text, flags=re.M)
     assert set(languages) == {"console", "python", "toml", "yaml"}
@@ -123,3 +123,18 @@ def test_the_pyproject_configuration_example_says_what_the_yaml_one_says() -> No
     assert [(f.match, f.endpoint) for f in from_toml.files] == [
         ("payloads/updates/*.json", "invoices.update")
     ]
+
+
+def test_the_pre_commit_snippet_is_the_one_run_for_real() -> None:
+    """docs/cli.md's snippet runs with real pre-commit (tests/test_pre_commit.py); this page's
+    names the same repository, version and hook, with the plugins' packages added."""
+    import yaml
+
+    (mine,) = blocks("yaml")
+    cli = (TOP / "docs" / "cli.md").read_text(encoding="utf-8")
+    found = re.search(r"In your `\.pre-commit-config\.yaml`:\n\n```yaml\n(.*?)```", cli, re.S)
+    assert found is not None
+    (ours,), (run,) = yaml.safe_load(mine)["repos"], yaml.safe_load(found[1])["repos"]
+    assert (ours["repo"], ours["rev"]) == (run["repo"], run["rev"])
+    assert [hook["id"] for hook in ours["hooks"]] == [hook["id"] for hook in run["hooks"]]
+    assert ours["hooks"][0]["additional_dependencies"] == ["acme-checks"]
