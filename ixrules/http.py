@@ -109,8 +109,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 #: A host as :class:`Hosts` takes it: ``*.`` or not, a name or an IP address (IPv6 in
 #: brackets), an optional port.
 _HOST = re.compile(
-    r"(?P<glob>\*\.)?(?P<name>[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
-    r"|\[[0-9a-f:.]+\])(:(?P<port>[0-9]{1,5}))?"
+    r"(?P<glob>\*\.)?(?P<name>[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(?P<port>[0-9]{1,5}))?"
 )
 
 
@@ -121,7 +120,12 @@ def _host_pattern(host: object) -> tuple[str, bool, int | None]:
     text = host.strip().lower()
     matched = _HOST.fullmatch(text.replace(".:", ":").rstrip("."))
     port = int(matched["port"]) if matched and matched["port"] else None
-    if matched is None or (port is not None and not 0 < port < 65536):
+    labels = matched["name"].split(".") if matched and matched["name"][0] != "[" else []
+    if (
+        matched is None
+        or (port is not None and not 0 < port < 65536)
+        or any(not label or label[0] == "-" or label[-1] == "-" for label in labels)
+    ):
         example = "'api.example.com', '*.example.com' or '127.0.0.1:8040'"
         netloc = urlsplit(text).netloc if "://" in text else ""
         fix = f" (write {netloc!r})" if netloc else ""

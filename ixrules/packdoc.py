@@ -87,10 +87,14 @@ def _uses(spec: Any, at: str) -> Iterator[tuple[str, str]]:
         yield from _uses(spec["each"], f"{at}[]")
 
 
+#: A doc's first sentence: up to the first full stop (or ! or ?) that ends a word.
+_FIRST_SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)")
+
+
 def _sentence(text: str) -> str:
     """The first sentence of a doc, on one line, for a table cell."""
     flat = " ".join(text.split())
-    first = re.match(r"(.+?[.!?])(\s|$)", flat)
+    first = _FIRST_SENTENCE.match(flat)
     return _cell(first[1] if first else flat)
 
 
