@@ -173,8 +173,9 @@ class Rules:
 
     def json_schema(self, name: str, *, locale: str | None = None) -> dict[str, Any]:
         """The JSON Schema (Draft 2020-12) of endpoint ``name``'s bodies, for editors and web
-        frameworks: never stricter than the API, with each rule's id and message, and the rules
-        it cannot say listed under ``x-ixrules`` (see :mod:`ixrules.schema_export`).
+        frameworks: never stricter than the API, each rule's constraint with its id and the API's
+        message, standard keywords only (Ajv's strict mode compiles it); how each rule is
+        written is :func:`ixrules.schema_export.json_schema_notes`.
 
         >>> schema = Rules.load().json_schema("invoices.create")
         >>> schema["required"], schema["properties"]["invoice"]["required"]

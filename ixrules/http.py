@@ -1,6 +1,6 @@
 """A pre-flight for the HTTP clients apps call the API with: every request to an InvoiceXpress
-host is checked by :func:`ixrules.check_request` before it leaves, and one the API would refuse
-is not sent.
+host (or to the hosts given: a mock's, a proxy's) is checked by :func:`ixrules.check_request`
+before it leaves, and one the API would refuse is not sent.
 
 :func:`preflight` wires the check into an ``httpx.Client`` or ``httpx.AsyncClient`` (a request
 event hook) or a ``requests.Session`` (a :class:`PreflightAdapter` around each mounted
@@ -15,7 +15,8 @@ extra, ``ixrules[httpx]`` or ``ixrules[requests]``, that your app uses).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -59,17 +60,93 @@ class PreflightError(ValueError):
         super().__init__(f"{method} {url} would be refused with {report.status}: {messages}")
 
 
+#: The hosts :func:`preflight` checks unless told others: the API's
+#: (``<account>.app.invoicexpress.com`` and the other names under ``invoicexpress.com``).
+API_HOSTS: tuple[str, ...] = ("invoicexpress.com", "*.invoicexpress.com")
+
+
+class Hosts:
+    """The hosts whose requests are checked, each an exact name (``api.example.com``,
+    ``127.0.0.1``, ``[::1]``) or a ``*.`` glob (``*.example.com``: every name under
+    ``example.com``), with an optional port (``127.0.0.1:8040``; without one, any port).
+
+    >>> mock = Hosts(["127.0.0.1:8040", "*.invoicexpress.com"])
+    >>> [mock.covers(url) for url in ("http://127.0.0.1:8040/clients.json",
+    ...     "http://127.0.0.1:8041/clients.json", "https://acme.app.invoicexpress.com/x.json")]
+    [True, False, True]
+    >>> Hosts(["http://127.0.0.1:8040"])
+    Traceback (most recent call last):
+    ...
+    ValueError: hosts are names such as 'api.example.com', '*.example.com' or '127.0.0.1:8040', \
+not 'http://127.0.0.1:8040' (write '127.0.0.1:8040')
+    """
+
+    def __init__(self, hosts: str | Iterable[str]) -> None:
+        if not isinstance(hosts, (str, Iterable)):
+            kind = type(hosts).__name__
+            raise TypeError(f"hosts must be a host or a list of hosts, not {kind}")
+        given = [hosts] if isinstance(hosts, str) else list(hosts)
+        if not given:
+            raise ValueError("hosts must name at least one host")
+        self._patterns = tuple(_host_pattern(host) for host in given)
+
+    def covers(self, url: str) -> bool:
+        """True when the request to ``url`` is to be checked."""
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").rstrip(".").lower()
+            port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+        except ValueError:  # a port that is no number: no host of ours
+            return False
+        return any(
+            (host.endswith("." + name) if under else host == name) and want in (None, port)
+            for name, under, want in self._patterns
+        )
+
+
+#: The port of a URL that gives none.
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+#: A host as :class:`Hosts` takes it: ``*.`` or not, a name or an IP address (IPv6 in
+#: brackets), an optional port.
+_HOST = re.compile(
+    r"(?P<glob>\*\.)?(?P<name>[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(?P<port>[0-9]{1,5}))?"
+)
+
+
+def _host_pattern(host: object) -> tuple[str, bool, int | None]:
+    """A host of ``hosts=`` as (name, whether names under it match, port or None)."""
+    if not isinstance(host, str):
+        raise TypeError(f"hosts must be strings, not {type(host).__name__}")
+    text = host.strip().lower()
+    matched = _HOST.fullmatch(text.replace(".:", ":").rstrip("."))
+    port = int(matched["port"]) if matched and matched["port"] else None
+    labels = matched["name"].split(".") if matched and matched["name"][0] != "[" else []
+    if (
+        matched is None
+        or (port is not None and not 0 < port < 65536)
+        or any(not label or label[0] == "-" or label[-1] == "-" for label in labels)
+    ):
+        example = "'api.example.com', '*.example.com' or '127.0.0.1:8040'"
+        netloc = urlsplit(text).netloc if "://" in text else ""
+        fix = f" (write {netloc!r})" if netloc else ""
+        raise ValueError(f"hosts are names such as {example}, not {host!r}{fix}")
+    name = matched["name"].strip("[]")
+    return name, matched["glob"] is not None, port
+
+
+_API = Hosts(API_HOSTS)
+
+
 def is_invoicexpress_url(url: str) -> bool:
-    """True for a URL on InvoiceXpress' API hosts (``<account>.app.invoicexpress.com`` and the
-    other names under ``invoicexpress.com``); other hosts are never checked.
+    """True for a URL on InvoiceXpress' API hosts (:data:`API_HOSTS`), the ones
+    :func:`preflight` checks unless given ``hosts``.
 
     >>> is_invoicexpress_url("https://acme.app.invoicexpress.com/invoices.json?api_key=k")
     True
     >>> is_invoicexpress_url("https://invoicexpress.com.example.org/invoices.json")
     False
     """
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
-    return host == "invoicexpress.com" or host.endswith(".invoicexpress.com")
+    return _API.covers(url)
 
 
 def preflight(
@@ -78,6 +155,7 @@ def preflight(
     context: ContextSource = None,
     mode: Mode = "raise",
     rules: Rules | None = None,
+    hosts: str | Iterable[str] = API_HOSTS,
 ) -> Client:
     """Check every request ``client`` makes to an InvoiceXpress host before it is sent, and give
     ``client`` back.
@@ -91,7 +169,11 @@ def preflight(
     logged and sent: the pre-flight never refuses without a prediction. Calling it again on
     the same client replaces the earlier check. For a ``requests.Session``, the adapters
     mounted when it is called are the ones checked. ``rules`` is the rule set to check with
-    (default: the shipped rules; ``Rules.from_config()`` for a project's packs).
+    (default: the shipped rules; ``Rules.from_config()`` for a project's packs). ``hosts``
+    are the hosts whose requests are checked (default :data:`API_HOSTS`, the API's): exact
+    names or ``*.`` globs, each with an optional port, as :class:`Hosts` reads them; give a
+    mock's or a proxy's (``hosts=["127.0.0.1:8040"]``) to check the requests sent there.
+
 
     The host is looked at first: a request to another host is passed on untouched, its body
     never read. A streamed body (a generator, a file object) is never read either, whatever
@@ -107,7 +189,7 @@ def preflight(
         from .context import check_context
 
         check_context(context)  # a misspelt key fails here, not on the first request
-    check = _Check(context, mode, rules)
+    check = _Check(context, mode, rules, Hosts(hosts))
     module = type(client).__module__.split(".", 1)[0]
     if module == "httpx":
         _wire_httpx(client, check)
@@ -124,15 +206,18 @@ def preflight(
 class _Check:
     """The check one client runs on each request: immutable, shared by its threads."""
 
-    def __init__(self, context: ContextSource, mode: Mode, rules: Rules | None = None) -> None:
+    def __init__(
+        self, context: ContextSource, mode: Mode, rules: Rules | None = None, hosts: Hosts = _API
+    ) -> None:
         self._context = context
         self._mode = mode
         self._rules = rules
+        self.hosts = hosts
 
     def __call__(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes | str | None
     ) -> None:
-        if not is_invoicexpress_url(url):
+        if not self.hosts.covers(url):
             return
         from .endpoint_lookup import BodyError
         from .requests import check_request
@@ -164,14 +249,14 @@ def _wire_httpx(client: Any, check: _Check) -> None:
         import asyncio
 
         async def hook(request: httpx.Request) -> None:
-            arguments = _httpx_arguments(request)
+            arguments = _httpx_arguments(request, check.hosts)
             if arguments is not None:  # the check runs off the event loop
                 await asyncio.to_thread(check, *arguments)
 
     elif isinstance(client, httpx.Client):
 
         def hook(request: httpx.Request) -> None:  # type: ignore[misc]
-            arguments = _httpx_arguments(request)
+            arguments = _httpx_arguments(request, check.hosts)
             if arguments is not None:
                 check(*arguments)
 
@@ -185,14 +270,14 @@ def _wire_httpx(client: Any, check: _Check) -> None:
     client.event_hooks = hooks
 
 
-def _httpx_arguments(request: Any) -> tuple[str, str, Any, bytes] | None:
+def _httpx_arguments(request: Any, hosts: Hosts) -> tuple[str, str, Any, bytes] | None:
     """What the check of an httpx request is given, or None when it is not checked: a request
     to another host, whose body is never looked at, and a streamed body (a generator, a file),
     which is never read (it may be any size, and reading it would hold it all in memory)."""
     import httpx
 
     url = str(request.url)
-    if not is_invoicexpress_url(url):
+    if not hosts.covers(url):
         return None
     if not isinstance(request.stream, httpx.ByteStream):  # bytes, text, json=, data= are
         logger.warning("%s %s not checked: a streamed body", request.method, _where(url))
@@ -212,14 +297,14 @@ class PreflightAdapter:
     """A requests transport adapter that runs the pre-flight, then hands the request to the
     adapter it wraps (the one that was mounted for that prefix: HTTPAdapter, or a test's)."""
 
-    def __init__(self, inner: Any, check: Callable[..., None]) -> None:
+    def __init__(self, inner: Any, check: _Check) -> None:
         self.inner = inner
         self._check = check
 
     def send(self, request: Any, **kwargs: Any) -> Any:
         """Check the prepared request, then send it with the wrapped adapter."""
         body = request.body
-        if not is_invoicexpress_url(request.url):
+        if not self._check.hosts.covers(request.url):
             pass  # another host: its body is not looked at
         elif body is not None and not isinstance(body, (bytes, str)):  # a stream or a file
             where = _where(request.url)

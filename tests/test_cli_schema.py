@@ -27,11 +27,22 @@ def test_one_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_in_portuguese(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = call(capsys, "schema", "items.create", "--locale", "pt")
-    unit = json.loads(out)["properties"]["item"]["properties"]["unit"]
+    item = json.loads(out)["properties"]["item"]
     assert code == 0
-    assert unit["allOf"][0]["errorMessage"] == (
-        "Unidade ${0} não está incluída na lista de unidades aceites"
+    assert item["properties"]["unit_price"]["allOf"][2]["errorMessage"] == (
+        "Preço unitário não é um número"
     )
+    assert item["errorMessage"] == {
+        "required": {
+            "name": "Nome é um campo obrigatório",
+            "unit_price": "Preço unitário não pode estar em branco",
+        }
+    }
+    # a message that shows the value has none: ajv-errors would print the value in quotes
+    # ("Unidade \"kg\" ..."), which the API does not (issue 25 item 3)
+    unit = item["properties"]["unit"]
+    assert unit["allOf"][0]["$comment"] == "rule item.unit.accepted"
+    assert "errorMessage" not in unit["allOf"][0]
 
 
 def test_every_endpoint_into_a_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from test_properties import BREAKABLE, DISTINCT
 
 import ixrules
 from ixrules.api import default_rules
+from ixrules.schema_export import json_schema_notes
 from ixrules.values import pointer_parts
 
 RULES = default_rules()
@@ -35,25 +36,18 @@ VALIDATORS = {
 
 
 def places(endpoint: str) -> dict[tuple[str, str, bool], dict[str, Any]]:
-    """Each rule entry of an endpoint's schema by (path below the root value, rule id, whether
-    it is the entry of a required key)."""
-    schema = SCHEMAS[endpoint]
-    wrapped = bool(ruleset_endpoints()[endpoint].roots)
-    tops = list(schema["properties"].values()) if wrapped else [schema]
-    out: dict[tuple[str, str, bool], dict[str, Any]] = {}
-    stack: list[tuple[str, Mapping[str, Any]]] = [("", node) for node in tops]
-    while stack:
-        path, node = stack.pop()
-        for entry in node.get("x-ixrules", {}).get("rules", ()):
-            out[(path, entry["id"], bool(entry.get("required")))] = entry
-        for name, child in node.get("properties", {}).items():
-            stack.append((f"{path}/{name}", child))
-        if "items" in node:
-            stack.append((f"{path}/*", node["items"]))
-    return out
+    """Each rule entry of an endpoint's schema notes by (path below the root value, rule id,
+    whether it is the entry of a required key)."""
+    notes = json_schema_notes(RULES, endpoint)
+    return {
+        (path, entry["id"], bool(entry.get("required"))): entry
+        for path, entries in notes["rules"].items()
+        for entry in entries
+    }
 
 
 PLACES = {name: places(name) for name in SCHEMAS}
+NOTES = json_schema_notes(RULES, "invoices.create")
 
 
 def is_json(value: Any) -> bool:
@@ -259,17 +253,14 @@ def test_unknown_keys_are_not_refused() -> None:
 
 
 def test_what_is_not_expressed_is_listed() -> None:
-    listed = {
-        entry["id"]: entry["why"]
-        for entry in SCHEMAS["invoices.create"]["x-ixrules"]["not_expressed"]
-    }
+    listed = {entry["id"]: entry["why"] for entry in NOTES["not_expressed"]}
     assert listed["document.due_date.after_date"] == "compares two dates of the object"
     assert (
         listed["document.mb_reference.provider"]
         == "needs the context's account.mb_payment_provider"
     )
     assert "kind.date" not in listed
-    warnings = SCHEMAS["invoices.create"]["x-ixrules"]["warnings"]
+    warnings = NOTES["warnings"]
     assert "/due_date" in warnings["kind.date"] and "" in warnings["field.unknown"]
 
 

@@ -142,7 +142,9 @@ def test_unsafe_tags_are_refused() -> None:
 def test_the_error_reads_file_line_problem() -> None:
     with pytest.raises(RuleFileError) as caught:
         load(BODY.replace("check: string", "check: strng"))
-    assert str(caught.value) == "things.yaml:8: no check named 'strng' in the registry"
+    assert str(caught.value) == (
+        "things.yaml:8: no check named 'strng' in the registry; did you mean 'string'?"
+    )
 
 
 def test_a_rule_directory_is_loaded_in_name_order(tmp_path: object) -> None:

@@ -10,7 +10,7 @@ from ..countries import fold
 from ..values import absent, as_number, display
 from .contextual import account_not_in
 from .registry import NO_CONTEXT, Args, Env, check, context_keys
-from .schemaforms import Expressed, blank_value, looks_like_another_type
+from .schemaforms import Expressed, blank_value, for_type, looks_like_another_type
 
 
 def _blank(value: Any) -> bool:
@@ -24,7 +24,7 @@ def _blank(value: Any) -> bool:
 def _field_given_form(args: Args) -> Expressed:
     name = str(args["field"])
     keywords = {"required": [name], "properties": {name: {"not": blank_value()}}}
-    return Expressed(keywords, typed=False)
+    return Expressed(for_type("object", keywords), typed=False)
 
 
 @check("field_given", json_schema=_field_given_form, reads_numbers=False, reads_context=NO_CONTEXT)
@@ -55,8 +55,12 @@ def _given_when_form(args: Args) -> Expressed | str:
     if looks_like_another_type(equals):
         return "a condition that a number or true would also meet"
     keywords = {
-        "if": {"required": [key], "properties": {key: {"const": equals}}},
-        "then": {"required": [name], "properties": {name: {"not": blank_value()}}},
+        "if": {"type": "object", "required": [key], "properties": {key: {"const": equals}}},
+        "then": {
+            "type": "object",
+            "required": [name],
+            "properties": {name: {"not": blank_value()}},
+        },
     }
     return Expressed(keywords, typed=False)
 

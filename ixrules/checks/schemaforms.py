@@ -66,6 +66,17 @@ def blank_pattern() -> str:
     return f"^{blanks()}*$"
 
 
+def for_type(kind: str, keywords: Mapping[str, Any]) -> dict[str, Any]:
+    """``keywords`` (of one JSON type's values: ``maxLength``, ``properties``, ``items``...)
+    applied to the values of type ``kind`` only, written with their type beside them as Ajv's
+    strict mode wants; values of other types pass.
+
+    >>> for_type("string", {"maxLength": 3})
+    {'if': {'type': 'string'}, 'then': {'type': 'string', 'maxLength': 3}}
+    """
+    return {"if": {"type": kind}, "then": {"type": kind, **keywords}}
+
+
 def blank_value() -> dict[str, Any]:
     """Keywords of a value the API reads as not given: absent, or a string of blanks."""
     return {"anyOf": [ABSENT, {"type": "string", "pattern": blank_pattern()}]}

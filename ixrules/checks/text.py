@@ -12,7 +12,14 @@ from ..countries import fold
 from ..data.countries import COUNTRY_NAMES, TAX_REGION_CODES
 from ..values import MAX_SCALAR_TEXT, display
 from .registry import NO_CONTEXT, Args, Env, Source, check, own_kind
-from .schemaforms import Expressed, blanks, casefold_pattern, looks_like_another_type, or_blank
+from .schemaforms import (
+    Expressed,
+    blanks,
+    casefold_pattern,
+    for_type,
+    looks_like_another_type,
+    or_blank,
+)
 
 # --- one of a list ------------------------------------------------------------------------
 
@@ -208,8 +215,8 @@ def _pattern_form(args: Args) -> Expressed | str:
     # only on strings ixrules would read (longer ones it refuses): the blanks around the value
     # may also match the rule's pattern, and backtracking over them must stay short
     keywords = {
-        "if": {"maxLength": MAX_SCALAR_TEXT},
-        "then": {"pattern": f"^{blanks()}*(?:{regex}){blanks()}*$"},
+        "if": {"type": "string", "maxLength": MAX_SCALAR_TEXT},
+        "then": {"type": "string", "pattern": f"^{blanks()}*(?:{regex}){blanks()}*$"},
     }
     note = "a number, or a string longer than 256 characters, is not checked"
     anything = ("string", "number", "boolean", "array", "object")
@@ -245,7 +252,7 @@ def pattern(value: Any, env: Env, *, regex: str, negate: bool = False) -> bool:
 
 def _max_length_form(args: Args) -> Expressed:
     note = "a number's digits are not counted"
-    keywords = {"maxLength": int(args["maximum"])}
+    keywords = for_type("string", {"maxLength": int(args["maximum"])})
     return Expressed(keywords, exact=False, note=note, typed=False, looser_for=("number",))
 
 

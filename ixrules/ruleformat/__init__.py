@@ -12,7 +12,9 @@ endpoint they name that is already defined is extended (rules appended, fields m
 id already taken is replaced only by a rule that says ``override: true``, their rules' source
 is ``user`` by default, their messages may carry their own translations
 (``message: {en: ..., pt: ...}``), and they may name checks of installed plugins (the entry
-point group ``ixrules.checks``).
+point group ``ixrules.checks``). A pack that names what does not exist (a fragment no
+endpoint uses, an endpoint or a field to extend, a check, a rule id to override or use) is an
+error naming the closest names that exist, never a pack whose rules silently never run.
 
 One module per job, imported one way (none imports the configuration, the API, the command
 line or the run stage); this package is the only one that imports YAML:

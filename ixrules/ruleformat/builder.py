@@ -4,8 +4,8 @@ a checked :class:`~ixrules.model.RuleSet`.
 The files are parsed, their rule ids claimed (:func:`.packs.claim_ids`), then built in one
 sweep whose order is the order errors are found in: every file's shared rules, every file's
 fragments noted, every file's endpoints (building the fragments they use, with the packs'
-extensions), then the packs' fragments no endpoint uses, and last the overrides that replaced
-nothing.
+extensions), then the packs' own fragments (one that no endpoint reached is an error: its
+rules would never run), and last the overrides that replaced nothing.
 """
 
 from __future__ import annotations
@@ -81,11 +81,13 @@ def _build(parsed_files: list[ParsedFile]) -> RuleSet:
             line = line_of(parsed.data["endpoints"], index)
             for endpoint in entry_endpoints(fields, parsed, entry, line, endpoints, sites):
                 endpoints[endpoint.name] = endpoint
-    for parsed in parsed_files:  # a pack's fragments are checked even when unused
+    for parsed in parsed_files:  # a pack's fragments: each extends one or is used
         if parsed.pack:
             for name in parsed.data.get("fragments", YMap()):
-                fields.fragment(parsed.name, line_of(parsed.data["fragments"], name), name)
-    claims.check_used()
+                line = line_of(parsed.data["fragments"], name)
+                fields.check_reached(parsed.name, line, name)
+                fields.fragment(parsed.name, line, name)
+    claims.check_used(table.rules)
     ruleset = RuleSet(
         endpoints=endpoints,
         rules=dict(table.rules),

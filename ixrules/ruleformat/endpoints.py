@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import KINDS, EndpointSpec, FieldSpec, singular
-from .errors import RuleFileError
+from .errors import RuleFileError, did_you_mean
 from .fields import Fields, compact
 from .grammar import (
     ACTION_KEYS,
@@ -54,6 +54,8 @@ def entry_endpoints(
             raise RuleFileError(file, action_line, f"action {action!r} must be a mapping")
         allowed = PACK_ACTION_KEYS if parsed.pack else ACTION_KEYS
         check_keys(file, spec, allowed, f"action {action!r}")
+        if parsed.pack and "body" not in spec:  # extends endpoints: each must exist
+            _check_extended(file, entry, action, known)
         taken = [f"{path}.{action}" for path in paths if f"{path}.{action}" in known]
         if taken and not parsed.pack:
             raise RuleFileError(file, line_of(entry), f"endpoint {taken[0]!r} defined twice")
@@ -112,6 +114,29 @@ def _check_name_part(file: str, line: int, kind: str, part: str) -> None:
     if problem is not None:
         raise RuleFileError(
             file, line, f"{kind} {part!r} cannot be part of an endpoint name: {problem}"
+        )
+
+
+def _check_extended(file: str, entry: YMap, action: str, known: Mapping[str, EndpointSpec]) -> None:
+    """Raise for the first of a pack's endpoints that gives no body (so it can only extend)
+    and does not exist, at the path or the action spelt wrong, naming the closest that exist:
+    never "lacks the required key 'body'" for an endpoint that is not there."""
+    for index, path in enumerate(entry["paths"]):
+        if f"{path}.{action}" in known:
+            continue
+        actions = [spec.action for spec in known.values() if spec.path == path]
+        if actions:
+            raise RuleFileError(
+                file,
+                line_of(entry["actions"], action),
+                f"no endpoint '{path}.{action}' to extend: {path} has no action {action!r} "
+                f"(a new one gives a body){did_you_mean(action, actions)}",
+            )
+        raise RuleFileError(
+            file,
+            line_of(entry["paths"], index),
+            f"no endpoint '{path}.{action}' to extend: no endpoint has the path {path!r} "
+            f"(a new one gives a body){did_you_mean(path, {e.path for e in known.values()})}",
         )
 
 

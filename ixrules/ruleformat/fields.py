@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ..model import KINDS, FieldSpec, Rule
-from .errors import RuleFileError
+from .errors import RuleFileError, did_you_mean
 from .grammar import FIELD_KEYS, MAX_FIELD_DEPTH, check_keys
 from .packs import extend
 from .reading import ParsedFile, YMap, line_of
@@ -48,7 +48,8 @@ class Fields:
     def fragment(self, file: str, line: int, name: str) -> FieldSpec:
         """The spec of the fragment ``name`` (named at ``file``:``line``)."""
         if name not in self.fragments:
-            raise RuleFileError(file, line, f"no fragment named {name!r}")
+            hint = did_you_mean(name, self.fragments)
+            raise RuleFileError(file, line, f"no fragment named {name!r}{hint}")
         if name in self.resolving:
             cycle = " -> ".join([*self.resolving, name])
             raise RuleFileError(file, line, f"fragment uses itself: {cycle}")
@@ -64,6 +65,19 @@ class Fields:
             self.resolving.pop()
         self.built[name] = spec
         return spec
+
+    def check_reached(self, file: str, line: int, name: str) -> None:
+        """Raise when a pack's fragment ``name`` is its own (it extends no fragment of that
+        name) and no endpoint reached it: its rules would never run, most likely because the
+        name is not the one meant (``client`` for ``document_client``)."""
+        if self.fragments[name][0] == file and name not in self.built:
+            hint = did_you_mean(name, self.fragments)
+            raise RuleFileError(
+                file,
+                line,
+                f"fragment {name!r} extends nothing (no fragment has that name) "
+                f"and no endpoint uses it{hint}",
+            )
 
     def field(self, file: str, node: YMap) -> FieldSpec:
         """The spec a field node builds into (at most ``MAX_FIELD_DEPTH`` deep)."""

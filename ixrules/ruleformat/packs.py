@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model import EndpointSpec, FieldSpec, Rule
-from .errors import RuleFileError
+from .errors import RuleFileError, did_you_mean
 from .grammar import EXTENSION_KEYS, FIELD_KEYS, check_keys
 from .reading import ParsedFile, YMap, line_of
 
@@ -58,12 +58,14 @@ class Claims:
             if loose is not None and loose[2] is node:
                 self.used.add(rule_id)
 
-    def check_used(self) -> None:
-        """Raise for the first loose override that replaced nothing."""
+    def check_used(self, known: Iterable[str]) -> None:
+        """Raise for the first loose override that replaced nothing, naming the ids of
+        ``known`` (the rule set's) closest to it."""
         for rule_id, (file, line, _) in self.loose.items():
             if rule_id not in self.used:
+                hint = did_you_mean(rule_id, known)
                 raise RuleFileError(
-                    file, line, f"override: true, but no rule {rule_id!r} to replace"
+                    file, line, f"override: true, but no rule {rule_id!r} to replace{hint}"
                 )
 
 
@@ -158,6 +160,13 @@ def extend(fields: Fields, base: FieldSpec, file: str, node: YMap) -> FieldSpec:
         children = children or {}
         for name, child in fields.children(file, node):
             old = children.get(name)
+            if old is None and base.fields is not None and not base.open:
+                raise RuleFileError(
+                    file,
+                    line_of(node["fields"], name),
+                    f"no field {name!r} to extend: the object has no such key (the API drops "
+                    f"keys it does not know){did_you_mean(name, base.fields)}",
+                )
             children[name] = (
                 fields.field(file, child) if old is None else extend(fields, old, file, child)
             )

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from ..checks import CHECKS, Check, fact_problem, plugin_check
-from .errors import RuleFileError
+from .errors import RuleFileError, did_you_mean
 from .grammar import PLUGIN_GROUP
 from .guarded import guarded
 
@@ -32,15 +32,17 @@ class CheckResolver:
     def check_call(self, file: str, line: int, name: str, args: dict[str, Any]) -> None:
         check = CHECKS.get(name) or self.checks.get(name)
         if check is None and file not in self.packs:  # the shipped rules need no plugin
-            raise RuleFileError(file, line, f"no check named {name!r} in the registry")
+            hint = did_you_mean(name, CHECKS)
+            raise RuleFileError(file, line, f"no check named {name!r} in the registry{hint}")
         if check is None:
             check = self._plugin(file, line, name)
             if check is None:
+                hint = did_you_mean(name, [*CHECKS, *(self.plugins or ())])
                 raise RuleFileError(
                     file,
                     line,
                     f"no check named {name!r} in the registry or an installed plugin "
-                    f"(entry point group {PLUGIN_GROUP})",
+                    f"(entry point group {PLUGIN_GROUP}){hint}",
                 )
             self.checks[name] = check
         _check_args(file, line, check, args)

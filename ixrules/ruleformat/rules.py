@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import KEYS as CONTEXT_KEYS
 from ..model import SEVERITIES, SOURCES, Rule
-from .errors import RuleFileError
+from .errors import RuleFileError, did_you_mean
 from .grammar import (
     MODES,
     PACK_RULE_KEYS,
@@ -57,7 +57,8 @@ class RuleTable:
         if isinstance(node, str):
             if node in self.rules:
                 return self.rules[node]
-            raise RuleFileError(file, line, f"rule {node!r} is not defined (yet)")
+            hint = did_you_mean(node, self.rules)
+            raise RuleFileError(file, line, f"rule {node!r} is not defined (yet){hint}")
         if not isinstance(node, YMap):
             raise RuleFileError(file, line, "a rule must be a mapping or a rule id")
         return self.define(file, node, line)
@@ -73,7 +74,10 @@ class RuleTable:
                     return rule
             if value in self.rules:
                 return self.rules[value]
-            raise RuleFileError(file, line, f"{key} refers to rule {value!r}, which is not defined")
+            hint = did_you_mean(value, [*(rule.id for rule in local), *self.rules])
+            raise RuleFileError(
+                file, line, f"{key} refers to rule {value!r}, which is not defined{hint}"
+            )
         return self.define(file, value, line)
 
     def define(self, file: str, node: YMap, line: int) -> Rule:
