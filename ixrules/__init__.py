@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .api import Rules, endpoints, validate
     from .context import ContextError
     from .endpoint_lookup import BodyError, EndpointError
+    from .fixes import fix
     from .http import PreflightError
     from .report import Issue, Report
     from .requests import check_request
@@ -42,6 +43,7 @@ _EXPORTS = {
     "RuleFileError": "ruleformat.errors",
     "Rules": "api",
     "check_request": "requests",
+    "fix": "fixes",
     "endpoints": "api",
     "read_response": "responses",
     "validate": "api",
@@ -59,6 +61,7 @@ __all__ = [
     "__version__",
     "check_request",
     "endpoints",
+    "fix",
     "read_response",
     "validate",
 ]
