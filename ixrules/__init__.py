@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .api import Rules, endpoints, validate
     from .context import ContextError
     from .endpoint_lookup import BodyError, EndpointError
-    from .fixes import fix
+    from .fixes.engine import fix
     from .http import PreflightError
     from .report import Issue, Report
     from .requests import check_request
@@ -43,7 +43,7 @@ _EXPORTS = {
     "RuleFileError": "ruleformat.errors",
     "Rules": "api",
     "check_request": "requests",
-    "fix": "fixes",
+    "fix": "fixes.engine",
     "endpoints": "api",
     "read_response": "responses",
     "validate": "api",

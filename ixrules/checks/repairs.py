@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from typing import Any
 
 from .registry import Env, Fix, Repaired
@@ -51,6 +50,8 @@ def number_text(value: Any, env: Env) -> str | None:
         return None
     text = repr(value)
     if "e" in text or "E" in text:
+        from decimal import Decimal  # only for 1e+20: not on every start-up
+
         text = format(Decimal(text), "f")
     return text
 
