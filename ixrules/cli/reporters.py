@@ -134,6 +134,8 @@ def _text_problem(problem: Problem, index: int, options: Options) -> str:
     mark = f"{yellow}{problem.severity}:{reset} " if problem.severity != "error" else ""
     where = f"{name(problem.file)}:{problem.line}:{problem.column}"
     line = f"{bold}{where}:{reset} {mark}{visible(problem.message)} {dim}[{problem.rule}]{reset}"
+    if problem.fix == "safe":  # as ruff marks what --fix would fix
+        line += f" {cyan}[*]{reset}"
     if problem.hint:
         line += f" {cyan}({visible(problem.hint)}){reset}"
     return line + "\n"

@@ -46,10 +46,10 @@ def _one(text: str, edit: Edit) -> str | None:
         end = _DECODER.raw_decode(text, start)[1]
         return f"{text[:start]}{{{token(edit.after)}: {text[start:end]}}}{text[end:]}"
     if edit.op == "move" and edit.to is not None:
-        start = key_offsets(text).get(edit.path)
-        if start is None:
+        key = key_offsets(text).get(edit.path)
+        if key is None:
             return None
-        end = _DECODER.raw_decode(text, start)[1]
+        start, end = key, _DECODER.raw_decode(text, key)[1]
         parent = pointer_parts(edit.path)[:-1]
         target = pointer_parts(edit.to)[len(parent) :]
         if len(target) == 1:
@@ -59,8 +59,8 @@ def _one(text: str, edit: Edit) -> str | None:
         opened = token(target[0]) + "".join(f": {{{token(part)}" for part in target[1:])
         closed = "}" * (len(target) - 1)
         return text[:start] + opened + text[end:value_end] + closed + text[value_end:]
-    start = value_offsets(text).get(edit.path)
-    if start is None:
+    found = value_offsets(text).get(edit.path)
+    if found is None:
         return None
-    end = _DECODER.raw_decode(text, start)[1]
-    return text[:start] + token(edit.after) + text[end:]
+    end = _DECODER.raw_decode(text, found)[1]
+    return text[:found] + token(edit.after) + text[end:]

@@ -229,6 +229,7 @@ def check_body(
                 issue.status,
                 issue.hint,
                 issue.severity,
+                issue.fix.applicability if issue.fix is not None else None,
             )
         )
     return problems + skipped
