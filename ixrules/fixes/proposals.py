@@ -169,7 +169,9 @@ def fixable_rules(ruleset: RuleSet) -> frozenset[str]:
     out = set(RULE_FIXES) & set(ruleset.rules)
     for rule in ruleset.rules.values():
         found = lookup(rule.check, ruleset.checks) if rule.check else None
-        if found is not None and found.fix is not None and rule.at is None:
+        if found is None or found.fix is None:
+            continue
+        if rule.at is None or found.fix.applicability == "display":
             out.add(rule.id)
     return frozenset(out)
 
@@ -181,7 +183,10 @@ def propose(
     rule = ruleset.rules.get(issue.rule or "")
     if rule is None:
         return None
-    value = value_at(body, issue.path)
+    where = issue.path
+    if rule.at is not None:  # a rule on an object reported at one of its keys: only shown
+        where = where[: len(where) - len(rule.at) - 1]
+    value = value_at(body, where)
     try:
         own = RULE_FIXES.get(rule.id)
         if own is not None:
@@ -190,7 +195,10 @@ def propose(
         found = lookup(rule.check, ruleset.checks) if rule.check else None
         if found is None or value is MISSING:
             return None
-        return _checked(found, rule, issue, value, env)
+        edit = _checked(found, rule, issue, value, env)
+        if edit is not None and rule.at is not None and edit.applicability != "display":
+            return None
+        return edit
     except Exception:
         return None
 
