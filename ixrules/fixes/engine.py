@@ -118,7 +118,7 @@ class _Loop:
             seen[_canonical(body)] = len(self.applied)
             report = self._report_or_reshape(body)
         for _ in range(MAX_PASSES):
-            chosen = _one_per_place(
+            chosen = one_per_place(
                 issue.fix
                 for issue in report.issues
                 if issue.fix is not None
@@ -154,20 +154,22 @@ class _Loop:
 
     def _guarded(self, chosen: list[Edit], body: Any, report: Report) -> tuple[list[Edit], Report]:
         """The fixes of ``chosen`` that bring no new error, with the report after them: all of
-        them when together they bring none, else each one tried alone."""
+        them when together they bring none, else those kept one by one, each tried on the
+        body the ones kept before it made (two fixes fine alone may clash together)."""
         after_report = self.validate(_applied(chosen, body))
         if not _new_errors(report, after_report, chosen):
             return chosen, after_report
         kept: list[Edit] = []
+        current, current_report = body, report
         for edit in chosen:
-            alone = self.validate(_applied([edit], body))
-            if _new_errors(report, alone, [edit]):
+            candidate = _applied([edit], current)
+            candidate_report = self.validate(candidate)
+            if _new_errors(report, candidate_report, [*kept, edit]):
                 self.rejected.append(edit)
             else:
                 kept.append(edit)
-        if not kept:
-            return [], report
-        return kept, self.validate(_applied(kept, body))
+                current, current_report = candidate, candidate_report
+        return kept, current_report
 
     def _apply(self, edits: list[Edit], body: Any) -> Any:
         for edit in edits:
@@ -177,7 +179,7 @@ class _Loop:
         return body
 
 
-def _one_per_place(edits: Iterable[Edit]) -> list[Edit]:
+def one_per_place(edits: Iterable[Edit]) -> list[Edit]:
     """The edits in order, leaving out each one whose place (its path, or where it moves a key
     to) is the place of one kept before, or above or below it."""
     kept: list[Edit] = []
