@@ -78,6 +78,7 @@ def preflight(
     context: ContextSource = None,
     mode: Mode = "raise",
     rules: Rules | None = None,
+    fix: bool = False,
 ) -> Client:
     """Check every request ``client`` makes to an InvoiceXpress host before it is sent, and give
     ``client`` back.
@@ -92,12 +93,16 @@ def preflight(
     the same client replaces the earlier check. For a ``requests.Session``, the adapters
     mounted when it is called are the ones checked. ``rules`` is the rule set to check with
     (default: the shipped rules; ``Rules.from_config()`` for a project's packs).
+
+    With ``fix=True`` (opt-in) the safe fixes (:func:`ixrules.fix`: ``"PT"`` -> ``"Portugal"``,
+    ``1`` -> ``"1"`` for a flag, ...) are applied to a JSON body before it is checked and sent,
+    each one logged (logger ``ixrules.http``); the body is then sent as compact UTF-8 JSON.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if context is not None and not (isinstance(context, Mapping) or callable(context)):
         raise TypeError("context must be a mapping, a function returning one, or None")
-    check = _Check(context, mode, rules)
+    check = _Check(context, mode, rules, fix)
     module = type(client).__module__.split(".", 1)[0]
     if module == "httpx":
         _wire_httpx(client, check)
@@ -114,16 +119,20 @@ def preflight(
 class _Check:
     """The check one client runs on each request: immutable, shared by its threads."""
 
-    def __init__(self, context: ContextSource, mode: Mode, rules: Rules | None = None) -> None:
+    def __init__(
+        self, context: ContextSource, mode: Mode, rules: Rules | None = None, fix: bool = False
+    ) -> None:
         self._context = context
         self._mode = mode
         self._rules = rules
+        self._fix = fix
 
     def __call__(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes | str | None
-    ) -> None:
+    ) -> bytes | None:
+        """Check one request; with ``fix``, the fixed body to send instead (None: unchanged)."""
         if not is_invoicexpress_url(url):
-            return
+            return None
         from .endpoint_lookup import BodyError
         from .requests import check_request
 
@@ -135,13 +144,50 @@ class _Check:
             )
         except BodyError as exc:
             logger.warning("%s %s not checked: %s", method, where, exc)
-            return
+            return None
+        fixed = None
+        if self._fix and report.endpoint is not None and _has_safe_fix(report):
+            fixed, report = _fixed(body, report, context, self._rules, f"{method} {where}")
         if report.ok:
-            return
+            return fixed
         error = PreflightError(report, method, where)
         if self._mode == "raise":
             raise error
         logger.warning("%s", error)
+        return fixed
+
+
+def _has_safe_fix(report: Report) -> bool:
+    return any(i.fix is not None and i.fix.applicability == "safe" for i in report.issues)
+
+
+def _fixed(
+    body: bytes | str | None,
+    report: Report,
+    context: Mapping[str, Any] | None,
+    rules: Rules | None,
+    where: str,
+) -> tuple[bytes | None, Report]:
+    """The body with its safe fixes, as the bytes to send, and its report; (None, ``report``)
+    when the body is no JSON object or nothing changed."""
+    import json
+
+    from .fixes.engine import fix
+
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        return None, report
+    if not isinstance(parsed, dict):
+        return None, report
+    result = fix(parsed, report.endpoint, context=context, rules=rules)
+    if not result.fixes:
+        return None, report
+    for edit in result.fixes:
+        logger.info(
+            "%s: fixed %s: %r -> %r (%s)", where, edit.path, edit.before, edit.after, edit.rule
+        )
+    return json.dumps(result.body, ensure_ascii=False).encode("utf-8"), result.report
 
 
 # --- httpx ----------------------------------------------------------------------------------
@@ -153,12 +199,15 @@ def _wire_httpx(client: Any, check: _Check) -> None:
     if isinstance(client, httpx.AsyncClient):
 
         async def hook(request: httpx.Request) -> None:
-            check(request.method, str(request.url), request.headers, await request.aread())
+            body = await request.aread()
+            _replace_httpx(request, check(request.method, str(request.url), request.headers, body))
 
     elif isinstance(client, httpx.Client):
 
         def hook(request: httpx.Request) -> None:  # type: ignore[misc]
-            check(request.method, str(request.url), request.headers, request.read())
+            _replace_httpx(
+                request, check(request.method, str(request.url), request.headers, request.read())
+            )
 
     else:
         raise TypeError(f"preflight takes an httpx.Client or AsyncClient, not {type(client)}")
@@ -170,6 +219,17 @@ def _wire_httpx(client: Any, check: _Check) -> None:
     client.event_hooks = hooks
 
 
+def _replace_httpx(request: Any, body: bytes | None) -> None:
+    """Send ``body`` (a fixed body) in place of the request's own."""
+    if body is None:
+        return
+    import httpx
+
+    request.stream = httpx.ByteStream(body)
+    request._content = body  # what request.content (and a MockTransport) reads
+    request.headers["Content-Length"] = str(len(body))
+
+
 # --- requests -------------------------------------------------------------------------------
 
 
@@ -177,7 +237,7 @@ class PreflightAdapter:
     """A requests transport adapter that runs the pre-flight, then hands the request to the
     adapter it wraps (the one that was mounted for that prefix: HTTPAdapter, or a test's)."""
 
-    def __init__(self, inner: Any, check: Callable[..., None]) -> None:
+    def __init__(self, inner: Any, check: Callable[..., bytes | None]) -> None:
         self.inner = inner
         self._check = check
 
@@ -187,7 +247,10 @@ class PreflightAdapter:
         if body is not None and not isinstance(body, (bytes, str)):  # a stream or a file
             logger.warning("%s %s not checked: a streamed body", request.method, request.url)
         else:
-            self._check(request.method, request.url, request.headers, body)
+            fixed = self._check(request.method, request.url, request.headers, body)
+            if fixed is not None:
+                request.body = fixed
+                request.headers["Content-Length"] = str(len(fixed))
         return self.inner.send(request, **kwargs)
 
     def close(self) -> None:

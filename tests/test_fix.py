@@ -353,3 +353,55 @@ def test_each_country_of_the_other_languages_fixture() -> None:
     lines = (FIX / "country-other-languages.jsonl").read_text(encoding="utf-8").splitlines()
     fixed = [ixrules.fix(json.loads(line)).body["client"]["country"] for line in lines]
     assert fixed == ["Spain", "Germany", "UK", "Macau", "UK"]
+
+
+# --- the pre-flight -------------------------------------------------------------------------
+
+
+def test_preflight_applies_safe_fixes_only_when_asked(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    httpx = pytest.importorskip("httpx")
+    from ixrules.http import preflight
+
+    seen: list[Any] = []
+
+    def handler(request: Any) -> Any:
+        seen.append(json.loads(request.content))
+        return httpx.Response(201, json={})
+
+    url = "https://acme.app.invoicexpress.com/clients.json?api_key=k"
+    body = {"client": {"name": "Acme", "code": "A1", "country": "PT"}}
+    plain = preflight(httpx.Client(transport=httpx.MockTransport(handler)))
+    with pytest.raises(ixrules.PreflightError):
+        plain.post(url, json=body)
+    fixing = preflight(httpx.Client(transport=httpx.MockTransport(handler)), fix=True)
+    with caplog.at_level(logging.INFO, logger="ixrules.http"):
+        fixing.post(url, json=body)
+    assert seen == [{"client": {"name": "Acme", "code": "A1", "country": "Portugal"}}]
+    assert "fixed /client/country: 'PT' -> 'Portugal' (country.known)" in caplog.text
+
+
+def test_preflight_fixes_a_requests_body_too() -> None:
+    requests = pytest.importorskip("requests")
+    from ixrules.http import preflight
+
+    sent: list[Any] = []
+
+    class Adapter(requests.adapters.BaseAdapter):  # type: ignore[misc]
+        def send(self, request: Any, **kwargs: Any) -> Any:
+            sent.append((json.loads(request.body), request.headers["Content-Length"]))
+            response = requests.Response()
+            response.status_code = 201
+            return response
+
+        def close(self) -> None:
+            pass
+
+    session = requests.Session()
+    session.mount("https://", Adapter())
+    preflight(session, fix=True)
+    url = "https://acme.app.invoicexpress.com/sequences.json?api_key=k"
+    session.post(url, json={"sequence": {"serie": "A2024", "default_sequence": 1}})
+    fixed = {"sequence": {"serie": "A2024", "default_sequence": "1"}}
+    assert sent == [(fixed, str(len(json.dumps(fixed).encode())))]
