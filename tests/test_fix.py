@@ -405,3 +405,12 @@ def test_preflight_fixes_a_requests_body_too() -> None:
     session.post(url, json={"sequence": {"serie": "A2024", "default_sequence": 1}})
     fixed = {"sequence": {"serie": "A2024", "default_sequence": "1"}}
     assert sent == [(fixed, str(len(json.dumps(fixed).encode())))]
+
+
+def test_the_table_of_fixes_in_the_docs_is_the_generated_one() -> None:
+    from ixrules.api import default_rules
+    from ixrules.fixes.table import END, START, fix_table
+
+    text = (FIXTURES.parent.parent / "docs" / "fix.md").read_text(encoding="utf-8")
+    shown = text[text.index(START) : text.index(END) + len(END)] + "\n"
+    assert shown == fix_table(default_rules().ruleset), "run: regenerate docs/fix.md's table"
