@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .values import pointer_parts
+from .values import MISSING, pointer_parts, value_at
 
 #: How :meth:`Report.by_field` names a field: ``invoice[items][0][quantity]`` (what HTML forms
 #: post, Rails and PHP style), ``invoice.items.0.quantity`` or ``/invoice/items/0/quantity``.
@@ -49,7 +49,7 @@ class Edit:
             out: list[dict[str, Any]] = []
             new_parent = self.to.rsplit("/", 1)[0]
             old_parent = self.path.rsplit("/", 1)[0]
-            if new_parent != old_parent and (body is None or not _has(body, new_parent)):
+            if new_parent != old_parent and (body is None or value_at(body, new_parent) is MISSING):
                 out.append({"op": "add", "path": new_parent, "value": {}})
             out.append({"op": "move", "from": self.path, "path": self.to})
             return out
@@ -69,18 +69,6 @@ class Edit:
         if self.to is not None:
             out["to"] = self.to
         return out
-
-
-def _has(body: Any, path: str) -> bool:
-    """True when the JSON pointer ``path`` names something in ``body``."""
-    for part in pointer_parts(path):
-        if isinstance(body, dict) and part in body:
-            body = body[part]
-        elif isinstance(body, list) and part.isdigit() and int(part) < len(body):
-            body = body[int(part)]
-        else:
-            return False
-    return True
 
 
 #: The order in which the API decides a request's status: the first that applies wins. A 500

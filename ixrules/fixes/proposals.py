@@ -17,7 +17,7 @@ from ..endpoint_lookup import RootIndex, closest_root, root_repair
 from ..model import UNKNOWN_KEY_RULE, EndpointSpec, FieldSpec, Rule, RuleSet
 from ..report import Edit, Issue
 from ..run.call import closest_key
-from ..values import pointer_parts, pointer_token
+from ..values import MISSING, pointer_parts, pointer_token, value_at
 
 #: The pseudo rule ids of the fixes of a body's shape (no rule reports them: the body cannot
 #: be validated until they are made; :class:`ixrules.BodyError` says why).
@@ -55,9 +55,6 @@ class RuleFix:
     propose: Callable[[Spot], Edit | None]
     applicability: str
     description: str
-
-
-MISSING = object()
 
 
 def _renamed_key(spot: Spot) -> Edit | None:
@@ -126,18 +123,6 @@ SHAPE_FIXES = (
     (ROOT_KEY, "unsafe", "a wrong root key (`fatura_recibo`, `estimate`, `invoices`) -> renamed"),
     (WRAP, "unsafe", "a body without its root key -> wrapped in the endpoint's root key"),
 )
-
-
-def value_at(body: Any, path: str) -> Any:
-    """The value at the JSON pointer ``path`` of ``body``, or :data:`MISSING`."""
-    for part in pointer_parts(path):
-        if isinstance(body, Mapping) and part in body:
-            body = body[part]
-        elif isinstance(body, list) and part.isdigit() and int(part) < len(body):
-            body = body[int(part)]
-        else:
-            return MISSING
-    return body
 
 
 def declared_keys(endpoint: EndpointSpec, path: str) -> tuple[str, ...] | None:
