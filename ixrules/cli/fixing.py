@@ -12,12 +12,13 @@ import difflib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-from ..lint.checker import Settings, check_body
 from ..lint.problems import Failure, Outcome
 from ..lint.sources import Source, describe_os_error, read_file, read_limited
-from .reporters import FORMATS, Options, Summary
+
+if TYPE_CHECKING:  # the parser is built for --version too: the rules load only to fix
+    from ..lint.checker import Settings
 
 
 def add_fix_options(lint: argparse.ArgumentParser) -> None:
@@ -56,6 +57,7 @@ def lint_fix(
     """Fix every source of ``found`` as ``args`` ask, writing the files (or the diff), then
     report what is left."""
     from ..fixes.files import fix_bytes, write_atomically
+    from .reporters import FORMATS, Options, Summary
 
     stdout = sys.stdout
     # stdin's fixed body is the output: what is left is then reported on stderr
@@ -134,6 +136,8 @@ def _read(source: Source, stdin: BinaryIO, limit: int) -> bytes:
 
 def _left(source: Source, data: bytes, settings: Settings) -> list[Outcome]:
     """The problems of the fixed bytes, as a lint of them finds them."""
+    from ..lint.checker import check_body
+
     if not source.lines:
         return check_body(source.file, data.removeprefix(b"\xef\xbb\xbf"), settings)
     out: list[Outcome] = []
