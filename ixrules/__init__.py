@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .api import Rules, endpoints, validate
     from .context import ContextError
     from .endpoint_lookup import BodyError, EndpointError
+    from .fixes.engine import fix
     from .http import PreflightError
     from .recordings import replay
     from .report import Issue, Report
@@ -44,6 +45,7 @@ _EXPORTS = {
     "RuleFileError": "ruleformat.errors",
     "Rules": "api",
     "check_request": "requests",
+    "fix": "fixes.engine",
     "endpoints": "api",
     "read_response": "responses",
     "replay": "recordings",
@@ -63,6 +65,7 @@ __all__ = [
     "__version__",
     "check_request",
     "endpoints",
+    "fix",
     "read_response",
     "replay",
     "validate",

@@ -150,6 +150,13 @@ class Rules:
         ruleset, config = configured_ruleset(path, directory, _packs(packs, extra))
         return cls(ruleset, executor=executor, config=config)
 
+    @cached_property
+    def _fixable(self) -> frozenset[str]:
+        """The ids of the rules whose findings may carry a fix (``Issue.fix``)."""
+        from .fixes.proposals import fixable_rules
+
+        return fixable_rules(self.ruleset)
+
     def endpoints(self) -> list[str]:
         """The endpoint names, in rule-file order."""
         return list(self.ruleset.endpoints)
@@ -270,7 +277,8 @@ class Rules:
         if not isinstance(value, Mapping):
             where = f"the value of {root!r}" if root is not None else "the body"
             raise BodyError(f"{where} must be a JSON object for {spec.name}")
-        call = Call(env=Env(Context(context), spec.mode), unwrapped=root is None, locale=locale)
+        env = Env(Context(context), spec.mode, locale)
+        call = Call(env=env, unwrapped=root is None, locale=locale)
         where = root if root is not None else ""
         beside = self._siblings.get(spec.name, ())
         sent = tuple((name, node, body[name]) for name, node in beside if name in body)
@@ -279,6 +287,10 @@ class Rules:
         else:
             siblings = {name: item for name, _, item in sent}
             issues = self._reference.run(spec, value, where, call, siblings)
+        if issues:
+            from .fixes.proposals import attach
+
+            attach(issues, self._fixable, self.ruleset, spec, body, env)
         return Report(
             endpoint=spec.name,
             issues=issues,

@@ -115,7 +115,9 @@ def resolve(
 
 #: Root keys people write for another one: the API's families of estimates and guides, which
 #: its own paths and docs call estimates and guides.
-ALIASES = {"estimate": "quote", "guide": "shipping"}
+#: Portuguese names of a document type seen as root keys (``fatura_recibo``: an integrator's
+#: first attempt, issue 22).
+ALIASES = {"estimate": "quote", "guide": "shipping", "fatura_recibo": "invoice_receipt"}
 
 
 def _root_for(
@@ -152,6 +154,28 @@ def closest_root(key: Any, roots: tuple[str, ...]) -> str | None:
 
     close = difflib.get_close_matches(folded, roots, n=1, cutoff=0.8)
     return close[0] if close else None
+
+
+def root_repair(
+    endpoints: Mapping[str, EndpointSpec], body: Any, name: str | None, index: RootIndex
+) -> tuple[str, str] | None:
+    """How a body with no root key the endpoint (or any endpoint) knows would get one:
+    ``("wrap", root)`` when its top level holds the fields of exactly one family's body,
+    ``("move", key)`` when exactly one of its keys is a wrong spelling or an alias of a root key
+    (``fatura_recibo``, ``invoices``), else None (nothing certain enough to propose)."""
+    if not isinstance(body, Mapping) or not body:
+        return None
+    candidates = [find(endpoints, name)] if name is not None else index.wrapped
+    roots = tuple(root for endpoint in candidates for root in endpoint.roots)
+    if not roots or any(isinstance(key, str) and key in roots for key in body):
+        return None
+    wrap = _wrap_in(list(body), candidates)
+    if len(wrap) == 1:
+        return "wrap", wrap[0]
+    if wrap:
+        return None
+    renames = [key for key in body if closest_root(key, roots) is not None]
+    return ("move", renames[0]) if len(renames) == 1 else None
 
 
 def _wrap_in(keys: list[Any], candidates: list[EndpointSpec]) -> list[str]:

@@ -156,6 +156,7 @@ def preflight(
     mode: Mode = "raise",
     rules: Rules | None = None,
     hosts: str | Iterable[str] = API_HOSTS,
+    fix: bool = False,
 ) -> Client:
     """Check every request ``client`` makes to an InvoiceXpress host before it is sent, and give
     ``client`` back.
@@ -174,12 +175,15 @@ def preflight(
     names or ``*.`` globs, each with an optional port, as :class:`Hosts` reads them; give a
     mock's or a proxy's (``hosts=["127.0.0.1:8040"]``) to check the requests sent there.
 
-
     The host is looked at first: a request to another host is passed on untouched, its body
     never read. A streamed body (a generator, a file object) is never read either, whatever
     the host: it is logged as not checked and sent. With an ``httpx.AsyncClient`` the check
     (and a ``context`` function) runs in a worker thread (``asyncio.to_thread``), so the event
     loop goes on serving other requests meanwhile.
+
+    With ``fix=True`` (opt-in) the safe fixes (:func:`ixrules.fix`: ``"PT"`` -> ``"Portugal"``,
+    ``1`` -> ``"1"`` for a flag, ...) are applied to a JSON body before it is checked and sent,
+    each one logged (logger ``ixrules.http``); the body is then sent as compact UTF-8 JSON.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -189,7 +193,7 @@ def preflight(
         from .context import check_context
 
         check_context(context)  # a misspelt key fails here, not on the first request
-    check = _Check(context, mode, rules, Hosts(hosts))
+    check = _Check(context, mode, rules, Hosts(hosts), fix)
     module = type(client).__module__.split(".", 1)[0]
     if module == "httpx":
         _wire_httpx(client, check)
@@ -207,18 +211,25 @@ class _Check:
     """The check one client runs on each request: immutable, shared by its threads."""
 
     def __init__(
-        self, context: ContextSource, mode: Mode, rules: Rules | None = None, hosts: Hosts = _API
+        self,
+        context: ContextSource,
+        mode: Mode,
+        rules: Rules | None = None,
+        hosts: Hosts = _API,
+        fix: bool = False,
     ) -> None:
         self._context = context
         self._mode = mode
         self._rules = rules
         self.hosts = hosts
+        self._fix = fix
 
     def __call__(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes | str | None
-    ) -> None:
+    ) -> bytes | None:
+        """Check one request; with ``fix``, the fixed body to send instead (None: unchanged)."""
         if not self.hosts.covers(url):
-            return
+            return None
         from .endpoint_lookup import BodyError
         from .requests import check_request
 
@@ -230,13 +241,50 @@ class _Check:
             )
         except BodyError as exc:
             logger.warning("%s %s not checked: %s", method, where, exc)
-            return
+            return None
+        fixed = None
+        if self._fix and report.endpoint is not None and _has_safe_fix(report):
+            fixed, report = _fixed(body, report, context, self._rules, f"{method} {where}")
         if report.ok:
-            return
+            return fixed
         error = PreflightError(report, method, where)
         if self._mode == "raise":
             raise error
         logger.warning("%s", error)
+        return fixed
+
+
+def _has_safe_fix(report: Report) -> bool:
+    return any(i.fix is not None and i.fix.applicability == "safe" for i in report.issues)
+
+
+def _fixed(
+    body: bytes | str | None,
+    report: Report,
+    context: Mapping[str, Any] | None,
+    rules: Rules | None,
+    where: str,
+) -> tuple[bytes | None, Report]:
+    """The body with its safe fixes, as the bytes to send, and its report; (None, ``report``)
+    when the body is no JSON object or nothing changed."""
+    import json
+
+    from .fixes.engine import fix
+
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        return None, report
+    if not isinstance(parsed, dict):
+        return None, report
+    result = fix(parsed, report.endpoint, context=context, rules=rules)
+    if not result.fixes:
+        return None, report
+    for edit in result.fixes:
+        logger.info(
+            "%s: fixed %s: %r -> %r (%s)", where, edit.path, edit.before, edit.after, edit.rule
+        )
+    return json.dumps(result.body, ensure_ascii=False).encode("utf-8"), result.report
 
 
 # --- httpx ----------------------------------------------------------------------------------
@@ -251,14 +299,14 @@ def _wire_httpx(client: Any, check: _Check) -> None:
         async def hook(request: httpx.Request) -> None:
             arguments = _httpx_arguments(request, check.hosts)
             if arguments is not None:  # the check runs off the event loop
-                await asyncio.to_thread(check, *arguments)
+                _replace_httpx(request, await asyncio.to_thread(check, *arguments))
 
     elif isinstance(client, httpx.Client):
 
         def hook(request: httpx.Request) -> None:  # type: ignore[misc]
             arguments = _httpx_arguments(request, check.hosts)
             if arguments is not None:
-                check(*arguments)
+                _replace_httpx(request, check(*arguments))
 
     else:
         raise TypeError(f"preflight takes an httpx.Client or AsyncClient, not {type(client)}")
@@ -290,6 +338,17 @@ def _where(url: str) -> str:
     return urlsplit(url)._replace(query="", fragment="").geturl()
 
 
+def _replace_httpx(request: Any, body: bytes | None) -> None:
+    """Send ``body`` (a fixed body) in place of the request's own."""
+    if body is None:
+        return
+    import httpx
+
+    request.stream = httpx.ByteStream(body)
+    request._content = body  # what request.content (and a MockTransport) reads
+    request.headers["Content-Length"] = str(len(body))
+
+
 # --- requests -------------------------------------------------------------------------------
 
 
@@ -310,7 +369,10 @@ class PreflightAdapter:
             where = _where(request.url)
             logger.warning("%s %s not checked: a streamed body", request.method, where)
         else:
-            self._check(request.method, request.url, request.headers, body)
+            fixed = self._check(request.method, request.url, request.headers, body)
+            if fixed is not None:
+                request.body = fixed
+                request.headers["Content-Length"] = str(len(fixed))
         return self.inner.send(request, **kwargs)
 
     def close(self) -> None:

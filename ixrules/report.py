@@ -5,12 +5,71 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .values import pointer_parts
+from .values import MISSING, pointer_parts, value_at
 
 #: How :meth:`Report.by_field` names a field: ``invoice[items][0][quantity]`` (what HTML forms
 #: post, Rails and PHP style), ``invoice.items.0.quantity`` or ``/invoice/items/0/quantity``.
 FieldStyle = Literal["brackets", "dotted", "pointer"]
 FIELD_STYLES: tuple[FieldStyle, ...] = ("brackets", "dotted", "pointer")
+
+#: Who may apply a fix: a tool unasked (``safe``: the meaning is kept for certain), only when
+#: asked (``unsafe``: probably right, could change the meaning), or nobody (``display``).
+APPLICABILITIES = ("safe", "unsafe", "display")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One fix of a body, proposed or applied: what changes at ``path`` (a JSON pointer), the
+    rule whose finding it repairs, the value ``before`` and ``after``, who may apply it and what
+    it does in one line. ``op`` says what kind of change it is: ``replace`` a value; ``move`` a
+    key (``path`` names it, ``to`` is its new pointer, ``before``/``after`` the old and new
+    names); ``wrap`` the whole body in the root key ``after``. A ``display`` edit may have no
+    ``after`` at all (None): its description says what to do.
+
+    >>> Edit("/client/country", "country.known", "PT", "Portugal", "safe", "the API's name").patch()
+    [{'op': 'replace', 'path': '/client/country', 'value': 'Portugal'}]
+    """
+
+    path: str
+    rule: str
+    before: Any
+    after: Any
+    applicability: str
+    description: str
+    op: Literal["replace", "move", "wrap"] = "replace"
+    to: str | None = None
+
+    def patch(self, body: Any = None) -> list[dict[str, Any]]:
+        """The edit as RFC 6902 JSON Patch operations. A ``wrap`` replaces the whole document
+        with ``{after: body}``, so it needs the ``body`` it applies to; a ``move`` into an object
+        that is not there yet adds it first."""
+        if self.op == "wrap":
+            return [{"op": "replace", "path": "", "value": {self.after: body}}]
+        if self.op == "move" and self.to is not None:
+            out: list[dict[str, Any]] = []
+            new_parent = self.to.rsplit("/", 1)[0]
+            old_parent = self.path.rsplit("/", 1)[0]
+            if new_parent != old_parent and (body is None or value_at(body, new_parent) is MISSING):
+                out.append({"op": "add", "path": new_parent, "value": {}})
+            out.append({"op": "move", "from": self.path, "path": self.to})
+            return out
+        return [{"op": "replace", "path": self.path, "value": self.after}]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The edit as plain JSON-compatible data."""
+        out: dict[str, Any] = {
+            "path": self.path,
+            "rule": self.rule,
+            "op": self.op,
+            "before": self.before,
+            "after": self.after,
+            "applicability": self.applicability,
+            "description": self.description,
+        }
+        if self.to is not None:
+            out["to"] = self.to
+        return out
+
 
 #: The order in which the API decides a request's status: the first that applies wins. A 500
 #: (a value the backend fails on while reading it) comes before the validations' 422.
@@ -23,7 +82,9 @@ class Issue:
     severity: an ``error`` is a refusal the API answers with ``message``; a ``warning`` is
     something the API accepts but does not do as sent (ixrules' own words). An issue is about a
     body, wherever it came from; the lint places each one in its file's text as a
-    :class:`ixrules.lint.problems.Problem` (``file:line:column``).
+    :class:`ixrules.lint.problems.Problem` (``file:line:column``). ``fix`` is how the body
+    could be repaired (an :class:`Edit`, proposed, never applied), or None; it takes no part
+    in comparing issues, so two executors' reports stay equal.
 
     >>> Issue("Unit price must be a number", "/invoice/items/0/price", "item.unit_price.number")
     Issue(message='Unit price must be a number', path='/invoice/items/0/price',
@@ -36,9 +97,11 @@ class Issue:
     status: int = 422
     hint: str | None = None
     severity: str = "error"
+    fix: Edit | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The issue as plain JSON-compatible data (``hint`` only when there is one)."""
+        """The issue as plain JSON-compatible data (``hint`` and ``fix`` only when there is
+        one)."""
         out: dict[str, Any] = {
             "message": self.message,
             "path": self.path,
@@ -48,6 +111,8 @@ class Issue:
         }
         if self.hint is not None:
             out["hint"] = self.hint
+        if self.fix is not None:
+            out["fix"] = self.fix.to_dict()
         return out
 
 

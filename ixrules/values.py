@@ -204,6 +204,26 @@ def pointer_parts(path: str) -> list[str]:
     return [raw.replace("~1", "/").replace("~0", "~") for raw in path.split("/")[1:]]
 
 
+#: What :func:`value_at` answers for a pointer that names nothing in the body.
+MISSING: Any = object()
+
+
+def value_at(body: Any, path: str) -> Any:
+    """The value at the JSON pointer ``path`` of ``body``, or :data:`MISSING`.
+
+    >>> value_at({"a": [1, {"b": 2}]}, "/a/1/b"), value_at({"a": []}, "/a/0") is MISSING
+    (2, True)
+    """
+    for part in pointer_parts(path):
+        if isinstance(body, Mapping) and part in body:
+            body = body[part]
+        elif isinstance(body, list) and part.isdigit() and int(part) < len(body):
+            body = body[int(part)]
+        else:
+            return MISSING
+    return body
+
+
 # --- values as their plain JSON types ---------------------------------------------------------
 
 _SCALARS = (str, int, float, bool, type(None))

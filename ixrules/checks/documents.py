@@ -10,6 +10,7 @@ from ..countries import fold
 from ..values import absent, as_number, display
 from .contextual import account_not_in
 from .registry import NO_CONTEXT, Args, Env, check, context_keys
+from .repairs import EXEMPTION_FIX
 from .schemaforms import Expressed, blank_value, for_type, looks_like_another_type
 
 
@@ -144,6 +145,7 @@ def _zero_rated(line: Any, rates: Mapping[str, Any]) -> bool:
     json_schema="reads the context",
     reads_numbers=False,
     reads_context=context_keys("account.country", "existing.taxes"),
+    fix=EXEMPTION_FIX,
 )
 def exemption_given(
     value: Any, env: Env, *, field: str, items: str, countries: Sequence[str]

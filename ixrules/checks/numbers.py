@@ -7,6 +7,7 @@ from typing import Any
 
 from ..values import MAX_SCALAR_TEXT, as_date, as_datetime, as_iso_datetime, as_number
 from .registry import NO_CONTEXT, Args, Env, SchemaForm, Source, check, context_keys, own_kind
+from .repairs import DATE_FIX, DATETIME_FIX, NUMBER_FIX
 from .schemaforms import (
     DATE_PATTERN,
     DATETIME_PATTERN,
@@ -68,6 +69,7 @@ def _number_form(args: Args) -> Expressed:
     reads_numbers=True,
     reads_context=NO_CONTEXT,
     implies=own_kind("number"),
+    fix=NUMBER_FIX,
 )
 def number(
     value: Any,
@@ -111,6 +113,7 @@ def _dates(pattern: str, what: str) -> SchemaForm:
     reads_numbers=False,
     reads_context=NO_CONTEXT,
     implies=own_kind("date"),
+    fix=DATE_FIX,
 )
 def date(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
     """A real calendar date written as the API reads dates (``dd/mm/yyyy``)."""
@@ -123,6 +126,7 @@ def date(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
     reads_numbers=False,
     reads_context=NO_CONTEXT,
     implies=own_kind("datetime"),
+    fix=DATETIME_FIX,
 )
 def is_datetime(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
     """A real moment written ``dd/mm/yyyy HH:mm:ss`` (the date alone means midnight)."""

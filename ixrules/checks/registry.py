@@ -10,7 +10,7 @@ Its registration (:func:`check`, or a :class:`Check` made by hand) says the rest
 other module keeps a table of checks: how the code generator writes it inline, its JSON
 Schema form or why it has none, whether its values are numbers, which context keys it reads,
 what its arguments must be beyond their annotated types, which check its passing implies,
-the hint for a failing value and (slot for later) how a failing value is repaired. The
+the hint for a failing value and how a failing value is repaired (:class:`Fix`). The
 built-in checks are collected from the family modules by :mod:`ixrules.checks`; a plugin
 (entry point group ``ixrules.checks``) gives the same facts with the same decorator, or as
 attributes of its function.
@@ -34,6 +34,9 @@ class Env:
 
     context: Context
     mode: str
+    #: The language the values were written in (``"pt"``, ``"en_US"``...), when the caller
+    #: said it: only a repair reads it (``"1,5"`` is 1.5 in Portuguese), never a check.
+    locale: str | None = None
 
 
 Args = Mapping[str, Any]
@@ -83,10 +86,23 @@ Applicability = Literal["safe", "unsafe", "display"]
 @dataclass(frozen=True)
 class Fix:
     """How a failing value is repaired: ``repair(value, env, **args)`` gives the value to send
-    instead, and ``applicability`` says who may apply it. (No built-in check has one yet.)"""
+    instead (or a :class:`Repaired` when this value's repair is less certain than the usual
+    one), or None when it cannot say; ``applicability`` says who may apply it, ``description``
+    says in one line what it does (the docs' table of fixes lists it)."""
 
     repair: Callable[..., Any]
     applicability: Applicability
+    description: str
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """A repair's answer for one value when it differs from the fix's usual one: the value to
+    send, who may apply it (None: the fix's own applicability) and what it does."""
+
+    value: Any
+    applicability: Applicability | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +128,7 @@ class Check:
     arguments: ArgumentCheck | None = None
     #: Which other checks its passing implies (besides itself without arguments).
     implies: Implies | None = None
-    #: How a failing value is repaired; None: no repair (for now, every built-in check).
+    #: How a failing value is repaired; None: no repair.
     fix: Fix | None = None
 
     def missing(self) -> list[str]:

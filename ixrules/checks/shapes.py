@@ -8,6 +8,7 @@ from typing import Any
 
 from ..values import MAX_SCALAR_TEXT, is_flag_set
 from .registry import NO_CONTEXT, Args, Env, Source, check, implies_check
+from .repairs import FLAG_FIX, STRING_FIX
 from .schemaforms import Expressed, blank_pattern, blanks
 
 
@@ -76,6 +77,7 @@ def not_empty(value: Any, env: Env) -> bool:
     reads_numbers=False,
     reads_context=NO_CONTEXT,
     implies=implies_check("text"),
+    fix=STRING_FIX,
 )
 def is_string(value: Any, env: Env) -> bool:
     """The value is a JSON string."""
@@ -120,7 +122,7 @@ def _flag_form(args: Args) -> Expressed:
     return Expressed({"type": "string", "pattern": f"^{blanks()}*[01]?{blanks()}*$"})
 
 
-@check("flag", json_schema=_flag_form, reads_numbers=False, reads_context=NO_CONTEXT)
+@check("flag", json_schema=_flag_form, reads_numbers=False, reads_context=NO_CONTEXT, fix=FLAG_FIX)
 def is_flag(value: Any, env: Env) -> bool:
     """One of the strings ``"0"`` and ``"1"`` (or blank): the only values the API honours as a
     flag (an integer ``1`` was recorded accepted and not applied)."""

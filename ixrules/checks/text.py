@@ -12,6 +12,7 @@ from ..countries import fold
 from ..data.countries import COUNTRY_NAMES, TAX_REGION_CODES
 from ..values import MAX_SCALAR_TEXT, display
 from .registry import NO_CONTEXT, Args, Env, Source, check, own_kind
+from .repairs import COUNTRY_FIX, LENGTH_FIX
 from .schemaforms import (
     Expressed,
     blanks,
@@ -109,6 +110,7 @@ def _country_form(args: Args) -> Expressed:
 @check(
     "country",
     hint=suggest_country,
+    fix=COUNTRY_FIX,
     json_schema=_country_form,
     reads_numbers=False,
     reads_context=NO_CONTEXT,
@@ -256,7 +258,13 @@ def _max_length_form(args: Args) -> Expressed:
     return Expressed(keywords, exact=False, note=note, typed=False, looser_for=("number",))
 
 
-@check("max_length", json_schema=_max_length_form, reads_numbers=False, reads_context=NO_CONTEXT)
+@check(
+    "max_length",
+    json_schema=_max_length_form,
+    reads_numbers=False,
+    reads_context=NO_CONTEXT,
+    fix=LENGTH_FIX,
+)
 def max_length(value: Any, env: Env, *, maximum: int) -> bool:
     """Text (a number as its digits) of at most ``maximum`` characters, as Rails counts them."""
     if isinstance(value, (list, Mapping)) or value is True:

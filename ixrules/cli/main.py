@@ -145,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="never read files matching GLOB (repeatable; also 'exclude' in the configuration)",
     )
     _selection_options(lint)
+    from .fixing import add_fix_options
+
+    add_fix_options(lint)
     _rules_option(lint)
 
     _rules_option(commands.add_parser("endpoints", help="list the endpoint names"))
@@ -358,6 +361,15 @@ def _lint(args: argparse.Namespace) -> int:
         args.paths, args.stdin_filename, _excluder(args.exclude, config), _tell_skipped
     )
     stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin may be closed
+    if args.fix or args.diff or args.fix_only:
+        from .fixing import lint_fix
+
+        fixing = lint_fix(args, settings, found, stdin)
+        if fixing.failures:
+            return COULD_NOT_RUN
+        if args.diff:
+            return PROBLEMS if fixing.changed else CLEAN
+        return PROBLEMS if fixing.failing and not args.fix_only else CLEAN
     out = _stdout(utf8=args.format in ("json", "sarif"))
     bar = not args.no_progress and not args.quiet
     progress = Progress.on(sys.stderr, sources.total_size(found), enabled=bar, out=out)

@@ -154,6 +154,8 @@ def _text_problem(problem: Problem, index: int, options: Options) -> str:
     where = f"{name(problem.file)}:{problem.line}:{problem.column}"
     message, rule = visible(problem.message), visible(problem.rule)
     line = f"{bold}{where}:{reset} {mark}{message} {dim}[{rule}]{reset}"
+    if problem.fix == "safe":  # as ruff marks what --fix would fix
+        line += f" {cyan}[*]{reset}"
     if problem.hint:
         line += f" {cyan}({visible(problem.hint)}){reset}"
     return line + "\n"

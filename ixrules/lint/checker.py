@@ -292,6 +292,7 @@ def check_body(
                 issue.status if issue.severity == "error" else None,  # the API takes a warning
                 issue.hint,
                 issue.severity,
+                issue.fix.applicability if issue.fix is not None else None,
             )
         )
     return problems + skipped

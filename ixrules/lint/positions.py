@@ -43,6 +43,22 @@ def value_offsets(text: str) -> dict[str, int]:
     return dict(_walk(text))
 
 
+def key_offsets(text: str) -> dict[str, int]:
+    """Every JSON pointer of ``text`` (already known to parse) that names an object member, and
+    the offset of its key's opening quote (what a fix renaming the key rewrites).
+
+    >>> key_offsets('{"a": {"b" : 1}}')
+    {'/a': 1, '/a/b': 7}
+    """
+    keys: dict[str, int] = {}
+    try:
+        for _ in _walk_values(text, keys):
+            pass
+    except (IndexError, ValueError):
+        pass
+    return keys
+
+
 def line_col(text: str, offset: int, newlines: Sequence[int] | None = None) -> tuple[int, int]:
     """The 1-based line and column (in characters) of ``offset``.
 
@@ -106,7 +122,7 @@ def _walk(text: str) -> Iterator[tuple[str, int]]:
         return
 
 
-def _walk_values(text: str) -> Iterator[tuple[str, int]]:
+def _walk_values(text: str, keys: dict[str, int] | None = None) -> Iterator[tuple[str, int]]:
     # Each open container: (its pointer, the index of the current item, or -1 for an object).
     stack: list[tuple[str, int]] = []
     pointer = ""
@@ -118,9 +134,12 @@ def _walk_values(text: str) -> Iterator[tuple[str, int]]:
             i = _skip(text, i + 1)
             if text[i] not in "}]":
                 if char == "{":
+                    start = i
                     key, i = _key(text, i)
                     stack.append((pointer, -1))
                     pointer = f"{pointer}/{pointer_token(key)}"
+                    if keys is not None:
+                        keys[pointer] = start
                 else:
                     stack.append((pointer, 0))
                     pointer = f"{pointer}/0"
@@ -135,8 +154,11 @@ def _walk_values(text: str) -> Iterator[tuple[str, int]]:
             if text[i] == ",":
                 i = _skip(text, i + 1)
                 if index < 0:
+                    start = i
                     key, i = _key(text, i)
                     pointer = f"{parent}/{pointer_token(key)}"
+                    if keys is not None:
+                        keys[pointer] = start
                 else:
                     stack[-1] = (parent, index + 1)
                     pointer = f"{parent}/{index + 1}"

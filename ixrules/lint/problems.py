@@ -31,6 +31,9 @@ class Problem:
     status: int | None = 422
     hint: str | None = None
     severity: str = "error"
+    #: The applicability of the fix its issue carries (``safe``, ``unsafe``, ``display``), or
+    #: None: what the text format marks ``[*]`` (not part of the json format's keys).
+    fix: str | None = None
 
     @property
     def location(self) -> str:
