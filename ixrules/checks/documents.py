@@ -135,6 +135,19 @@ def _zero_rated(line: Any, rates: Mapping[str, Any]) -> bool:
     )
 
 
+def _coded(line: Any, field: str) -> bool:
+    """A document line that carries its own exemption code (``field``, the line's
+    ``tax_exemption``: where a live account wants it)."""
+    return isinstance(line, Mapping) and not _blank(line.get(field))
+
+
+def _nested_code(line: Any) -> bool:
+    """A document line whose exemption code is nested in its tax (``tax.exemption_code``),
+    where the API does not read it."""
+    tax = line.get("tax") if isinstance(line, Mapping) else None
+    return isinstance(tax, Mapping) and not _blank(tax.get("exemption_code"))
+
+
 @check(
     "exemption_given",
     json_schema="reads the context",
@@ -144,16 +157,42 @@ def _zero_rated(line: Any, rates: Mapping[str, Any]) -> bool:
 def exemption_given(
     value: Any, env: Env, *, field: str, items: str, countries: Sequence[str]
 ) -> bool:
-    """On a document of an account of ``countries`` (context ``account.country``): when a line
-    of ``items`` names a tax the account rates at 0 % (context ``existing.taxes`` as a mapping
-    name -> rate), ``field`` is given. The API applies the account's tax of that name, so the
-    body alone cannot say a line is exempt: without the rates nothing is judged."""
+    """On a document of an account of ``countries`` (context ``account.country``): each line
+    of ``items`` that names a tax the account rates at 0 % (context ``existing.taxes`` as a
+    mapping name -> rate) has an exemption code, on the line (its own ``field``) or on the
+    document (``field``): the sources conflict on the place, so both pass. The API applies
+    the account's tax of that name, so the body alone cannot say a line is exempt: without
+    the rates nothing is judged."""
     rates = env.context.get("existing.taxes")
     if not isinstance(value, Mapping) or not isinstance(rates, Mapping):
         return True
-    if account_not_in(value, env, countries=countries):
+    if account_not_in(value, env, countries=countries) or not _blank(value.get(field)):
         return True
     lines = value.get(items)
-    if not isinstance(lines, list) or not any(_zero_rated(line, rates) for line in lines):
+    return not isinstance(lines, list) or not any(
+        _zero_rated(line, rates) and not _coded(line, field) for line in lines
+    )
+
+
+@check(
+    "nested_exemption_given",
+    json_schema="reads the context",
+    reads_numbers=False,
+    reads_context=context_keys("account.country", "existing.taxes"),
+)
+def nested_exemption_given(
+    value: Any, env: Env, *, field: str, items: str, countries: Sequence[str]
+) -> bool:
+    """On a document of an account of ``countries``: a line of ``items`` whose only exemption
+    code is nested in its tax (``tax.exemption_code``, which the API ignores) is an exempt
+    line without a code, unless the document has one (``field``). With the account's rates
+    (``existing.taxes`` as a mapping) the rates say which lines are 0 %, and
+    ``exemption_given`` judges: nothing is judged twice."""
+    if not isinstance(value, Mapping) or isinstance(env.context.get("existing.taxes"), Mapping):
         return True
-    return not _blank(value.get(field))
+    if account_not_in(value, env, countries=countries) or not _blank(value.get(field)):
+        return True
+    lines = value.get(items)
+    return not isinstance(lines, list) or not any(
+        _nested_code(line) and not _coded(line, field) for line in lines
+    )

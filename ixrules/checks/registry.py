@@ -30,10 +30,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Env:
-    """What a check may know besides the value: the call's context and mode."""
+    """What a check may know besides the value: the call's context and mode, and the name of
+    the endpoint called (``invoice_receipts.create``; empty when not known), which decides
+    what a series' document type must be."""
 
     context: Context
     mode: str
+    endpoint: str = ""
 
 
 Args = Mapping[str, Any]
