@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES, changed
+from test_observed import EXEMPTION, INVOICE
 
 import ixrules
 from ixrules.api import default_rules
@@ -35,18 +36,6 @@ def issues(
     return [(i.message, i.path, i.rule, i.severity) for i in report.issues]
 
 
-INVOICE = {
-    "invoice": {
-        "date": "01/12/2017",
-        "due_date": "01/12/2017",
-        "client": {"name": "Acme", "code": "A1"},
-        "items": [{"name": "Pen", "unit_price": "1.5", "quantity": "2"}],
-    }
-}
-EXEMPTION = (
-    "Tax exemption should be one of: M09, M08, M07, M06, M05, M04, M03, M02, M01, M16, M15, "
-    "M14, M13, M12, M11, M10, M99"
-)
 PT = {"account": {"country": "Portugal"}}
 RATES = {**PT, "existing": {"taxes": {"IVA0": 0, "IVA23": 23}}}
 IGNORED = (

@@ -3,7 +3,7 @@ number against its country, a document's tax exemption against its lines."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..countries import fold
@@ -148,6 +148,24 @@ def _nested_code(line: Any) -> bool:
     return isinstance(tax, Mapping) and not _blank(tax.get("exemption_code"))
 
 
+def _uncoded(
+    document: Mapping[str, Any],
+    env: Env,
+    field: str,
+    items: str,
+    countries: Sequence[str],
+    exempt: Callable[[Any], bool],
+) -> bool:
+    """On a document of an account of ``countries`` without a code of its own (``field``): a
+    line of ``items`` that ``exempt`` says is exempt has no code of its own either."""
+    if account_not_in(document, env, countries=countries) or not _blank(document.get(field)):
+        return False
+    lines = document.get(items)
+    return isinstance(lines, list) and any(
+        exempt(line) and not _coded(line, field) for line in lines
+    )
+
+
 @check(
     "exemption_given",
     json_schema="reads the context",
@@ -166,12 +184,7 @@ def exemption_given(
     rates = env.context.get("existing.taxes")
     if not isinstance(value, Mapping) or not isinstance(rates, Mapping):
         return True
-    if account_not_in(value, env, countries=countries) or not _blank(value.get(field)):
-        return True
-    lines = value.get(items)
-    return not isinstance(lines, list) or not any(
-        _zero_rated(line, rates) and not _coded(line, field) for line in lines
-    )
+    return not _uncoded(value, env, field, items, countries, lambda line: _zero_rated(line, rates))
 
 
 @check(
@@ -190,9 +203,4 @@ def nested_exemption_given(
     ``exemption_given`` judges: nothing is judged twice."""
     if not isinstance(value, Mapping) or isinstance(env.context.get("existing.taxes"), Mapping):
         return True
-    if account_not_in(value, env, countries=countries) or not _blank(value.get(field)):
-        return True
-    lines = value.get(items)
-    return not isinstance(lines, list) or not any(
-        _nested_code(line) and not _coded(line, field) for line in lines
-    )
+    return not _uncoded(value, env, field, items, countries, _nested_code)
