@@ -537,3 +537,13 @@ def test_the_catalogue_says_whose_wording_per_locale() -> None:
     assert "| observed | recorded | translation |" in row
     row = next(line for line in text.splitlines() if "`document.retention.range`" in line)
     assert "| seed | translation | translation |" in row
+
+
+def test_explain_says_whose_wording_per_locale() -> None:
+    from ixrules.cli.info import explain_text
+
+    text = explain_text(default_rules(), "client.fiscal_id.nif")
+    assert "In es: Fiscal no es válido (the project's translation)\n" in text
+    assert "In pt: Fiscal não é válido (the API's recorded wording, live (Ventrata" in text
+    retention = explain_text(default_rules(), "document.retention.range")
+    assert "(the project's translation)" in retention and "recorded wording" not in retention
