@@ -48,13 +48,15 @@ UNRECORDED_RULE = "request.route.unrecorded"
 #: source records (reference observed.md §5): each pattern with the documented route's method
 #: and a rewrite of the path to it. Such a request is checked as the documented route's, with a
 #: warning that the API's answer is not recorded, never a confident 404.
+_POST_FOR_PUT = re.compile(r"(/[a-z_]+/[0-9]+/(?:change-state|email-document)\.json)")
+_POST_ACCOUNT_UPDATE = re.compile(r"(/api/accounts/[0-9]+/update\.json)")
+_SINGULAR_CHANGE_STATE = re.compile(r"/([a-z_]+[^s/])(/[0-9]+/change-state\.json)")
 UNRECORDED_ROUTES: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
     # POST .../change-state.json (hivesolutions), POST .../email-document.json
-    ("POST", re.compile(r"(/[a-z_]+/[0-9]+/(?:change-state|email-document)\.json)"), "PUT", r"\1"),
-    # POST /api/accounts/{id}/update.json
-    ("POST", re.compile(r"(/api/accounts/[0-9]+/update\.json)"), "PUT", r"\1"),
+    ("POST", _POST_FOR_PUT, "PUT", r"\1"),
+    ("POST", _POST_ACCOUNT_UPDATE, "PUT", r"\1"),
     # PUT invoice/{id}/change-state.json, the singular path (ripe-tech)
-    ("PUT", re.compile(r"/([a-z_]+[^s/])(/[0-9]+/change-state\.json)"), "PUT", r"/\1s\2"),
+    ("PUT", _SINGULAR_CHANGE_STATE, "PUT", r"/\1s\2"),
 )
 
 

@@ -178,29 +178,37 @@ def exemption_given(
     """On a document of an account of ``countries`` (context ``account.country``): each line
     of ``items`` that names a tax the account rates at 0 % (context ``existing.taxes`` as a
     mapping name -> rate) has an exemption code, on the line (its own ``field``) or on the
-    document (``field``): the sources conflict on the place, so both pass. The API applies
+    document (``field``): the sources conflict on the place, so both pass. A line whose code
+    is only in its tax is ``nested_exemption_given``'s. The API applies
     the account's tax of that name, so the body alone cannot say a line is exempt: without
     the rates nothing is judged."""
     rates = env.context.get("existing.taxes")
     if not isinstance(value, Mapping) or not isinstance(rates, Mapping):
         return True
-    return not _uncoded(value, env, field, items, countries, lambda line: _zero_rated(line, rates))
+    return not _uncoded(
+        value,
+        env,
+        field,
+        items,
+        countries,
+        lambda line: _zero_rated(line, rates) and not _nested_code(line),
+    )
 
 
 @check(
     "nested_exemption_given",
     json_schema="reads the context",
     reads_numbers=False,
-    reads_context=context_keys("account.country", "existing.taxes"),
+    reads_context=context_keys("account.country"),
 )
 def nested_exemption_given(
     value: Any, env: Env, *, field: str, items: str, countries: Sequence[str]
 ) -> bool:
     """On a document of an account of ``countries``: a line of ``items`` whose only exemption
     code is nested in its tax (``tax.exemption_code``, which the API ignores) is an exempt
-    line without a code, unless the document has one (``field``). With the account's rates
-    (``existing.taxes`` as a mapping) the rates say which lines are 0 %, and
-    ``exemption_given`` judges: nothing is judged twice."""
-    if not isinstance(value, Mapping) or isinstance(env.context.get("existing.taxes"), Mapping):
+    line without a code, unless the document has one (``field``): its sender says it is
+    exempt, whatever the rates (``exemption_given`` leaves such lines to this check, so a line
+    is judged once)."""
+    if not isinstance(value, Mapping):
         return True
     return not _uncoded(value, env, field, items, countries, _nested_code)

@@ -98,8 +98,8 @@ def number(
 
 
 #: A date as the API documents them, ``d/m/yyyy`` with slashes (``date``'s ``slashed``).
-SLASHED_PATTERN = r"^[ ]*[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}[ ]*$"
-_SLASHED = re.compile(SLASHED_PATTERN, re.ASCII)
+_SLASHED = re.compile(r"^[ ]*[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}[ ]*$", re.ASCII)
+SLASHED_PATTERN = _SLASHED.pattern
 
 
 def _dates(pattern: str, what: str) -> SchemaForm:

@@ -89,6 +89,8 @@ def _languages(message: str) -> list[str]:
     out = []
     for language in sorted(languages()):
         text = translate(message, language)
+        if text == message:
+            continue  # no translation (a pack's rule): the English is the only text
         found = evidence(message, language)
         whose = f"the API's recorded wording, {found}" if found else "the project's translation"
         out.append(f"In {language}: {text} ({whose})")
