@@ -12,7 +12,7 @@ from .context import Context, ContextError
 from .endpoint_lookup import BodyError, resolve, root_index
 from .model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from .report import Issue, Report
-from .run.call import Call, finish
+from .run.call import Call, finish, unknown_beside
 from .run.tree import Node, compile_node
 from .values import Unreadable, plain
 
@@ -59,6 +59,7 @@ class Rules:
         #: Per endpoint with keys beside its root: their compiled nodes, in declared order.
         self._siblings: dict[str, tuple[tuple[str, Node], ...]] = {}
         unknown = ruleset.rules.get(UNKNOWN_KEY_RULE)
+        self._unknown = unknown
         for endpoint in ruleset.endpoints.values():
             key = id(endpoint.body)
             if key not in self._nodes:
@@ -277,11 +278,14 @@ class Rules:
         if not isinstance(value, Mapping):
             where = f"the value of {root!r}" if root is not None else "the body"
             raise BodyError(f"{where} must be a JSON object for {spec.name}")
-        env = Env(Context(context), spec.mode, locale)
+        env = Env(Context(context), spec.mode, locale=locale, endpoint=spec.name)
         call = Call(env=env, unwrapped=root is None, locale=locale)
         where = root if root is not None else ""
         beside = self._siblings.get(spec.name, ())
         sent = tuple((name, node, body[name]) for name, node in beside if name in body)
+        if root is not None and self._unknown is not None:
+            declared = (*spec.roots, *(name for name, _ in beside))
+            unknown_beside(call, self._unknown, body, declared)
         if self.executor == "fast":
             issues = self._run_fast(spec, value, where, call, sent)
         else:

@@ -9,6 +9,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .model import Rule, RuleSet
+from .wording import wording
+
+#: The languages the catalogue says the wording of (those ixrules has catalogs for).
+LANGUAGES = ("pt", "es")
 
 _SOURCE_NOTES = {
     "seed": "the API's error-code page",
@@ -39,9 +43,10 @@ def _row(rule: Rule, endpoints: tuple[str, ...]) -> str:
     needs = ", ".join(f"`{key}`" for key in rule.needs) or "no"
     message = rule.message.replace("|", "\\|")
     status = "" if rule.status == 422 else f" ({rule.status})"
+    languages = " | ".join(wording(rule.message, language) for language in LANGUAGES)
     return (
-        f"| {message}{status} | `{rule.id}` | {rule.severity} | {rule.source} | {needs} | "
-        f"{endpoint_summary(endpoints)} |"
+        f"| {message}{status} | `{rule.id}` | {rule.severity} | {rule.source} | {languages} | "
+        f"{needs} | {endpoint_summary(endpoints)} |"
     )
 
 
@@ -59,6 +64,10 @@ def render_catalogue(ruleset: RuleSet) -> str:
         "",
         "*Needs context* lists the context keys without which the rule is skipped (and listed in",
         "`Report.skipped`) rather than guessed.",
+        "",
+        "*pt* and *es* say whose words the message is in that language: **recorded** when the",
+        "API was recorded answering with that text (an account answers in its own language),",
+        "**translation** when it is the project's translation of the English message.",
     ]
     by_file: dict[str, list[Rule]] = defaultdict(list)
     for rule in ruleset.rules.values():
@@ -68,8 +77,8 @@ def render_catalogue(ruleset: RuleSet) -> str:
             "",
             f"## {file}",
             "",
-            "| message | rule id | severity | source | needs context | endpoints |",
-            "|---|---|---|---|---|---|",
+            "| message | rule id | severity | source | pt | es | needs context | endpoints |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for rule in sorted(by_file[file], key=lambda r: r.id):
             lines.append(_row(rule, ruleset.rule_endpoints.get(rule.id, ())))

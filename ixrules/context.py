@@ -30,6 +30,11 @@ KEYS: dict[str, tuple[type, ...]] = {
     "fiscal_ids_in_use": (list,),
     "document.id": (str, int),
     "document.status": (str,),
+    "document.amount_due": (int, float, str),  # what is still to pay on the document
+    "document.total": (int, float, str),  # the document's total (a credit note's, to finalize)
+    "document.related_total": (int, float, str),  # the total of the documents it relates to
+    "owner_document.status": (str,),  # the status of the document owner_invoice_id names
+    "sequence.document_type": (str,),  # the document type of the series sequence_id names
     "documents_in_period": (int,),
     "now": (str,),
     "request.content_type": (str,),
@@ -249,5 +254,6 @@ def _names(types: tuple[type, ...]) -> str:
         int: "an integer",
         list: "a list",
         dict: "a mapping",
+        float: "a number",
     }
     return " or ".join(names.get(t, t.__name__) for t in types)

@@ -42,6 +42,22 @@ NOT_FOUND_MESSAGE = "The requested resource does not exist."
 CONTENT_TYPE_RULE = "request.content_type.json"
 #: Ids in routes are numeric.
 _ID = "[0-9]+"
+#: The warning on a route real integrations use whose answer no source records.
+UNRECORDED_RULE = "request.route.unrecorded"
+#: Routes real integrations use that the documented table does not list, and whose answer no
+#: source records (reference observed.md §5): each pattern with the documented route's method
+#: and a rewrite of the path to it. Such a request is checked as the documented route's, with a
+#: warning that the API's answer is not recorded, never a confident 404.
+_POST_FOR_PUT = re.compile(r"(/[a-z_]+/[0-9]+/(?:change-state|email-document)\.json)")
+_POST_ACCOUNT_UPDATE = re.compile(r"(/api/accounts/[0-9]+/update\.json)")
+_SINGULAR_CHANGE_STATE = re.compile(r"/([a-z_]+[^s/])(/[0-9]+/change-state\.json)")
+UNRECORDED_ROUTES: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
+    # POST .../change-state.json (hivesolutions), POST .../email-document.json
+    ("POST", _POST_FOR_PUT, "PUT", r"\1"),
+    ("POST", _POST_ACCOUNT_UPDATE, "PUT", r"\1"),
+    # PUT invoice/{id}/change-state.json, the singular path (ripe-tech)
+    ("PUT", _SINGULAR_CHANGE_STATE, "PUT", r"/\1s\2"),
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,29 @@ def find_route(routes: tuple[Route, ...], method: str, path: str) -> EndpointSpe
     for route in routes:
         if route.method == method and route.pattern.fullmatch(path):
             return route.endpoint
+    return None
+
+
+def unrecorded_route(
+    routes: tuple[Route, ...], method: str, path: str
+) -> tuple[EndpointSpec, str] | None:
+    """For a route integrations use whose answer is not recorded (:data:`UNRECORDED_ROUTES`):
+    the documented endpoint it stands for and the warning to give, else None.
+
+    >>> spec, warning = unrecorded_route(routes(default_rules()), "POST",
+    ...     "/invoices/7/change-state.json")
+    >>> spec.name
+    'invoices.change_state'
+    """
+    for used, pattern, documented, rewrite in UNRECORDED_ROUTES:
+        match = pattern.fullmatch(path) if method == used else None
+        spec = find_route(routes, documented, match.expand(rewrite)) if match else None
+        if spec is not None:
+            warning = (
+                f"The API's answer to {method} {path} is not recorded; checked as "
+                f"{spec.method} {spec.route}, the documented route"
+            )
+            return spec, warning
     return None
 
 
@@ -144,10 +183,15 @@ def _check(
     issues: list[Issue] = []
     if not query.get("api_key", "").strip():
         issues.append(Issue(API_KEY_MESSAGE, "", "request.api_key", 401))
-    spec = find_route(routes, method.strip().upper(), path)
+    method = method.strip().upper()
+    spec = find_route(routes, method, path)
     if spec is None:
-        issues.append(Issue(NOT_FOUND_MESSAGE, "", "request.route", 404))
-        return Report(endpoint=None, issues=issues)
+        near = unrecorded_route(routes, method, path)
+        if near is None:
+            issues.append(Issue(NOT_FOUND_MESSAGE, "", "request.route", 404))
+            return Report(endpoint=None, issues=issues)
+        spec = near[0]
+        issues.append(Issue(near[1], "", UNRECORDED_RULE, severity="warning"))
     content_type = _header(headers, "content-type")
     if body is not None and not is_json_content_type(content_type):
         rule = rules.ruleset.rules[CONTENT_TYPE_RULE]

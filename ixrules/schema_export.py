@@ -287,8 +287,8 @@ def json_schema_notes(rules: Rules, endpoint: str, *, locale: str | None = None)
     warning applies (a warning is never a constraint).
 
     >>> import ixrules
-    >>> notes = json_schema_notes(ixrules.Rules.load(), "invoices.create")
-    >>> [(rule["id"], rule["expressed"]) for rule in notes["rules"]["/items/*/unit"]]
+    >>> notes = json_schema_notes(ixrules.Rules.load(), "items.create")
+    >>> [(rule["id"], rule["expressed"]) for rule in notes["rules"]["/unit"]]
     [('item.unit.accepted', 'exact'), ('kind.text', 'no')]
     """
     spec = rules.endpoint(endpoint)

@@ -31,6 +31,7 @@ from ixrules.checks import CHECKS, Env
 from ixrules.context import Context
 from ixrules.data.countries import COUNTRY_NAMES, TAX_REGION_CODES
 from ixrules.model import EndpointSpec, FieldSpec, Rule
+from ixrules.values import as_number
 
 Args = Mapping[str, Any]
 Strategy = st.SearchStrategy[Any]
@@ -355,6 +356,27 @@ def _fiscal_repair(obj: dict[str, Any], args: Args) -> dict[str, Any]:
     return obj
 
 
+def _a_nested_code_only(args: Args, value: Any) -> dict[str, Any] | None:
+    """A Portuguese account, when a line of the document has its exemption code only in its
+    tax's ``exemption_code`` and the document gives none."""
+    if not isinstance(value, Mapping) or str(value.get(args["field"]) or "").strip():
+        return None
+    lines = value.get(args["items"])
+    for line in lines if isinstance(lines, list) else []:
+        tax = line.get("tax") if isinstance(line, Mapping) else None
+        code = tax.get("exemption_code") if isinstance(tax, Mapping) else None
+        own = line.get(args["field"]) if isinstance(line, Mapping) else None
+        if isinstance(code, str) and code.strip() and not (isinstance(own, str) and own.strip()):
+            return {"account.country": "Portugal"}
+    return None
+
+
+def _an_amount_due_below(args: Args, value: Any) -> dict[str, Any] | None:
+    """An amount due below the value, when the value is a number."""
+    number = as_number(value)
+    return None if number is None else {args["key"]: number - 1}
+
+
 def _a_zero_rate_line_without_exemption(args: Args, value: Any) -> dict[str, Any] | None:
     """A Portuguese account rating at 0 % the tax a line of the document names, when the
     document gives no exemption."""
@@ -402,9 +424,14 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
     ),
     "number": CheckStrategy(valid=_valid_numbers, invalid=_invalid_numbers),
     "date": CheckStrategy(
-        valid=lambda args: st.builds(_format_date, DATES, st.integers(0, 3)),
+        valid=lambda args: st.builds(
+            _format_date, DATES, st.integers(0, 1) if args.get("slashed") else st.integers(0, 3)
+        ),
         invalid=lambda args: (
-            st.sampled_from([d for d in INVALID_DATES if d or not args.get("allow_blank")])
+            st.sampled_from(
+                [d for d in INVALID_DATES if d or not args.get("allow_blank")]
+                + (["2017-12-03", "03-12-2017"] if args.get("slashed") else [])
+            )
             | st.integers()
             | st.just(True)
         ),
@@ -534,6 +561,28 @@ CHECK_STRATEGIES: dict[str, CheckStrategy] = {
             min_size=args["maximum"] + 1,
             max_size=args["maximum"] + 9,
         ),
+    ),
+    "nested_exemption_given": CheckStrategy(
+        context_pass=lambda args, value: {"account.country": "Atlantis"},
+        context_fail=_a_nested_code_only,
+    ),
+    "blank": CheckStrategy(
+        valid=lambda args: st.sampled_from(["", " ", "\t"]),
+        invalid=lambda args: st.text(min_size=1).filter(str.strip) | st.integers(),
+    ),
+    # a series' type passes only for the endpoint called: no context at all is the pass
+    "series_of_document": CheckStrategy(
+        context_pass=lambda args, value: {},
+        context_fail=lambda args, value: {args["key"]: "ixrules-test-type"},
+    ),
+    "at_most_context": CheckStrategy(
+        valid=lambda args: st.integers(min_value=0, max_value=10**6).map(str),
+        context_pass=lambda args, value: {args["key"]: 10**12},
+        context_fail=_an_amount_due_below,
+    ),
+    "context_at_most": CheckStrategy(
+        context_pass=lambda args, value: {args["key"]: 1, args["limit"]: 2},
+        context_fail=lambda args, value: {args["key"]: 2, args["limit"]: 1},
     ),
     "exemption_given": CheckStrategy(
         context_pass=lambda args, value: {"account.country": "Atlantis"},
@@ -672,6 +721,7 @@ class Maker:
         self.draw = draw
         self.spec = spec
         self.mode = spec.mode
+        self.endpoint = spec.name
         self.sites: list[Site] = []
         self.with_context = bool(draw(st.booleans()))
         self.context: dict[str, Any] = {}
@@ -683,7 +733,7 @@ class Maker:
         return [rule for rule in spec.rules if rule.applies_in(self.mode)]
 
     def env(self) -> Env:
-        return Env(Context(self.context), self.mode)
+        return Env(Context(self.context), self.mode, endpoint=self.endpoint)
 
     def guard_passes(self, rule: Rule, value: Any) -> bool:
         if rule.when is None:

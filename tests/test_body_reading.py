@@ -110,8 +110,15 @@ def test_siblings_belong_to_the_actions_that_declare_them() -> None:
     assert list(rules.endpoint("invoices.create").siblings) == ["proprietary_uid"]
     assert rules.endpoint("invoices.update").siblings == {}
     assert "proprietary_uid" not in rules.schema("invoices.update")
-    # on update nothing reads it (the API documents it on create only)
-    assert both({"invoice": DOCUMENT, "proprietary_uid": [1]}, "invoices.update") == []
+    # on update nothing reads it (the API documents it on create only): a key the API drops
+    assert both({"invoice": DOCUMENT, "proprietary_uid": [1]}, "invoices.update") == [
+        (
+            "Unknown key proprietary_uid, which the API drops",
+            "/proprietary_uid",
+            "field.unknown",
+            "warning",
+        )
+    ]
     assert (
         "kind.text" in rules.ruleset.rule_endpoints
         and "invoices.create" in (rules.ruleset.rule_endpoints["kind.text"])

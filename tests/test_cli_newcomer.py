@@ -134,12 +134,14 @@ def test_a_warning_has_no_status_in_json_and_parquet(
     assert [(p["severity"], p["rule"], p["status"]) for p in problems] == [
         ("warning", "kind.number", None),
         ("note", "document.tax_exemption.needed", None),
+        ("note", "document.item.tax_exemption.needed", None),
         ("note", "document.client.created", None),
     ]
     pyarrow = pytest.importorskip("pyarrow.parquet")
     rows = pyarrow.read_table(tmp_path / "t.parquet").to_pylist()
     assert [(row["severity"], row["status"]) for row in rows] == [
         ("warning", None),
+        ("note", None),
         ("note", None),
         ("note", None),
     ]

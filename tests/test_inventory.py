@@ -59,6 +59,19 @@ NOT_DECLARED = {
 
 #: Fields declared beyond the OpenAPI description, per schema, with the reason.
 ADDED = {
+    **{
+        (schema, f"/{root}/items/*/{field}"): (
+            "a line's exemption code is `tax_exemption` (live, issue 24); integrators send "
+            "`tax.value` and `tax.exemption_code`, declared to say what the API does with them"
+        )
+        for schema, root in (
+            ("InvoiceCreateRequest", "invoice"),
+            ("InvoiceUpdateRequest", "invoice"),
+            ("EstimateCreateRequest", "quote"),
+            ("GuideCreateRequest", "shipping"),
+        )
+        for field in ("tax_exemption", "tax/value", "tax/exemption_code")
+    },
     ("ClientRequest", "/client/payment_days"): "in the API's responses; a tested client sends it",
     ("ClientRequest", "/client/tax_exemption_code"): "likewise",
     ("ClientRequest", "/client/preferred_contact/mobile"): "likewise",
@@ -66,6 +79,10 @@ ADDED = {
         "every document shares the Multibanco flag (and its provider rule)"
     ),
 }
+
+#: Flags the OpenAPI types as integers (example 1): the API honours "0"/"1", an integer flag
+#: was recorded answered 201 and not applied (observed.md §2), so they are declared flags.
+FLAGS_TYPED = {("TaxesCreateRequest", "/tax/default_tax")}
 
 #: The OpenAPI type of a field, and the kinds that declare it. Strings include the kinds
 #: the API reads out of text (numeric strings, ids, flags, dates): traffic sends both.
@@ -135,7 +152,8 @@ def test_every_openapi_field_is_declared_with_a_matching_kind(
             assert spec is None, f"{pointer} is declared now: drop it from NOT_DECLARED"
             continue
         assert spec is not None, f"{name} does not declare {pointer} (OpenAPI {schema})"
-        assert spec.kind in KINDS_OF_TYPE[kind], (name, pointer, spec.kind, kind)
+        kinds = KINDS_OF_TYPE[kind] | ({"flag"} if (schema, pointer) in FLAGS_TYPED else set())
+        assert spec.kind in kinds, (name, pointer, spec.kind, kind)
         if enum:
             listed = spec.kind == "flag" or any(rule.check == "one_of" for rule in spec.rules)
             relative = "/" + pointer.split("/", 2)[-1] if pointer.count("/") > 1 else pointer
@@ -198,6 +216,9 @@ RIGHT = {
 RIGHT_TEXT = {
     "fiscal_id": "999999990",
     "tax_exemption": "M00",
+    "tax_exemption_reason": "M00",
+    "exemption_code": "",  # a line's tax: any code there is ignored (warned)
+    "value": "",  # a line's tax: its value is not known to be read (warned)
     "value_type": "percentage",
     "email": "someone@example.com",
     "cc": "someone@example.com",
@@ -358,6 +379,40 @@ OWN: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {
         ("Country ['x'] was not found", "/address_to/country", "country.known", "error")
     ],
 }
+
+#: Exemption codes are checked wherever a body takes one, and a line's tax says what it holds
+#: that the API does not read (issue 24; tests/test_evidence.py).
+_CODES = (
+    "Tax exemption should be one of: M09, M08, M07, M06, M05, M04, M03, M02, M01, M16, M15, "
+    "M14, M13, M12, M11, M10, M99"
+)
+for _name in ("invoices.update", "quotes.update", "shippings.update"):
+    for _field in ("/tax_exemption", "/tax_exemption_reason"):
+        OWN.setdefault(
+            (_name, _field), [(_CODES, _field, "document.tax_exemption.accepted", "error")]
+        )
+    OWN[_name, "/items/*/tax_exemption"] = [
+        ("Invoice items is invalid", "/items", "document.items.invalid", "error"),
+        (_CODES, "/items/0/tax_exemption", "document.tax_exemption.accepted", "error"),
+    ]
+    OWN[_name, "/items/*/tax/value"] = [
+        (
+            "Tax value ['x'] is not known to be read: a line's rate is that of the account's "
+            "tax it names",
+            "/items/0/tax/value",
+            "item.tax.value.unread",
+            "warning",
+        )
+    ]
+    OWN[_name, "/items/*/tax/exemption_code"] = [
+        (
+            "Tax exemption code ['x'] is ignored here: a line's exemption code goes in its "
+            "tax_exemption",
+            "/items/0/tax/exemption_code",
+            "item.tax.exemption_code.ignored",
+            "warning",
+        )
+    ]
 for _document in ("invoices.update", "quotes.update", "shippings.update"):
     OWN.update(
         {

@@ -195,12 +195,18 @@ def test_the_apis_own_portuguese() -> None:
 
 
 def test_values_are_written_into_the_translated_message() -> None:
-    body = {"invoice": {"client": {"name": "Acme", "country": "Germani"}, "items": [{"unit": ""}]}}
+    body = {
+        "invoice": {"client": {"name": "Acme", "country": "Germani"}, "items": [{"unit": "kg"}]}
+    }
     assert ixrules.validate(body, "invoices.update", locale="es-ES").messages == [
         "Cliente no es válido",
         "País Germani no se ha encontrado",
         "Artículos de la factura no son válidos",
-        "Unidad  no está incluida en la lista de unidades aceptadas",
+        "Unidad kg no está incluida en la lista de unidades aceptadas",
+    ]
+    # an empty value is written as nothing (two spaces), as the API words it at /items
+    assert ixrules.validate({"item": {"unit": ""}}, "items.update", locale="es").messages == [
+        "Unidad  no está incluida en la lista de unidades aceptadas"
     ]
     assert ixrules.validate(body, "invoices.update", locale="pt_PT").messages[1] == (
         "País Germani não foi encontrado"

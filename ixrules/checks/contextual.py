@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..values import display
+from ..values import as_number, display
 from .registry import Env, check, context_key_in, context_keys
 
 _READS = "reads the context"
@@ -127,3 +127,53 @@ def is_json_content_type(header: Any) -> bool:
 def json_content_type(value: Any, env: Env) -> bool:
     """The request's ``Content-Type`` (context ``request.content_type``) is JSON."""
     return is_json_content_type(env.context.get("request.content_type"))
+
+
+# --- the state of the documents a body names ----------------------------------------------
+
+
+def _document_type(name: Any) -> str:
+    """A document type folded for comparison: ``InvoiceReceipt``, ``invoice_receipt`` and the
+    path ``invoice_receipts`` are one type."""
+    folded = "".join(ch for ch in display(name).casefold() if ch.isalnum())
+    return folded[:-1] if folded.endswith("s") else folded
+
+
+@check(
+    "series_of_document",
+    json_schema=_READS,
+    reads_numbers=False,
+    reads_context=context_key_in("key"),
+)
+def series_of_document(value: Any, env: Env, *, key: str) -> bool:
+    """The series the context describes at ``key`` (its document type: ``invoice_receipt``,
+    ``InvoiceReceipt``) is one of the called endpoint's document type (its path,
+    ``invoice_receipts``). Passes when the endpoint is not known."""
+    path = env.endpoint.partition(".")[0]
+    return not path or _document_type(env.context.get(key)) == _document_type(path)
+
+
+@check(
+    "at_most_context",
+    json_schema=_READS,
+    reads_numbers=True,
+    reads_context=context_key_in("key"),
+)
+def at_most_context(value: Any, env: Env, *, key: str) -> bool:
+    """The value, a number, is not above the context's number at ``key``. Passes when either
+    is not a number: that is another rule's business."""
+    amount, limit = as_number(value), as_number(env.context.get(key))
+    return amount is None or limit is None or amount <= limit
+
+
+@check(
+    "context_at_most",
+    json_schema=_READS,
+    reads_numbers=False,
+    reads_context=lambda args: (str(args["key"]), str(args["limit"])),  # both it compares
+)
+def context_at_most(value: Any, env: Env, *, key: str, limit: str) -> bool:
+    """The context's number at ``key`` is not above its number at ``limit`` (a credit note's
+    total against its related documents'). Passes when either is not a number."""
+    amount, most = as_number(env.context.get(key)), as_number(env.context.get(limit))
+    return amount is None or most is None or amount <= most

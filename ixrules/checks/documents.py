@@ -3,7 +3,7 @@ number against its country, a document's tax exemption against its lines."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..countries import fold
@@ -140,6 +140,37 @@ def _zero_rated(line: Any, rates: Mapping[str, Any]) -> bool:
     )
 
 
+def _coded(line: Any, field: str) -> bool:
+    """A document line that carries its own exemption code (``field``, the line's
+    ``tax_exemption``: where a live account wants it)."""
+    return isinstance(line, Mapping) and not _blank(line.get(field))
+
+
+def _nested_code(line: Any) -> bool:
+    """A document line whose exemption code is nested in its tax (``tax.exemption_code``),
+    where the API does not read it."""
+    tax = line.get("tax") if isinstance(line, Mapping) else None
+    return isinstance(tax, Mapping) and not _blank(tax.get("exemption_code"))
+
+
+def _uncoded(
+    document: Mapping[str, Any],
+    env: Env,
+    field: str,
+    items: str,
+    countries: Sequence[str],
+    exempt: Callable[[Any], bool],
+) -> bool:
+    """On a document of an account of ``countries`` without a code of its own (``field``): a
+    line of ``items`` that ``exempt`` says is exempt has no code of its own either."""
+    if account_not_in(document, env, countries=countries) or not _blank(document.get(field)):
+        return False
+    lines = document.get(items)
+    return isinstance(lines, list) and any(
+        exempt(line) and not _coded(line, field) for line in lines
+    )
+
+
 @check(
     "exemption_given",
     json_schema="reads the context",
@@ -150,16 +181,40 @@ def _zero_rated(line: Any, rates: Mapping[str, Any]) -> bool:
 def exemption_given(
     value: Any, env: Env, *, field: str, items: str, countries: Sequence[str]
 ) -> bool:
-    """On a document of an account of ``countries`` (context ``account.country``): when a line
-    of ``items`` names a tax the account rates at 0 % (context ``existing.taxes`` as a mapping
-    name -> rate), ``field`` is given. The API applies the account's tax of that name, so the
-    body alone cannot say a line is exempt: without the rates nothing is judged."""
+    """On a document of an account of ``countries`` (context ``account.country``): each line
+    of ``items`` that names a tax the account rates at 0 % (context ``existing.taxes`` as a
+    mapping name -> rate) has an exemption code, on the line (its own ``field``) or on the
+    document (``field``): the sources conflict on the place, so both pass. A line whose code
+    is only in its tax is ``nested_exemption_given``'s. The API applies
+    the account's tax of that name, so the body alone cannot say a line is exempt: without
+    the rates nothing is judged."""
     rates = env.context.get("existing.taxes")
     if not isinstance(value, Mapping) or not isinstance(rates, Mapping):
         return True
-    if account_not_in(value, env, countries=countries):
+    return not _uncoded(
+        value,
+        env,
+        field,
+        items,
+        countries,
+        lambda line: _zero_rated(line, rates) and not _nested_code(line),
+    )
+
+
+@check(
+    "nested_exemption_given",
+    json_schema="reads the context",
+    reads_numbers=False,
+    reads_context=context_keys("account.country"),
+)
+def nested_exemption_given(
+    value: Any, env: Env, *, field: str, items: str, countries: Sequence[str]
+) -> bool:
+    """On a document of an account of ``countries``: a line of ``items`` whose only exemption
+    code is nested in its tax (``tax.exemption_code``, which the API ignores) is an exempt
+    line without a code, unless the document has one (``field``): its sender says it is
+    exempt, whatever the rates (``exemption_given`` leaves such lines to this check, so a line
+    is judged once)."""
+    if not isinstance(value, Mapping):
         return True
-    lines = value.get(items)
-    if not isinstance(lines, list) or not any(_zero_rated(line, rates) for line in lines):
-        return True
-    return not _blank(value.get(field))
+    return not _uncoded(value, env, field, items, countries, _nested_code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -98,9 +99,15 @@ def number(
     )
 
 
+#: A date as the API documents them, ``d/m/yyyy`` with slashes (``date``'s ``slashed``).
+_SLASHED = re.compile(r"^[ ]*[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}[ ]*$", re.ASCII)
+SLASHED_PATTERN = _SLASHED.pattern
+
+
 def _dates(pattern: str, what: str) -> SchemaForm:
     def form(args: Args) -> Expressed:
-        keywords = {"type": "string", "pattern": pattern, "maxLength": MAX_SCALAR_TEXT}
+        written = SLASHED_PATTERN if args.get("slashed") else pattern
+        keywords = {"type": "string", "pattern": written, "maxLength": MAX_SCALAR_TEXT}
         note = f"the {what}'s calendar validity (31/02/2017) is not checked"
         return Expressed(or_blank(keywords, args.get("allow_blank")), exact=False, note=note)
 
@@ -115,9 +122,16 @@ def _dates(pattern: str, what: str) -> SchemaForm:
     implies=own_kind("date"),
     fix=DATE_FIX,
 )
-def date(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
-    """A real calendar date written as the API reads dates (``dd/mm/yyyy``)."""
-    return (allow_blank and is_blank_text(value)) or as_date(value) is not None
+def date(value: Any, env: Env, *, allow_blank: bool = False, slashed: bool = False) -> bool:
+    """A real calendar date written as the API reads dates (``dd/mm/yyyy``). With ``slashed``,
+    only as the API documents them (``d/m/yyyy`` with slashes): the other forms a Ruby parser
+    reads (``yyyy-mm-dd``, dashes, dots) no source shows the API reading, and its v1
+    documentation says a date it cannot read is set to the current date."""
+    if allow_blank and is_blank_text(value):
+        return True
+    if slashed and not (isinstance(value, str) and _SLASHED.fullmatch(value)):
+        return False
+    return as_date(value) is not None
 
 
 @check(

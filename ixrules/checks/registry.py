@@ -30,13 +30,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Env:
-    """What a check may know besides the value: the call's context and mode."""
+    """What a check may know besides the value: the call's context and mode, and the name of
+    the endpoint called (``invoice_receipts.create``; empty when not known), which decides
+    what a series' document type must be."""
 
     context: Context
     mode: str
     #: The language the values were written in (``"pt"``, ``"en_US"``...), when the caller
     #: said it: only a repair reads it (``"1,5"`` is 1.5 in Portuguese), never a check.
     locale: str | None = None
+    #: The endpoint being validated (a check of a field several endpoints share may differ).
+    endpoint: str = ""
 
 
 Args = Mapping[str, Any]

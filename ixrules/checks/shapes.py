@@ -138,3 +138,15 @@ def is_flag(value: Any, env: Env) -> bool:
 def flag_set(value: Any, env: Env) -> bool:
     """The API's "on" flag ("1", 1 or true)."""
     return is_flag_set(value)
+
+
+@check(
+    "blank",
+    json_schema=lambda args: Expressed({"type": "string", "pattern": f"^{blanks()}*$"}),
+    reads_numbers=False,
+    reads_context=NO_CONTEXT,
+)
+def is_blank(value: Any, env: Env) -> bool:
+    """A string of blanks: what a key the API does not read may hold without a warning (null
+    and false never reach a check), so that sending something there is said."""
+    return isinstance(value, str) and not value.strip()

@@ -11,6 +11,8 @@ from typing import Any
 from ..api import Rules
 from ..endpoint_lookup import EndpointError
 from ..lint.safe import json_text
+from ..messages import languages, translate
+from ..wording import evidence
 from .errors import CommandError
 
 #: What a rule's ``source`` says about where its message comes from.
@@ -73,6 +75,7 @@ def explain_text(rules: Rules, rule_id: str) -> str:
     if rule.status != 422:
         out.append(f"Predicts: HTTP {rule.status}")
     out.append(f"Message from: {source}" + (f" ({rule.origin})" if rule.origin else ""))
+    out += _languages(rule.message)
     served = rules.ruleset.rule_endpoints.get(rule.id, ())
     if served:
         out.append(_fill("Endpoints: " + ", ".join(served), subsequent_indent="  "))
@@ -85,6 +88,19 @@ def explain_text(rules: Rules, rule_id: str) -> str:
 
 def _fill(text: str, subsequent_indent: str = "") -> str:
     return textwrap.fill(text, WIDTH, subsequent_indent=subsequent_indent, break_long_words=False)
+
+
+def _languages(message: str) -> list[str]:
+    """Per language ixrules translates into, the text and whose words it is."""
+    out = []
+    for language in sorted(languages()):
+        text = translate(message, language)
+        if text == message:
+            continue  # no translation (a pack's rule): the English is the only text
+        found = evidence(message, language)
+        whose = f"the API's recorded wording, {found}" if found else "the project's translation"
+        out.append(f"In {language}: {text} ({whose})")
+    return out
 
 
 def _example(rules: Rules, example: Mapping[str, Any]) -> list[str]:

@@ -238,3 +238,9 @@ def set_current_sequence(call: Call) -> MockResponse:
     call.tx.update("sequence", record, name=display(record.get("serie")))
     _one_default(call, "sequence", record)
     return empty(200)
+
+
+def update_sequence(call: Call) -> MockResponse:
+    """PUT /sequences/<id>.json: the API answered it with a 302 redirect (live: diogopms
+    invoice-express-js), and nothing of the body is known to be read: the series is unchanged."""
+    return empty(302)

@@ -50,6 +50,7 @@ NAMED: dict[str, Handler] = {
     "sequences.list": catalog.list_sequences,
     "sequences.register": catalog.register_sequence,
     "sequences.set_current": catalog.set_current_sequence,
+    "sequences.update": catalog.update_sequence,
     "accounts.create": accounts.create,
     "accounts.create_already_user": accounts.create,
     "accounts.update": accounts.update,

@@ -9,7 +9,8 @@ decides a report beyond one check's verdict is written here once, and both call 
   guessed;
 * :func:`requires`: which modes test ``required`` (an update never does);
 * :func:`unknown_keys`: each key a closed object does not declare, reported with the closest
-  declared key as the hint for the first :data:`HINTED_KEYS` of them;
+  declared key as the hint for the first :data:`HINTED_KEYS` of them (:func:`unknown_beside`:
+  the same for the keys beside a body's root key);
 * :func:`note_invalid` and :func:`finish`: a container's ``invalid`` rule is noted at its
   place in a pre-order walk, and its message placed just before the first issue it covers.
 
@@ -105,14 +106,26 @@ def unknown_keys(
 ) -> None:
     """Report with ``rule`` each key of ``value`` (the object at ``path``) not in ``known``
     (the API drops it), with the closest of the declared keys ``order`` as the hint for the
-    first :data:`HINTED_KEYS`."""
+    first :data:`HINTED_KEYS`. A key whose value is null sends nothing, so nothing is lost."""
     hinted = 0
     for key in value:
-        if key not in known:
+        if key not in known and value[key] is not None:
             hint = closest_key(key, order) if hinted < HINTED_KEYS else None
             hinted += 1
             where = f"{path}/{pointer_token(key)}"
             call.report_at(rule, where, key, f"did you mean {hint!r}?" if hint else None)
+
+
+def unknown_beside(
+    call: Call, rule: Rule, body: Mapping[Any, Any], declared: tuple[str, ...]
+) -> None:
+    """Report with ``rule`` each key beside the root key of ``body`` that its endpoint does not
+    declare (``declared``: its root keys, then the keys it takes beside them): the API drops
+    it without a word, as it drops unknown keys inside (a misspelt ``proprietary_uid`` loses
+    the idempotency key). Null values and other endpoints' null root keys send nothing."""
+    if not declared or set(declared).issuperset(body):
+        return
+    unknown_keys(call, rule, "", body, frozenset(declared), declared)
 
 
 def closest_key(key: Any, known: tuple[str, ...]) -> str | None:
