@@ -27,6 +27,7 @@ _c: Any = importlib.import_module("re._constants" if _NEW else "sre_constants")
 _p: Any = importlib.import_module("re._parser" if _NEW else "sre_parse")
 _compiler: Any = importlib.import_module("re._compiler" if _NEW else "sre_compile")
 
+_TYPE_FLAGS = _c.SRE_FLAG_ASCII | _c.SRE_FLAG_LOCALE | _c.SRE_FLAG_UNICODE
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)}
 _SINGLE = {_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY}
 
@@ -62,6 +63,8 @@ class _Program:
             self.emit("char" if op in _SINGLE else "at", compiled)
         elif op == _c.SUBPATTERN:
             _, add, remove, sub = av
+            if add & _TYPE_FLAGS:  # (?a:...) replaces the pattern's unicode flag, as re does
+                flags &= ~_TYPE_FLAGS
             self.sequence(sub.data, (flags | add) & ~remove)
         elif op == getattr(_c, "ATOMIC_GROUP", None):
             self.atomic(lambda: self.sequence(av.data, flags))
