@@ -87,14 +87,15 @@ def test_a_preflight_context_function_is_checked_on_each_request() -> None:
          '{"account": {"trial": ...}})', ("account.trial",)),
         ({"weather": "rain"},
          "unknown context key 'weather' (known here: account, document, documents_in_period, "
-         "existing, fiscal_ids_in_use, now, request)", ("weather",)),
+         "existing, fiscal_ids_in_use, now, owner_document, request, sequence)", ("weather",)),
         ({"existing": {"clients": [], "suppliers": []}},
          "unknown context key 'existing.suppliers' (known here: clients, items, sequences, "
          "taxes)", ("existing", "suppliers")),
         ({"request": {"x": 1}},
          "unknown context key 'request.x' (known here: content_type)", ("request", "x")),
         ({"w" * 500: 1}, f"unknown context key '{'w' * 100}...' (known here: account, document, "
-         "documents_in_period, existing, fiscal_ids_in_use, now, request)", ("w" * 500,)),
+         "documents_in_period, existing, fiscal_ids_in_use, now, owner_document, request, "
+         "sequence)", ("w" * 500,)),
         ({1: True}, "context keys are strings, not int ('1')", (1,)),
     ],
 )  # fmt: skip

@@ -147,7 +147,7 @@ DESCRIBED = {
     'sent as a string (the API fails on a JSON number)" [tax.value.string]',
     ("browser.har", 142): "not comparable: POST /invoices.json: answered nothing (no answer was "
     "recorded)",
-    ("browser.har", 185): "not comparable: POST /api/accounts/1/update.json: answered 200; "
+    ("browser.har", 185): "not comparable: POST /api/accounts/1/archive.json: answered 200; "
     'predicted 404 "The requested resource does not exist." [request.route] (a route ixrules '
     "does not model)",
     ("browser.har", 229): 'agree: GET /clients.json: answered 401 "Invalid API key"; predicted '
