@@ -21,7 +21,6 @@ worker process loads and compiles the rules once, on its first task.
 from __future__ import annotations
 
 import dataclasses
-import glob
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -43,6 +42,7 @@ from .lint.sources import (
     Item,
     Lines,
     describe_os_error,
+    glob_inside,
     is_lines,
     open_regular,
     read_limited,
@@ -174,7 +174,7 @@ def units(paths: Iterable[str], blocksize: int = BLOCKSIZE) -> Iterator[Unit]:
     for index, path in enumerate(paths):
         found: list[tuple[str, Opened]]
         if "://" not in path:
-            names = sorted(glob.glob(path, recursive=True)) if _GLOB.search(path) else [path]
+            names = sorted(glob_inside(path)) if _GLOB.search(path) else [path]
             found = [(name, name) for name in names]
         else:
             sources = fsspec.open_files(path, mode="rb")

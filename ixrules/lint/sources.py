@@ -195,7 +195,7 @@ def expand(
         elif os.path.exists(arg):
             add(arg)
         elif _GLOB.search(arg):
-            matches = sorted(_glob(arg, told))
+            matches = sorted(glob_inside(arg, told))
             if not matches:
                 out.append(Failure(arg, "no file matches this pattern"))
             for match in matches:
@@ -281,7 +281,7 @@ class _Tree:
             yield top, dirs, files
 
 
-def _glob(pattern: str, skipped: Callable[[Skipped], None] | None = None) -> list[str]:
+def glob_inside(pattern: str, skipped: Callable[[Skipped], None] | None = None) -> list[str]:
     """What ``glob.glob(pattern, recursive=True)`` matches inside the pattern's tree (its part
     before the first wildcard, or the working directory), with ``**`` walking each real
     directory once (``glob`` follows looping links until the path is too long: exponentially
