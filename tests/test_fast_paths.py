@@ -11,6 +11,7 @@ import string
 import subprocess
 import sys
 
+import pytest
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -220,3 +221,34 @@ def test_an_uncommon_address_imports_email_validator() -> None:
     body = {"client": {"name": "Acme", "email": "josé@example.pt"}}
     loaded = loaded_after(f"import ixrules\nixrules.validate({body!r})")
     assert "email_validator" in loaded
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def test_a_call_reads_each_date_once_and_the_next_call_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ixrules.checks import numbers
+
+    read: list[object] = []
+    real = numbers.as_date
+
+    def counted(value: object) -> object:
+        read.append(value)
+        return real(value)
+
+    monkeypatch.setattr(numbers, "as_date", counted)
+    rules = ixrules.Rules.load()
+    body = {"invoice": {"date": "03/12/2017", "due_date": "01/12/2017"}}
+    report = rules.validate(body, "invoices.update")
+    assert [issue.rule for issue in report.issues] == ["document.due_date.after_date"]
+    assert sorted(map(str, read)) == ["01/12/2017", "03/12/2017"]
+    rules.validate(body, "invoices.update")  # no cache between calls: read again
+    assert len(read) == 4
+    same = {"invoice": {"date": "31/02/2017", "due_date": "31/02/2017"}}
+    assert [issue.rule for issue in rules.validate(same, "invoices.update").issues] == [
+        "document.date.valid",
+        "kind.date",
+    ]
+    assert read[4:] == ["31/02/2017"]
