@@ -36,7 +36,8 @@ def lint_fix(
 ) -> FixRun:
     """Fix every source of ``found`` as ``args`` ask, writing the files (or the diff), then
     report what is left."""
-    from ..fixes.files import fix_bytes, write_atomically
+    from ..fixes.files import fix_bytes
+    from ..outfiles import rewrite
     from .reporters import FORMATS, Options, Summary
 
     stdout = sys.stdout
@@ -82,7 +83,7 @@ def lint_fix(
             sys.stdout.buffer.flush()
         elif result.changed:
             try:
-                write_atomically(source.path, result.data)
+                rewrite(source.path, result.data)
             except OSError as exc:
                 print(Failure(source.file, f"not written: {exc}"), file=sys.stderr)
                 run.failures += 1
