@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import copy
 import json
 import os
@@ -27,9 +28,29 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # The rule-set cache (ixrules.ruleformat.rulecache) never writes to the user's home during the
 # tests: one temporary directory for the whole run, set before any test module loads the rules and
-# inherited by the command-line tests' subprocesses (tests/cli_runner.py).
-os.environ["IXRULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="ixrules-test-cache-")
+# inherited by the command-line tests' subprocesses (tests/cli_runner.py). Under pytest-xdist the
+# controller makes it and its workers (which inherit its environment) share it: the cache's writes
+# are atomic renames, and one worker's fill saves the others parsing the rule files again.
+_SESSION = "IXRULES_TEST_SESSION_CACHE"
+if not os.path.isdir(os.environ.get(_SESSION, "")):
+    os.environ[_SESSION] = tempfile.mkdtemp(prefix="ixrules-test-cache-")
+os.environ["IXRULES_CACHE_DIR"] = os.environ[_SESSION]
 os.environ.pop("IXRULES_NO_CACHE", None)
+# Subprocesses (the command-line tests, probes run with ``python -c``) may write bytecode: the
+# workplace's PYTHONDONTWRITEBYTECODE=1 would have each of them compile the package again.
+# pytest_configure compiles the package once, before any worker or subprocess starts.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+PACKAGE = Path(__file__).resolve().parent.parent / "ixrules"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the package's bytecode once per run, in the xdist controller (or the only
+    process), whatever ``PYTHONDONTWRITEBYTECODE`` says: ``py_compile`` writes regardless, and
+    an up-to-date file is left alone, so this costs a few stat calls after the first run."""
+    if hasattr(config, "workerinput"):  # an xdist worker: its controller has compiled
+        return
+    compileall.compile_dir(PACKAGE, quiet=1, workers=1)
 
 
 @pytest.fixture(autouse=True)
