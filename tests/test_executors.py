@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, FIXTURES, load_example
-from helpers import HOSTILE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import broken_cases, examples, shaped_noise, valid_cases
-from test_documents import DOCUMENT_ENDPOINTS, FIELD_CASES, valid_body
+from support.bodies import EXAMPLES, FIXTURES, load_example
+from support.documents import DOCUMENT_ENDPOINTS, FIELD_CASES, valid_body
+from support.hostile import HOSTILE
 
 from ixrules import BodyError, Rules
 from ixrules.api import default_rules
@@ -120,7 +120,7 @@ def test_every_rule_example(rule_id: str) -> None:
 
 @pytest.mark.parametrize("endpoint", DOCUMENT_ENDPOINTS)
 def test_the_document_field_cases(endpoint: str) -> None:
-    from conftest import changed
+    from support.bodies import changed
 
     body = valid_body(endpoint)
     root = next(iter(body))

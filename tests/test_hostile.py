@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
-from conftest import triples
-from helpers import HOSTILE, SURROGATES, Unprintable, deep_dict, deep_list
-from test_documents import valid_body
+from support.bodies import triples
+from support.documents import valid_body
+from support.hostile import HOSTILE, SURROGATES, Unprintable, deep_dict, deep_list
 
 import ixrules
 from ixrules.api import default_rules

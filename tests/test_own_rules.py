@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import command, environment
-from helpers import installed_plugin
+from support.plugins import installed_plugin
 
 import ixrules
 from ixrules.api import rules_dir
