@@ -60,3 +60,24 @@ HOSTILE: dict[str, Callable[[], Any]] = {
     "an unprintable object": lambda: Unprintable(),
     "a list of unprintable objects": lambda: [Unprintable(), {"name": Unprintable()}],
 }
+
+#: Kinds that take seconds at every field (10,000 levels are read through at every leaf, a
+#: 10 MB string goes through every check): marked slow where they are placed everywhere.
+SLOW = frozenset(
+    {
+        "10,000 levels of lists",
+        "10,000 levels of objects",
+        "a 10 MB string",
+        "a 10 MB numeric string",
+        "5,000 items",
+        "an object of 10,000 keys",
+    }
+)
+
+
+def hostile_params() -> list[Any]:
+    """Every kind of :data:`HOSTILE` as a test parameter, the :data:`SLOW` ones marked slow."""
+    import pytest
+
+    slow = pytest.mark.slow
+    return [pytest.param(kind, marks=slow) if kind in SLOW else kind for kind in HOSTILE]
