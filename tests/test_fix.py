@@ -10,7 +10,7 @@ import pickle
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, triples
+from support.bodies import FIXTURES, triples
 
 import ixrules
 from ixrules.checks import CHECKS

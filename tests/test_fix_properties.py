@@ -16,10 +16,10 @@ import json
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import broken_bodies, examples, ruleset_endpoints
+from support.bodies import EXAMPLES
 
 import ixrules
 from ixrules.fixes.engine import MAX_PASSES, FixResult

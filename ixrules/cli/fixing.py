@@ -21,26 +21,6 @@ if TYPE_CHECKING:  # the parser is built for --version too: the rules load only 
     from ..lint.checker import Settings
 
 
-def add_fix_options(lint: argparse.ArgumentParser) -> None:
-    """The fix options of ``ixrules lint``."""
-    lint.add_argument(
-        "--fix", action="store_true", help="apply the safe fixes to the files (stdin: to stdout)"
-    )
-    lint.add_argument(
-        "--unsafe-fixes",
-        action="store_true",
-        help="with --fix or --diff, the unsafe fixes too (renamed keys, decimal commas, ...)",
-    )
-    lint.add_argument(
-        "--diff",
-        action="store_true",
-        help="print the fixes as a unified diff and write nothing (exit 1 when there are any)",
-    )
-    lint.add_argument(
-        "--fix-only", action="store_true", help="apply the fixes and report nothing else"
-    )
-
-
 @dataclass
 class FixRun:
     """How a fixing run ended, for the command's exit status: failures (exit 2), whether any

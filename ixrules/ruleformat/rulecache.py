@@ -8,6 +8,16 @@ modules that decide what a rule set is (:func:`code_files`: this package and eve
 ixrules it imports, found by following the imports). Any change to a rule file (shipped or a
 user's own directory) or to that code is a different key, hence a miss.
 
+Hashing all that is itself a cost of every start (7 ms), so the key is also kept in a *stamp*
+(``stamp-*.json``, one per rule directory): the key, with the size, modification and change
+times (in nanoseconds), inode and device of every rule file and of every module of ixrules. A
+process whose files all stat the same takes the key from the stamp and reads no file but the
+cache's; any difference (an edit that kept the modification time still changes the change
+time) means hashing again and a new stamp. A stamp is read as the cache files are (below), its
+key must be 64 hex digits, and it is written only when no file was changed in the last two
+seconds (a file written twice within the file system's clock tick could otherwise keep its
+stamp).
+
 What is stored is plain data: JSON of the rule model (:mod:`.rulejson`), which reading can only
 turn back into rules, never into code. A cache directory is wherever the environment points, so
 nothing in it is trusted that the user did not make:
@@ -26,10 +36,12 @@ nothing in it is trusted that the user did not make:
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 import re
 import stat
+import time
+import zlib
 from pathlib import Path
 
 from ..__about__ import __version__
@@ -62,6 +74,8 @@ _SAFE_HERE = hasattr(os, "getuid") and {os.open, os.rename} <= os.supports_dir_f
 
 def content_key(files: list[Path]) -> str:
     """The SHA-256 of the rule files' names and bytes, the version and the loading code."""
+    import hashlib  # only when the stamp does not say the key: it loads OpenSSL (2 ms)
+
     digest = hashlib.sha256(f"ixrules {__version__}\0".encode())
     top = _PACKAGE.parent
     for path, data in code_files(_PACKAGE).items():
@@ -130,12 +144,19 @@ def load_cached(directory: str | Path) -> RuleSet:
     ixrules) are unchanged, else parsed, then cached for the next process."""
     where = cache_dir()
     files = sorted(Path(directory).glob("*.yaml")) if Path(directory).is_dir() else []
-    key = None
+    key = stamped = None
     if where is not None and files and all(_plain_file(path) for path in files):
         try:
+            stamped = _stamps(directory, files)
+            key = _stamped_key(where, directory, stamped)
+            if key is not None:
+                cached = _read(where, key)
+                if cached is not None:
+                    return cached
             key = content_key(files)
             cached = _read(where, key)
             if cached is not None:
+                _store_stamp(where, directory, key, stamped)
                 return cached
         except Exception:  # unreadable, corrupt, from another version: parse instead
             pass
@@ -144,7 +165,93 @@ def load_cached(directory: str | Path) -> RuleSet:
     ruleset = load_rule_dir(directory)
     if where is not None and key is not None:
         _store(where, key, ruleset)
+        if stamped is not None:
+            _store_stamp(where, directory, key, stamped)
     return ruleset
+
+
+#: How recent (in nanoseconds) a file's change may be for a stamp to be written: a clock tick of
+#: the file system, with margin.
+STAMP_DELAY_NS = 2_000_000_000
+#: A cache key: a SHA-256 in hex.
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def _stamps(directory: str | Path, files: list[Path]) -> tuple[str, bool]:
+    """What the stamp of ``directory`` must say of its rule files and of ixrules' modules:
+    their stats, one line each; and whether any changed too recently to be stamped."""
+    racy_after = time.time_ns() - STAMP_DELAY_NS
+    racy = False
+    lines = [f"ixrules {__version__}", f"rules {os.fsdecode(os.path.abspath(directory))!r}"]
+    code = _PACKAGE.parent
+    paths = [(path.name, path) for path in files]
+    paths += [(f"code {os.path.relpath(path, code)}", Path(path)) for path in _modules(code)]
+    for name, path in paths:
+        info = path.stat()
+        racy = racy or min(info.st_mtime_ns, info.st_ctime_ns) > racy_after
+        lines.append(
+            f"{name!r} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} "
+            f"{info.st_ino} {info.st_dev}"
+        )
+    return "\n".join(lines), racy
+
+
+def _modules(top: Path) -> list[str]:
+    """Every module of the package ``top``, in a stable order (``__pycache__`` left out)."""
+    found: list[str] = []
+    todo = [os.fspath(top)]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py") and entry.is_file(follow_symlinks=False):
+                    found.append(entry.path)
+                elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+    return sorted(found)
+
+
+def _stamp_name(directory: str | Path) -> str:
+    """The stamp file of a rule directory (its path, checksummed: the stamp repeats it)."""
+    path = os.fsencode(os.path.abspath(directory))
+    return f"stamp-{zlib.crc32(path):08x}{zlib.adler32(path):08x}.json"
+
+
+def _stamped_key(where: Path, directory: str | Path, stamped: tuple[str, bool]) -> str | None:
+    """The key the stamp of ``directory`` gives, when every file stats as it says."""
+    data = _read_file(where, _stamp_name(directory), _MAX_STAMP_BYTES)
+    if data is None:
+        return None
+    stamp = json.loads(data)
+    if not isinstance(stamp, dict) or stamp.get("stats") != stamped[0]:
+        return None
+    key = stamp.get("key")
+    return key if isinstance(key, str) and _KEY.fullmatch(key) else None
+
+
+#: The largest stamp read (the package's modules make it about 20 KB).
+_MAX_STAMP_BYTES = 1 << 20
+
+
+def _store_stamp(where: Path, directory: str | Path, key: str, stamped: tuple[str, bool]) -> None:
+    """Write the stamp atomically, unless a file changed too recently; a failure only means the
+    next process hashes again."""
+    stats, racy = stamped
+    if racy:
+        return
+    from ..outfiles import OutputDirectory
+
+    try:
+        data = json.dumps({"key": key, "stats": stats}).encode()
+        fd = _opened(where, create=True)
+        if fd is None:
+            return
+        with (
+            OutputDirectory.opened(where, fd) as out,
+            out.replacing(_stamp_name(directory), mode=0o600) as handle,
+        ):
+            handle.write(data)
+    except Exception:
+        pass
 
 
 def _plain_file(path: Path) -> bool:
@@ -193,24 +300,29 @@ def _read(where: Path, key: str) -> RuleSet | None:
     """The cached rule set under ``key``, or None: missing, or not a file this user made."""
     from .rulejson import loads
 
+    data = _read_file(where, _name(key), MAX_CACHE_BYTES)
+    return None if data is None else loads(data)
+
+
+def _read_file(where: Path, name: str, limit: int) -> bytes | None:
+    """The bytes of the cache file ``name``, or None: missing, larger than ``limit``, a link
+    (symbolic, or hard: another name may be anyone's), or not a regular file this user made."""
     directory = _opened(where, create=False)
     if directory is None:
         return None
     try:
         flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
-        fd = os.open(_name(key), flags, dir_fd=directory)
+        fd = os.open(name, flags, dir_fd=directory)
     except OSError:
         return None
     finally:
         os.close(directory)
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or not _mine(info):
+        if not stat.S_ISREG(info.st_mode) or not _mine(info) or info.st_nlink != 1:
             return None
-        data = handle.read(MAX_CACHE_BYTES + 1)
-    if len(data) > MAX_CACHE_BYTES:
-        return None
-    return loads(data)
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data
 
 
 def _store(where: Path, key: str, ruleset: RuleSet) -> None:
