@@ -84,3 +84,16 @@ def test_strict_fails_on_the_warnings_fix_leaves(tmp_path: Path) -> None:
     assert (
         path.read_bytes() == b'{"client": {"name": "A", "country": "Portugal", "zip": "1000-001"}}'
     )
+
+
+def test_a_rule_ignored_for_a_file_has_its_fix_not_applied(tmp_path: Path) -> None:
+    (tmp_path / ".ixrules.yaml").write_text(
+        'per-file-ignores:\n  "a.json": [country.known]\n', encoding="utf-8"
+    )
+    body = b'{"client": {"name": "A", "country": "PT"}}'
+    (tmp_path / "a.json").write_bytes(body)
+    (tmp_path / "b.json").write_bytes(body)
+    result = run(lint(tmp_path, "--fix", "a.json", "b.json"))
+    assert result.code == 0 and "Fixed 1 problem." in result.out
+    assert (tmp_path / "a.json").read_bytes() == body  # not reported there, so not fixed
+    assert (tmp_path / "b.json").read_bytes() == body.replace(b'"PT"', b'"Portugal"')

@@ -71,7 +71,7 @@ def _fix_body(
             context=context,
             locale=settings.locale,
             unsafe=unsafe,
-            rules=settings.rules(),
+            rules=settings.rules_for(file),
         )
     except BadInput as exc:
         out.failures.append(exc.failure)
