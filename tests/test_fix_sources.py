@@ -199,3 +199,17 @@ def test_each_country_name_of_another_language_is_fixed(line: int, name: str) ->
     ]
     assert result.body == {"client": {"name": "Acme", "country": name}}
     assert findings(result.report) == []
+
+
+def test_the_fix_table_tool_restores_a_stale_page() -> None:
+    import importlib.util
+
+    tool = Path(__file__).parent.parent / "tools" / "fix_table.py"
+    spec = importlib.util.spec_from_file_location("fix_table_tool", tool)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = module.PAGE.read_text(encoding="utf-8")
+    assert module.regenerated(current) == current  # the page is current
+    stale = current.replace("| check `flag` | safe |", "| check `flag` | unsafe |")
+    assert stale != current and module.regenerated(stale) == current
