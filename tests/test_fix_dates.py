@@ -164,3 +164,28 @@ def test_a_date_that_is_no_day_at_all_is_left_for_the_user() -> None:
     assert findings(result.report) == [
         ("Date is not valid", "/invoice/date", "document.date.valid", "error")
     ]
+
+
+@pytest.mark.parametrize(
+    ("sent", "fixed", "applicability"),
+    [
+        ("2026-05-01T10:00:00", "01/05/2026 10:00:00", "safe"),
+        ("2026-05-01 10:00", "01/05/2026 10:00:00", "safe"),
+        ("2026-05-01T10:00:00Z", "01/05/2026 10:00:00", "unsafe"),
+    ],
+)
+def test_a_moment_is_written_as_the_guides_moment(
+    sent: str, fixed: str, applicability: str
+) -> None:
+    body = {"shipping": {"loaded_at": sent}}
+    issue = ixrules.validate(body, "shippings.update").issues[0]
+    assert (issue.rule, issue.severity, issue.message) == (
+        "kind.datetime",
+        "warning",
+        "Should be a moment written dd/mm/yyyy HH:mm:ss",
+    )
+    assert issue.fix is not None
+    assert (issue.fix.after, issue.fix.applicability) == (fixed, applicability)
+    result = ixrules.fix(body, "shippings.update", unsafe=applicability == "unsafe")
+    assert result.body == {"shipping": {"loaded_at": fixed}}
+    assert result.report.issues == []

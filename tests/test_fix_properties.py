@@ -136,8 +136,21 @@ MISTAKES = {
     ),
     "unit_price": st.sampled_from([9.99, 12, "1,5", -5, 1e20]),
     "value": st.sampled_from([23, 0.5, "23"]),
-    "date": st.sampled_from(["2026-05-01T00:00:00Z", "2026/05/01", "12/25/2021", "3/6/2021"]),
-    "due_date": st.sampled_from(["2026-05-31T10:00:00+01:00", "2026-05-31"]),
+    "date": st.sampled_from(
+        [
+            "2026-05-01T00:00:00Z",
+            "2026/05/01",
+            "12/25/2021",
+            "3/6/2021",
+            "2026-05-01",
+            "01-05-2026",
+            "1.5.2026",
+            "05-01-2026",
+        ]
+    ),
+    "due_date": st.sampled_from(
+        ["2026-05-31T10:00:00+01:00", "2026-05-31", "2026-05-31T10:00:00", "12-31-2026"]
+    ),
     "default_sequence": st.sampled_from([1, 0, True]),
 }
 RENAMES = {"due_date": "due-date", "postal_code": "zip", "name": "Name"}

@@ -5,6 +5,7 @@ excluded paths. Each failure is a ``CommandError``: one line on stderr, exit 2."
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -39,8 +40,11 @@ def lint_settings(args: argparse.Namespace) -> Settings:
         context_text=text,
         show_skipped=args.show_skipped,
         selection=selection(args),
+        locale=args.locale,
     )
     rules = load(settings)
+    if args.locale is None and rules.config is not None and rules.config.locale is not None:
+        settings = dataclasses.replace(settings, locale=rules.config.locale)
     if args.endpoint is not None:
         from .info import check_endpoint
 

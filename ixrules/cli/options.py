@@ -187,6 +187,11 @@ def _fix_options(lint: argparse.ArgumentParser) -> None:
     lint.add_argument(
         "--fix-only", action="store_true", help="apply the fixes and report nothing else"
     )
+    lint.add_argument(
+        "--locale",
+        help='the language of the messages and of the values: pt reads "1,5" as 1.5 when '
+        "fixing (also 'locale' in the configuration; default English)",
+    )
 
 
 def _patterns(value: str) -> tuple[str, ...]:

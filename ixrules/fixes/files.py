@@ -65,7 +65,14 @@ def _fix_body(
     try:
         text, body = parse(file, data, line)
         endpoint, context = settings.for_file(file)
-        result = fix(body, endpoint, context=context, unsafe=unsafe, rules=settings.rules())
+        result = fix(
+            body,
+            endpoint,
+            context=context,
+            locale=settings.locale,
+            unsafe=unsafe,
+            rules=settings.rules(),
+        )
     except BadInput as exc:
         out.failures.append(exc.failure)
         return None

@@ -53,6 +53,9 @@ class Settings:
     show_skipped: bool = False
     #: The command line's rule selection (``--select``, ``--extend-select``, ``--ignore``).
     selection: Selection = UNCHANGED
+    #: The language of the messages and of the values (``--locale``, else the configuration's
+    #: ``locale``): ``pt`` reads ``"1,5"`` as 1.5 when fixing.
+    locale: str | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         context = None if self.context_text is not None else self.context
@@ -66,6 +69,7 @@ class Settings:
             self.config,
             self.packs,
             self.selection,
+            self.locale,
         )
 
     def rules(self) -> Rules:
@@ -120,6 +124,7 @@ def _settings(
     config: str | None,
     packs: tuple[str, ...],
     selection: Selection,
+    locale: str | None = None,
 ) -> Settings:
     """Settings unpickled: the context parsed again from its file's bytes when it had one."""
     if context_text is not None:
@@ -134,6 +139,7 @@ def _settings(
         context_text,
         show_skipped,
         selection,
+        locale,
     )
 
 
@@ -293,7 +299,9 @@ def check_body(
     place = _Placer(text, line)
     try:
         endpoint, context = settings.for_file(file)
-        report = settings.rules_for(file).validate_parsed(body, endpoint, context=context)
+        report = settings.rules_for(file).validate_parsed(
+            body, endpoint, context=context, locale=settings.locale
+        )
     except BadInput as exc:  # a context file named by the configuration
         return [Failure(file, f"context {exc.failure}", *place(place.start))]
     except (BodyError, EndpointError, ContextError, PluginError) as exc:
