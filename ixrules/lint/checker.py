@@ -1,5 +1,7 @@
-"""Check bodies: decode, parse with the stdlib's C ``json``, validate through the public API, and
-place each issue at ``file:line:column`` (scanning the text again only when there are issues).
+"""Check bodies: decode, parse (with orjson where it is installed and reads the same values, else
+the stdlib's C ``json``: see :func:`ixrules.jsontext.fast_loads`), validate through the public
+API, and place each issue at ``file:line:column`` (scanning the text again only when there are
+issues).
 
 What is read as JSON, exactly:
 
@@ -24,7 +26,7 @@ from typing import Any
 from ..api import Rules, default_rules, rules_dir
 from ..context import ContextError
 from ..endpoint_lookup import BodyError, EndpointError
-from ..jsontext import LongInteger, loads
+from ..jsontext import NOT_READ, LongInteger, fast_loads, loads
 from ..ruleformat.errors import PluginError
 from ..selection import UNCHANGED, Selection
 from .positions import line_col, line_ends, nearest, newline_offsets, value_offsets
@@ -372,7 +374,9 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         raise BadInput(Failure(file, "empty: expected a JSON object", *place(0)))
     deep = f"cannot read: nested deeper than {MAX_NESTING} levels"
     try:
-        value = loads(text)
+        value = fast_loads(data)  # orjson where it reads the same values, from the bytes
+        if value is NOT_READ:
+            value = loads(text)
         if _may_be_deep(text) and _depth(value) > MAX_NESTING:
             raise BadInput(Failure(file, deep, *place(too_deep(text) or place.start)))
         return text, value
