@@ -42,7 +42,11 @@ import re
 import stat
 import time
 import zlib
-from pathlib import Path
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pathlib (5 ms of a start) is imported only when the key is hashed
+    from pathlib import Path
 
 from ..__about__ import __version__
 from ..model import RuleSet
@@ -55,32 +59,44 @@ MAX_CACHE_BYTES = 64 << 20
 
 def cache_dir() -> Path | None:
     """Where cached rule sets live, or None when caching is off (or cannot be made safe)."""
+    from pathlib import Path
+
+    where = cache_path()
+    return None if where is None else Path(where)
+
+
+def cache_path() -> str | None:
+    """:func:`cache_dir` as a string (what a start uses: no ``pathlib``)."""
     if os.environ.get("IXRULES_NO_CACHE", "") not in ("", "0"):
         return None
     if not _SAFE_HERE:
         return None
     explicit = os.environ.get("IXRULES_CACHE_DIR", "")
     if os.path.isabs(explicit):
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         base = os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ixrules"
+    return os.path.join(base, "ixrules")
 
 
 #: Whether the owner and link checks can be made here: user ids and ``dir_fd``.
 _SAFE_HERE = hasattr(os, "getuid") and {os.open, os.rename} <= os.supports_dir_fd
 
 
-def content_key(files: list[Path]) -> str:
+def content_key(files: Sequence[str | Path]) -> str:
     """The SHA-256 of the rule files' names and bytes, the version and the loading code."""
     import hashlib  # only when the stamp does not say the key: it loads OpenSSL (2 ms)
+    from pathlib import Path
+
+    paths = [Path(path) for path in files]
 
     digest = hashlib.sha256(f"ixrules {__version__}\0".encode())
-    top = _PACKAGE.parent
-    for path, data in code_files(_PACKAGE).items():
+    package = Path(_PACKAGE)
+    top = package.parent
+    for path, data in code_files(package).items():
         digest.update(path.relative_to(top).as_posix().encode() + b"\0" + data + b"\0")
-    for path in files:
+    for path in paths:
         digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
@@ -88,7 +104,7 @@ def content_key(files: list[Path]) -> str:
 
 
 #: This package: its modules read rule files into a rule set.
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = os.path.dirname(os.path.realpath(__file__))
 #: A relative import (``from .x import y``, ``from .. import x, y``), one or more lines.
 _IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.+)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
 
@@ -142,8 +158,8 @@ def _module_files(top: Path, parts: tuple[str, ...]) -> list[Path]:
 def load_cached(directory: str | Path) -> RuleSet:
     """The rule set of ``directory``'s ``*.yaml`` files: from the cache when the files (and
     ixrules) are unchanged, else parsed, then cached for the next process."""
-    where = cache_dir()
-    files = sorted(Path(directory).glob("*.yaml")) if Path(directory).is_dir() else []
+    where = cache_path()
+    files = _rule_files(directory)
     key = stamped = None
     if where is not None and files and all(_plain_file(path) for path in files):
         try:
@@ -177,17 +193,27 @@ STAMP_DELAY_NS = 2_000_000_000
 _KEY = re.compile(r"[0-9a-f]{64}")
 
 
-def _stamps(directory: str | Path, files: list[Path]) -> tuple[str, bool]:
+def _rule_files(directory: str | Path) -> list[str]:
+    """The ``*.yaml`` files of ``directory`` (as ``Path.glob("*.yaml")`` finds them), sorted."""
+    try:
+        with os.scandir(directory) as entries:
+            names = [entry.path for entry in entries if entry.name.endswith(".yaml")]
+    except OSError:  # missing, not a directory: the loader says so
+        return []
+    return sorted(names)
+
+
+def _stamps(directory: str | Path, files: list[str]) -> tuple[str, bool]:
     """What the stamp of ``directory`` must say of its rule files and of ixrules' modules:
     their stats, one line each; and whether any changed too recently to be stamped."""
     racy_after = time.time_ns() - STAMP_DELAY_NS
     racy = False
     lines = [f"ixrules {__version__}", f"rules {os.fsdecode(os.path.abspath(directory))!r}"]
-    code = _PACKAGE.parent
-    paths = [(path.name, path) for path in files]
-    paths += [(f"code {os.path.relpath(path, code)}", Path(path)) for path in _modules(code)]
+    code = os.path.dirname(os.fspath(_PACKAGE))
+    paths = [(os.path.basename(path), path) for path in files]
+    paths += [(f"code {os.path.relpath(path, code)}", path) for path in _modules(code)]
     for name, path in paths:
-        info = path.stat()
+        info = os.stat(path)
         racy = racy or min(info.st_mtime_ns, info.st_ctime_ns) > racy_after
         lines.append(
             f"{name!r} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} "
@@ -196,7 +222,7 @@ def _stamps(directory: str | Path, files: list[Path]) -> tuple[str, bool]:
     return "\n".join(lines), racy
 
 
-def _modules(top: Path) -> list[str]:
+def _modules(top: str) -> list[str]:
     """Every module of the package ``top``, in a stable order (``__pycache__`` left out)."""
     found: list[str] = []
     todo = [os.fspath(top)]
@@ -216,7 +242,7 @@ def _stamp_name(directory: str | Path) -> str:
     return f"stamp-{zlib.crc32(path):08x}{zlib.adler32(path):08x}.json"
 
 
-def _stamped_key(where: Path, directory: str | Path, stamped: tuple[str, bool]) -> str | None:
+def _stamped_key(where: str, directory: str | Path, stamped: tuple[str, bool]) -> str | None:
     """The key the stamp of ``directory`` gives, when every file stats as it says."""
     data = _read_file(where, _stamp_name(directory), _MAX_STAMP_BYTES)
     if data is None:
@@ -232,7 +258,7 @@ def _stamped_key(where: Path, directory: str | Path, stamped: tuple[str, bool]) 
 _MAX_STAMP_BYTES = 1 << 20
 
 
-def _store_stamp(where: Path, directory: str | Path, key: str, stamped: tuple[str, bool]) -> None:
+def _store_stamp(where: str, directory: str | Path, key: str, stamped: tuple[str, bool]) -> None:
     """Write the stamp atomically, unless a file changed too recently; a failure only means the
     next process hashes again."""
     stats, racy = stamped
@@ -254,11 +280,11 @@ def _store_stamp(where: Path, directory: str | Path, key: str, stamped: tuple[st
         pass
 
 
-def _plain_file(path: Path) -> bool:
+def _plain_file(path: str) -> bool:
     """A regular file of a sane size: anything else (a FIFO would block the hashing) is left to
     the loader, which reports it."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return False
     return stat.S_ISREG(info.st_mode) and info.st_size <= _MAX_HASHED
@@ -277,12 +303,12 @@ def _mine(info: os.stat_result) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _opened(where: Path, create: bool) -> int | None:
+def _opened(where: str, create: bool) -> int | None:
     """The cache directory, opened, if it is safe to use: made (mode 0700) when ``create``
     asks, then checked on the opened descriptor, so nothing can be swapped in between."""
     if create:
         try:
-            where.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.makedirs(where, mode=0o700, exist_ok=True)
         except OSError:
             return None
     try:
@@ -296,7 +322,7 @@ def _opened(where: Path, create: bool) -> int | None:
     return None
 
 
-def _read(where: Path, key: str) -> RuleSet | None:
+def _read(where: str, key: str) -> RuleSet | None:
     """The cached rule set under ``key``, or None: missing, or not a file this user made."""
     from .rulejson import loads
 
@@ -304,7 +330,7 @@ def _read(where: Path, key: str) -> RuleSet | None:
     return None if data is None else loads(data)
 
 
-def _read_file(where: Path, name: str, limit: int) -> bytes | None:
+def _read_file(where: str, name: str, limit: int) -> bytes | None:
     """The bytes of the cache file ``name``, or None: missing, larger than ``limit``, a link
     (symbolic, or hard: another name may be anyone's), or not a regular file this user made."""
     directory = _opened(where, create=False)
@@ -325,7 +351,7 @@ def _read_file(where: Path, name: str, limit: int) -> bytes | None:
     return None if len(data) > limit else data
 
 
-def _store(where: Path, key: str, ruleset: RuleSet) -> None:
+def _store(where: str, key: str, ruleset: RuleSet) -> None:
     """Write the cache file atomically; a failure only means the next process parses again."""
     from ..outfiles import OutputDirectory
     from .rulejson import dumps, loads
