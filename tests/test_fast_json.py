@@ -102,7 +102,7 @@ def test_orjson_reads_the_common_body() -> None:
 
 def parsed(data: bytes) -> tuple[str, Any]:
     try:
-        return "value", parse("x.json", data)[1]
+        return "value", parse("x.jsonl", data, line=1)[1]  # a JSON Lines body: orjson's
     except BadInput as exc:
         return "refused", exc.failure
 
@@ -117,6 +117,18 @@ def test_the_lint_parses_as_without_orjson(data: bytes, monkeypatch: pytest.Monk
         assert same(got[1], expected[1])
     else:
         assert isinstance(got[1], Failure) and got[1] == expected[1]
+
+
+def test_a_small_file_is_parsed_without_importing_orjson(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[bytes] = []
+    monkeypatch.setattr("ixrules.lint.checker.fast_loads", lambda data: asked.append(data))
+    parse("x.json", b'{"a": 1}')
+    assert asked == []
+    parse("x.jsonl", b'{"a": 1}', line=3)
+    parse("x.json", b'{"a": "' + b"x" * (256 << 10) + b'"}')
+    assert len(asked) == 2
 
 
 def test_the_lint_says_why_as_before() -> None:

@@ -374,7 +374,9 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         raise BadInput(Failure(file, "empty: expected a JSON object", *place(0)))
     deep = f"cannot read: nested deeper than {MAX_NESTING} levels"
     try:
-        value = fast_loads(data)  # orjson where it reads the same values, from the bytes
+        value = NOT_READ
+        if line is not None or len(data) >= FAST_PARSE_BYTES:  # importing orjson costs 3 ms
+            value = fast_loads(data)  # orjson where it reads the same values, from the bytes
         if value is NOT_READ:
             value = loads(text)
         if _may_be_deep(text) and _depth(value) > MAX_NESTING:
@@ -390,6 +392,10 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         failure = Failure(file, f"cannot read: {exc}", *place(place.start))
     raise BadInput(failure)
 
+
+#: From what size a whole file's body is parsed with orjson (JSON Lines always are): importing
+#: it costs a one-file lint more than it saves on a small body.
+FAST_PARSE_BYTES = 256 << 10
 
 #: The deepest nesting read. Python's parser recurses once per level and stops where the stack
 #: does, which depends on how deep the caller already is (a worker process is not the main one):
