@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .configfind import TOML_NAME, YAML_NAME, discover, read_config
 from .configtoml import read_toml
+from .localenames import known_locale
 from .model import SEVERITIES as RULE_SEVERITIES
 from .ruleformat.errors import ConfigError, RuleFileError
 from .ruleformat.reading import YList, YMap, line_of, load_yaml
@@ -316,6 +317,10 @@ class _Reader:
                 raise self.fail(line_of(data, key), f"{key} must be {_TYPES[key]}")
             if key == "locale" and not (isinstance(value, str) and value.strip()):
                 raise self.fail(line_of(data, key), f"locale must be {_TYPES[key]}")
+            if key == "locale" and not known_locale(value):
+                raise self.fail(
+                    line_of(data, key), f"unknown locale {value!r}: write {_TYPES[key]}"
+                )
             if key not in ("strict", "locale", *_MAPPINGS) and not isinstance(value, YList):
                 raise self.fail(line_of(data, key), f"{key} must be {_TYPES[key]}")
         severities = [

@@ -81,3 +81,22 @@ def test_a_locale_in_the_configuration_is_a_language_code(tmp_path: Path) -> Non
     result = run(lint(tmp_path, "a.json"))
     assert result.code == 2
     assert ".ixrules.yaml:1: locale must be a language code (pt, es, en_US)" in result.err
+
+
+def test_an_unknown_locale_in_the_configuration_is_refused_with_its_line(tmp_path: Path) -> None:
+    body(tmp_path, "strict: false\nlocale: xx\n")
+    result = run(lint(tmp_path, "a.json"))
+    assert result.code == 2
+    assert (
+        ".ixrules.yaml:2: unknown locale 'xx': write a language code (pt, es, en_US)" in result.err
+    )
+
+
+def test_an_unknown_locale_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    """It used to read the values and write the messages as English without a word."""
+    body(tmp_path)
+    result = run(lint(tmp_path, "--locale", "xx", "--fix", "a.json"))
+    assert (result.code, result.out) == (2, "")
+    assert "--locale 'xx': no such locale (pt, es, en_US, ...)" in result.err
+    assert (tmp_path / "a.json").read_bytes() == BODY
+    assert run(lint(tmp_path, "--locale", "pt-PT", "a.json")).code == 1

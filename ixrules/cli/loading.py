@@ -21,6 +21,7 @@ def lint_settings(args: argparse.Namespace) -> Settings:
     """Everything checked once before any body: rules, endpoint name, context snapshot."""
     from ..lint.checker import BadInput, Settings, load_context
     from ..lint.sources import MAX_BYTES
+    from ..localenames import known_locale
     from .errors import CommandError
 
     context = text = None
@@ -42,6 +43,8 @@ def lint_settings(args: argparse.Namespace) -> Settings:
         selection=selection(args),
         locale=args.locale,
     )
+    if args.locale is not None and not known_locale(args.locale):
+        raise CommandError(f"--locale {args.locale!r}: no such locale (pt, es, en_US, ...)")
     rules = load(settings)
     if args.locale is None and rules.config is not None and rules.config.locale is not None:
         settings = dataclasses.replace(settings, locale=rules.config.locale)
