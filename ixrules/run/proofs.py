@@ -107,16 +107,19 @@ class Prover:
                 f"or not {known}.issuperset({v}):"
             )
             out.append(f"{pad}    return False")
-            if w.requires:
-                for name, bound in node.program.required:
-                    if bound.rule.applies_in(w.mode):
-                        c = self.fresh()
-                        out.append(f"{pad}{c} = {v}.get({name!r})")
-                        out.append(f"{pad}if {c} is None or {c} is False:")
-                        out.append(f"{pad}    return False")
+            required = {
+                name
+                for name, bound in node.program.required
+                if w.requires and bound.rule.applies_in(w.mode)
+            }
             for name, child in node.fields.items():
                 c = self.fresh()
                 out.append(f"{pad}{c} = {v}.get({name!r})")
+                if name in required:  # absent: the ordered code reports it
+                    out.append(f"{pad}if {c} is None or {c} is False:")
+                    out.append(f"{pad}    return False")
+                    self.prove(child, c, out, pad, blocks)
+                    continue
                 out.append(f"{pad}if {c} is not None and {c} is not False:")
                 self.prove(child, c, out, pad + "    ", blocks + 1)
         elif node.each is not None:
