@@ -106,6 +106,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     strict: bool = False
     per_file_ignores: tuple[FileIgnores, ...] = ()
+    #: The language of the messages and of the values (``locale``; ``--locale`` wins).
+    locale: str | None = None
 
     def endpoint_for(self, name: str) -> str | None:
         """The endpoint of the last ``files`` entry that matches ``name`` and gives one."""
@@ -287,6 +289,7 @@ _TYPES: dict[str, str] = {
     "exclude": "a list of globs",
     "strict": "true or false",
     "per-file-ignores": "a mapping of file globs to lists of rule ids or globs",
+    "locale": "a language code (pt, es, en_US)",
 }
 _MAPPINGS = ("severity", "per-file-ignores")
 _FILES_KEYS = ("match", "endpoint", "context")
@@ -311,7 +314,9 @@ class _Reader:
                 raise self.fail(line_of(data, key), f"strict must be {_TYPES[key]}")
             if key in _MAPPINGS and not isinstance(value, YMap):
                 raise self.fail(line_of(data, key), f"{key} must be {_TYPES[key]}")
-            if key not in ("strict", *_MAPPINGS) and not isinstance(value, YList):
+            if key == "locale" and not (isinstance(value, str) and value.strip()):
+                raise self.fail(line_of(data, key), f"locale must be {_TYPES[key]}")
+            if key not in ("strict", "locale", *_MAPPINGS) and not isinstance(value, YList):
                 raise self.fail(line_of(data, key), f"{key} must be {_TYPES[key]}")
         severities = [
             SeveritySetting(pattern, "off", self.file, line)
@@ -336,6 +341,7 @@ class _Reader:
             exclude=tuple(exclude),
             strict=data.get("strict", False),
             per_file_ignores=tuple(self.per_file_ignores(data)),
+            locale=data.get("locale"),
         )
 
     def per_file_ignores(self, data: YMap) -> Iterator[FileIgnores]:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from babel import Locale
 
     from .api import Rules
+    from .fixes.engine import FixResult
 
 #: Longer indices are no row of any form (and would be slow to read as numbers).
 _MAX_INDEX_DIGITS = 18
@@ -111,6 +112,34 @@ def body_from_form(
     places = frozenset(path[:end] for path in patterns for end in range(len(path)))
     converted: dict[str, Any] = _with_numbers(body, (), _Numbers(patterns, places, babel_locale))
     return converted
+
+
+def fix_form(
+    form: Any,
+    endpoint: str | None = None,
+    *,
+    locale: str | None = None,
+    context: Mapping[str, Any] | None = None,
+    unsafe: bool = False,
+    rules: Rules | None = None,
+    drop_blank: bool = False,
+) -> FixResult:
+    """The submitted ``form`` as a body (:func:`body_from_form`, numbers read in ``locale``)
+    with what can be fixed fixed (:func:`ixrules.fix`: the safe fixes, the unsafe ones too with
+    ``unsafe=True``). The result's ``body`` is the fixed body, its ``report`` what is left, and
+    its :meth:`~ixrules.fixes.engine.FixResult.by_field` the fixes by form field name, to show
+    next to each field or to write each ``after`` back into the form.
+
+    >>> result = fix_form({"client[name]": "Acme", "client[country]": "Alemanha"})
+    >>> result.body, {f: [e.after for e in edits] for f, edits in result.by_field().items()}
+    ({'client': {'name': 'Acme', 'country': 'Germany'}}, {'client[country]': ['Germany']})
+    """
+    from .fixes.engine import fix
+
+    body = body_from_form(
+        form, locale=locale, endpoint=endpoint, rules=rules, drop_blank=drop_blank
+    )
+    return fix(body, endpoint, context=context, locale=locale, unsafe=unsafe, rules=rules)
 
 
 def number_fields(endpoint: str, *, rules: Rules | None = None) -> list[str]:

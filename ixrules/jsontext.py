@@ -6,6 +6,12 @@ user can act on, integers longer than the interpreter converts (4,300 digits by 
 are JSON. ``ixrules lint`` and :func:`ixrules.check_request` both read JSON text with ``loads``,
 so they accept and refuse the same texts, and each refusal has its offset.
 
+Where orjson is installed, ``fast_loads`` reads the common body with it (several times faster,
+and from the bytes: no decoded copy), but only where it gives the very values ``loads`` gives:
+whatever it refuses (``NaN``, a lone surrogate, ``1e400``, bytes that are not UTF-8, deep
+nesting) and any text with a run of 19 digits (orjson reads an integer past 64 bits as a float)
+is left to ``loads``, which reads it or says exactly why not.
+
 >>> loads('{"retention": NaN}')
 Traceback (most recent call last):
 ...
@@ -17,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from functools import cache
 from typing import Any
 
 #: A JSON string (skipped), or one of the constants Python reads and JSON does not have.
@@ -36,6 +43,42 @@ class LongInteger(ValueError):
         self.lineno = doc.count("\n", 0, pos) + 1
         self.colno = pos - doc.rfind("\n", 0, pos)
         super().__init__(f"{self.msg}: line {self.lineno} column {self.colno} (char {pos})")
+
+
+#: A run of digits that may be an integer orjson reads as a float (past 64 bits).
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+#: What ``fast_loads`` answers for bytes it leaves to ``loads``.
+NOT_READ: Any = object()
+
+
+@cache
+def _orjson_loads() -> Any:
+    """orjson's ``loads``, or None when it is not installed (imported on first use only)."""
+    try:
+        from orjson import loads as orjson_loads
+    except ImportError:
+        return None
+    return orjson_loads
+
+
+def fast_loads(data: bytes, reader: Any = "orjson") -> Any:
+    """The JSON value of ``data`` (UTF-8, no byte order mark) read by orjson when it is
+    installed and reads exactly what :func:`loads` would; else ``NOT_READ``, and the caller
+    reads the text with :func:`loads` (which also says where and why a text is not JSON).
+
+    >>> fast_loads(b'{"a": [1, -0.0, "x"]}') in ({"a": [1, -0.0, "x"]}, NOT_READ)
+    True
+    >>> fast_loads(b"[18446744073709551616]") is NOT_READ
+    True
+    """
+    if reader == "orjson":
+        reader = _orjson_loads()
+    if reader is None or _LONG_DIGITS.search(data) is not None:
+        return NOT_READ
+    try:
+        return reader(data)
+    except ValueError:  # orjson.JSONDecodeError: loads decides, and says why
+        return NOT_READ
 
 
 class _Constant(ValueError):

@@ -19,11 +19,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["OutputDirectory", "check_name", "replacing"]
+__all__ = ["OutputDirectory", "check_name", "replacing", "rewrite"]
 
 _CREATE = (
     os.O_WRONLY
@@ -118,6 +119,26 @@ class OutputDirectory:
                 self._unlink(temporary)
             raise
 
+    def rewrite(self, name: str, data: bytes) -> Path:
+        """Replace the regular file ``name`` of this directory with ``data``, keeping its
+        permission bits (the umask does not filter them), synced to disk before the rename. A
+        file that is a symbolic link, or no regular file, is refused with an ``OSError``: a
+        file the user named is rewritten, never one a link points to, nor the link replaced
+        (which would cut it)."""
+        check_name(name)
+        found = self._lstat(name)
+        if stat.S_ISLNK(found.st_mode):
+            raise OSError(f"{self.path / name} is a symbolic link: not rewritten")
+        if not stat.S_ISREG(found.st_mode):
+            raise OSError(f"{self.path / name} is not a regular file: not rewritten")
+        with self.replacing(name, 0o600) as handle:
+            handle.write(data)
+            handle.flush()
+            if hasattr(os, "fchmod"):  # POSIX: the bits the file had, whatever the umask
+                os.fchmod(handle.fileno(), stat.S_IMODE(found.st_mode))
+            os.fsync(handle.fileno())
+        return self.path / name
+
     def write(self, name: str, data: bytes) -> Path:
         """Write ``data`` as the file ``name`` (see :meth:`replacing`); return its path."""
         with self.replacing(name) as handle:
@@ -130,6 +151,11 @@ class OutputDirectory:
         if self._fd is None:
             return os.open(self.path / name, _CREATE, mode)
         return os.open(name, _CREATE, mode, dir_fd=self._fd)
+
+    def _lstat(self, name: str) -> os.stat_result:
+        if self._fd is None:
+            return os.lstat(self.path / name)
+        return os.stat(name, dir_fd=self._fd, follow_symlinks=False)
 
     def _rename(self, source: str, target: str) -> None:
         if self._fd is None:
@@ -155,3 +181,13 @@ def replacing(path: str | os.PathLike[str], mode: int = 0o666) -> Iterator[Binar
         directory.replacing(where.name, mode) as handle,
     ):
         yield handle
+
+
+def rewrite(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace the existing regular file at ``path`` with ``data``, as
+    :meth:`OutputDirectory.rewrite` does (its permission bits kept; a symbolic link at
+    ``path`` refused, never followed nor replaced; what a reader sees is the old file or the
+    new one, never half of one)."""
+    where = Path(path)
+    with OutputDirectory(where.parent) as directory:
+        directory.rewrite(where.name, data)

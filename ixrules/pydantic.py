@@ -33,6 +33,7 @@ Needs the ``pydantic`` extra: ``pip install 'ixrules[pydantic]'``.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -54,12 +55,19 @@ if TYPE_CHECKING:
 LOCALE_KEY = "locale"
 CONTEXT_KEY = "ixrules_context"
 
+logger = logging.getLogger("ixrules.pydantic")
+
 
 class IXBody:
     """Validate an annotated ``dict`` as the body of ``endpoint`` (``"invoices.create"``), with
-    an optional context snapshot, locale, and rule set (the shipped rules by default)."""
+    an optional context snapshot, locale, and rule set (the shipped rules by default).
 
-    __slots__ = ("context", "endpoint", "locale", "rules")
+    With ``fix=True`` (opt-in) the safe fixes (:func:`ixrules.fix`: ``"PT"`` -> ``"Portugal"``,
+    ``12.5`` -> ``"12.5"``, ``2026-05-01`` -> ``01/05/2026``) are applied first, each logged
+    (logger ``ixrules.pydantic``, level INFO), and the validated value is the fixed body (a new
+    object: the input is never changed); unsafe fixes are never applied here."""
+
+    __slots__ = ("context", "endpoint", "fix", "locale", "rules")
 
     def __init__(
         self,
@@ -68,6 +76,7 @@ class IXBody:
         context: Mapping[str, Any] | None = None,
         locale: str | None = None,
         rules: Rules | None = None,
+        fix: bool = False,
     ) -> None:
         if context is not None:
             check_context(context)  # a misspelt key fails here, not as a client's 422
@@ -75,6 +84,7 @@ class IXBody:
         self.context = context
         self.locale = locale
         self.rules = rules
+        self.fix = fix
 
     def __repr__(self) -> str:
         return f"IXBody({self.endpoint!r})"
@@ -106,7 +116,12 @@ class IXBody:
         from .endpoint_lookup import BodyError
 
         try:
-            report = self._rules().validate(value, self.endpoint, context=context, locale=locale)
+            if self.fix:
+                value, report = self._fixed(value, context, locale)
+            else:
+                report = self._rules().validate(
+                    value, self.endpoint, context=context, locale=locale
+                )
         except BodyError as exc:
             error: pydantic_core.InitErrorDetails = {
                 "type": PydanticCustomError("ixrules.body", str(exc)),
@@ -119,6 +134,22 @@ class IXBody:
         if report.errors:
             raise validation_error(report, value)
         return value
+
+    def _fixed(self, value: Any, context: Any, locale: Any) -> tuple[Any, Report]:
+        """The body with its safe fixes applied (each logged), and the report of it."""
+        from .fixes.engine import fix
+
+        result = fix(value, self.endpoint, context=context, locale=locale, rules=self._rules())
+        for edit in result.fixes:
+            logger.info(
+                "%s: fixed %s: %r -> %r (%s)",
+                self.endpoint,
+                edit.path,
+                edit.before,
+                edit.after,
+                edit.rule,
+            )
+        return (result.body if result.fixes else value), result.report
 
 
 def validation_error(report: Report, body: Any) -> pydantic_core.ValidationError:

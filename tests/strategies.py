@@ -835,9 +835,10 @@ class Maker:
         return value
 
     # after the body is drawn
-    def finish(self, body: dict[str, Any]) -> None:
+    def finish(self, body: dict[str, Any], valid: bool = True) -> None:
         """Give every context rule that runs a context it passes with (or none at all), and
-        check the other rules of each value with their own functions."""
+        check the other rules of each value with their own functions (not ``valid``: a body
+        where two rules of one value disagree is kept)."""
         if self.with_context:
             for site, value in self.present_sites(body):
                 for rule in self.applicable(site.spec):
@@ -849,7 +850,7 @@ class Maker:
                     ):
                         for key, entry in strategy.context_pass(rule.args, value).items():
                             set_dotted(self.context, key, entry)
-        for site, value in self.present_sites(body):
+        for site, value in self.present_sites(body) if valid else ():
             primary = self.primary.get(site.parts)
             for rule in self.applicable(site.spec):
                 if rule is not primary and not self.passes(rule, value):
@@ -913,15 +914,16 @@ def _issue(rule: Rule, parts: tuple[Any, ...], value: Any) -> tuple[str, str, st
 
 
 @st.composite
-def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
+def broken_cases(draw: Callable[[Strategy], Any], endpoint: str, exact: bool = True) -> Case:
     """A valid body with exactly one thing wrong, and the issues that must say so: the
     broken rule's message at its path, after the ``invalid`` message of each container it is
-    in."""
+    in. Not ``exact`` (:func:`broken_bodies`): one thing broken the same way, without
+    rejecting the bodies where other rules fail too, and no ``expected`` issues."""
     spec = ruleset_endpoints()[endpoint]
     maker, root, top = _start(draw, spec)
     value = maker.top(spec.body, top)
     body = _wrap(spec, root, value)
-    maker.finish(body)
+    maker.finish(body, valid=exact)
 
     options: list[tuple[str, Site, Any]] = []
     top_depth = 1 if spec.roots else 0
@@ -942,6 +944,8 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
             for name, child in site.spec.fields.items():
                 if maker.required_here(child):
                     options.append(("required", site, name))
+    if not options and not exact:
+        return Case(endpoint, body, maker.context or None, [], set(), "nothing to break")
     assume(options)
     # a uniform pick (sampled_from favours the first options, here always the outermost)
     how, site, what = draw(st.randoms(use_true_random=False)).choice(options)
@@ -960,8 +964,10 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
         parts = (*site.parts, name)
         rule = child.required
         assert rule is not None
-        for other in before:  # the container's own rules may read the field
+        for other in before if exact else ():  # the container's own rules may read the field
             assume(maker.passes(other, current))
+        if not exact:
+            return Case(endpoint, body, maker.context or None, [], set(), f"{rule.id} (absent)")
         expected = [*_invalid_messages(site, parts), _issue(rule, parts, absent)]
         return Case(endpoint, body, maker.context or None, expected, set(), f"{rule.id} (absent)")
 
@@ -983,7 +989,7 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
         assert strategy.spoil is not None
         updates = draw(strategy.spoil(rule.args))
         current.update(updates)
-        for name, item in updates.items():  # the changed fields stay valid on their own
+        for name, item in updates.items() if exact else ():  # changed fields stay valid alone
             child = (site.spec.fields or {}).get(name)
             if child is not None:
                 assume(not (is_absent(item) and maker.required_here(child)))
@@ -992,17 +998,20 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     else:
         assert strategy.context_fail is not None
         keys = reads(rule)
-        for other_site, other_value in maker.present_sites(body):
+        for other_site, other_value in maker.present_sites(body) if exact else ():
             for other in maker.applicable(other_site.spec):
                 if (other_site is site and other is rule) or not reads(other) & keys:
                     continue
                 if other.check is not None:
                     assume(not maker.guard_passes(other, other_value))
         failing = strategy.context_fail(rule.args, current)
-        assume(failing is not None)
+        assume(failing is not None or not exact)
         for key, entry in (failing or {}).items():
             set_dotted(maker.context, key, entry)
 
+    if not exact:
+        context = maker.context if maker.with_context else None
+        return Case(endpoint, body, context, [], set(), f"{rule.id} ({how})")
     assume(maker.runs(rule, current))  # its guard holds and its context is there
     for other in before[:index]:  # one message per value: nothing before it may fail
         assume(maker.passes(other, current))
@@ -1029,6 +1038,13 @@ def broken_cases(draw: Callable[[Strategy], Any], endpoint: str) -> Case:
     expected += [_issue(other, site.parts, current) for other in also]
     context = maker.context if maker.with_context else None
     return Case(endpoint, body, context, expected, set(), f"{rule.id} ({how})")
+
+
+def broken_bodies(endpoint: str) -> st.SearchStrategy[Case]:
+    """A valid body with one thing broken as :func:`broken_cases` breaks it, other rules
+    failing too or not: what a property that holds for any broken body needs (the fixes'),
+    drawn without rejecting most bodies for failing more than the one rule."""
+    return broken_cases(endpoint, exact=False)
 
 
 @st.composite

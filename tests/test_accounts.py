@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import DELETE, changed, load_example
-from test_documents import validate
+from support.bodies import DELETE, changed, load_example
+from support.documents import validate
 
 import ixrules
 

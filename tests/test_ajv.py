@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_example
-from test_examples import ACCEPTED, ENDPOINTS
+from support.bodies import load_example
+from support.example_bodies import ACCEPTED, ENDPOINTS
 
 import ixrules
 from ixrules.api import default_rules

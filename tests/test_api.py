@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import triples
-from test_documents import valid_body
+from support.bodies import triples
+from support.documents import valid_body
 
 import ixrules
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import load_example, triples
+from support.bodies import load_example, triples
 
 import ixrules
 from ixrules import Rules

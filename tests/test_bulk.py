@@ -33,6 +33,9 @@ from ixrules.lint import sources, table
 from ixrules.lint.checker import Settings, check_batch
 from ixrules.lint.problems import Failure, Outcome
 
+#: A Dask cluster of processes, and files of thousands of lines: the slow tests (CI runs them).
+pytestmark = pytest.mark.slow
+
 F = "tests/fixtures/cli"
 EXAMPLES = [
     "examples/invoice.json",

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from support.bodies import FIXTURES
 
 from ixrules.api import default_rules
 from ixrules.catalogue import render_catalogue

@@ -7,9 +7,9 @@ import copy
 from typing import Any
 
 import pytest
-from conftest import load_example, triples
-from test_examples import ACCEPTED, ENDPOINTS
-from test_saft import TRIAL
+from support.bodies import load_example, triples
+from support.evidence import TRIAL
+from support.example_bodies import ACCEPTED, ENDPOINTS
 
 import ixrules
 from ixrules.api import default_rules

@@ -1,8 +1,10 @@
-"""End to end: the installed ``ixrules`` command, run as a subprocess on files with known problems:
-every format's exact output, exact positions, every exit code, stdin, directories, globs, JSON
-Lines (with a malformed line), missing files, bad arguments, and ``--jobs``.
+"""End to end: the ``ixrules`` command on files with known problems: every format's exact output,
+exact positions, every exit code, stdin, directories, globs, JSON Lines (with a malformed line),
+missing files, bad arguments, and ``--jobs``.
 
-All invocations run once, concurrently, in a module fixture; each test reads its result.
+All invocations run once, in a module fixture (tests/cli_runner.py: in this process, and as the
+installed script where a run needs a process: ``--jobs 2``, a terminal, ``python -m``); each
+test reads its result.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import pytest
 import ixrules
 from ixrules.api import default_rules
 from ixrules.cli import main as cli
+from ixrules.cli.output import use_color
 from ixrules.cli.progress import Progress
 from ixrules.cli.reporters import FORMATS, Options, report, text
 from ixrules.lint.problems import Problem
@@ -29,7 +30,8 @@ def call(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
         (["lint", "-e", "invoices.creat", "x.json"], "unknown endpoint 'invoices.creat'; did you "
          "mean invoices.create, ...? (see 'ixrules endpoints')"),
         (["lint"], "the following arguments are required: PATH (see 'ixrules lint --help')"),
-        ([], "missing command: lint, endpoints, rules, explain, schema or compile (see --help)"),
+        ([], "missing command: lint, endpoints, rules, explain, schema, compile, mock or "
+         "replay (see --help)"),
         (["lint", "--jobs", "-1", "x.json"],
          "argument -j/--jobs: must be 0 (one a CPU) or more (see 'ixrules lint --help')"),
         (["lint", "--jobs", "two", "x.json"],
@@ -131,13 +133,13 @@ def test_colour_is_decided_by_the_terminal_the_flag_and_no_color(
             return True
 
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli.use_color(False, Terminal()) is True
-    assert cli.use_color(True, Terminal()) is False
-    assert cli.use_color(False, io.StringIO()) is False
+    assert use_color(False, Terminal()) is True
+    assert use_color(True, Terminal()) is False
+    assert use_color(False, io.StringIO()) is False
     monkeypatch.setenv("NO_COLOR", "")  # empty: not set, as no-color.org says
-    assert cli.use_color(False, Terminal()) is True
+    assert use_color(False, Terminal()) is True
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli.use_color(False, Terminal()) is False
+    assert use_color(False, Terminal()) is False
 
 
 PROBLEM = Problem(

@@ -6,66 +6,20 @@ and ``...`` within a line for any text.
 
 from __future__ import annotations
 
-import re
-import shlex
-from dataclasses import dataclass
-
 import pytest
-from cli_runner import TOP, Result, Run, run_all
+from cli_runner import Result, run_all
+from support.sessions import check_sessions, sessions, to_run
 
 DOCUMENTS = ("README.md", "docs/cli.md", "docs/schema.md", "docs/own-rules.md")
 
 
-@dataclass(frozen=True)
-class Step:
-    where: str
-    command: str
-    shown: str
-
-
-def sessions(document: str) -> list[list[Step]]:
-    """Each console block of ``document`` as its commands and what is shown under each."""
-    text = (TOP / document).read_text(encoding="utf-8")
-    blocks = re.findall(r"^```console\n(.*?)^```$", text, flags=re.S | re.M)
-    out = []
-    for number, block in enumerate(blocks, 1):
-        steps: list[Step] = []
-        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
-            command, _, shown = chunk.partition("\n")
-            steps.append(Step(f"{document} block {number}", command, shown))
-        out.append(steps)
-    return out
-
-
 STEPS = [step for document in DOCUMENTS for block in sessions(document) for step in block]
-
-
-def to_run(command: str) -> Run:
-    words = shlex.split(command)
-    stdin = b""
-    if "<" in words:
-        at = words.index("<")
-        stdin = (TOP / words[at + 1]).read_bytes()
-        words = words[:at] + words[at + 2 :]
-    assert words[0] == "ixrules", command
-    return Run(words[1:], stdin=stdin)
 
 
 @pytest.fixture(scope="module")
 def ran() -> dict[str, Result]:
     commands = {step.command for step in STEPS if step.command.startswith("ixrules")}
     return run_all({command: to_run(command) for command in commands})
-
-
-def matches(shown: str, real: str) -> bool:
-    """A line ``...`` stands for any lines, and ``...`` within a line for any text."""
-    pattern = "".join(
-        "(?:.*\n)*?"
-        if line == "...\n"
-        else ".*?".join(re.escape(part) for part in line.split("..."))
-        for line in shown.splitlines(keepends=True)
-    )
-    return re.fullmatch(pattern, real) is not None
 
 
 def test_documents_have_sessions() -> None:
@@ -75,15 +29,4 @@ def test_documents_have_sessions() -> None:
 
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_sessions_show_what_the_command_prints(document: str, ran: dict[str, Result]) -> None:
-    for block in sessions(document):
-        previous: Result | None = None
-        for step in block:
-            if step.command == "echo $?":
-                assert previous is not None, step
-                assert step.shown == f"{previous.code}\n", step
-            elif step.command.startswith("cat "):
-                real = (TOP / step.command[4:]).read_text(encoding="utf-8")
-                assert matches(step.shown, real), step
-            else:
-                previous = ran[step.command]
-                assert matches(step.shown, previous.err + previous.out), (step, previous)
+    check_sessions(document, ran)

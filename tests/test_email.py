@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import DELETE, changed, load_example
-from test_documents import FAMILY, validate
+from support.bodies import DELETE, changed, load_example
+from support.documents import FAMILY, validate
 
 import ixrules
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, changed
-from test_observed import EXEMPTION, INVOICE
+from support.bodies import FIXTURES, changed
+from support.evidence import EXEMPTION, INVOICE
 
 import ixrules
 from ixrules.api import default_rules

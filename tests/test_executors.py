@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, FIXTURES, load_example
-from helpers import HOSTILE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import broken_cases, examples, shaped_noise, valid_cases
-from test_documents import DOCUMENT_ENDPOINTS, FIELD_CASES, valid_body
+from support.bodies import EXAMPLES, FIXTURES, load_example
+from support.documents import DOCUMENT_ENDPOINTS, FIELD_CASES, valid_body
+from support.hostile import HOSTILE, hostile_params
 
 from ixrules import BodyError, Rules
 from ixrules.api import default_rules
@@ -120,7 +120,7 @@ def test_every_rule_example(rule_id: str) -> None:
 
 @pytest.mark.parametrize("endpoint", DOCUMENT_ENDPOINTS)
 def test_the_document_field_cases(endpoint: str) -> None:
-    from conftest import changed
+    from support.bodies import changed
 
     body = valid_body(endpoint)
     root = next(iter(body))
@@ -308,25 +308,7 @@ def hostile_bodies(spec: EndpointSpec, value: Any) -> list[Any]:
     return [{spec.roots[0]: top} if spec.roots else top for top in tops]
 
 
-#: Kinds whose comparison takes seconds (a 10 MB string goes through every check, 10,000
-#: levels are read through at every leaf): run with the slow tests.
-SLOW_KINDS = {
-    "10,000 levels of lists",
-    "10,000 levels of objects",
-    "a 10 MB string",
-    "a 10 MB numeric string",
-    "5,000 items",
-    "an object of 10,000 keys",
-}
-
-
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param(kind, marks=pytest.mark.slow) if kind in SLOW_KINDS else kind
-        for kind in HOSTILE
-    ],
-)
+@pytest.mark.parametrize("kind", hostile_params())
 def test_hostile_input(kind: str) -> None:
     value = HOSTILE[kind]()
     for name, spec in DISTINCT.values():

@@ -10,7 +10,7 @@ import pickle
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, triples
+from support.bodies import FIXTURES, triples
 
 import ixrules
 from ixrules.checks import CHECKS
@@ -413,4 +413,5 @@ def test_the_table_of_fixes_in_the_docs_is_the_generated_one() -> None:
 
     text = (FIXTURES.parent.parent / "docs" / "fix.md").read_text(encoding="utf-8")
     shown = text[text.index(START) : text.index(END) + len(END)] + "\n"
-    assert shown == fix_table(default_rules().ruleset), "run: regenerate docs/fix.md's table"
+    stale = "docs/fix.md is stale: python tools/fix_table.py"
+    assert shown == fix_table(default_rules().ruleset), stale

@@ -122,16 +122,11 @@ def apply_unified_diff(old: bytes, diff: bytes) -> bytes:
 def test_diff_writes_nothing_and_applies_cleanly(tmp_path: Path) -> None:
     write(tmp_path, "a.json", ODD)
     write(tmp_path, "export.jsonl", LINES)
-    result = subprocess.run(
-        [*_command(), "lint", "--diff", "--unsafe-fixes", "a.json", "export.jsonl"],
-        cwd=tmp_path,
-        capture_output=True,
-        check=False,
-    )
-    assert result.returncode == 1
+    result = run(Run(["lint", "--diff", "--unsafe-fixes", "a.json", "export.jsonl"], cwd=tmp_path))
+    assert result.code == 1
     assert (tmp_path / "a.json").read_bytes() == ODD  # nothing written
-    assert b"Would fix 5 problems." in result.stderr
-    diff = result.stdout
+    assert b"Would fix 5 problems." in result.err.encode()
+    diff = result.out.encode()
     assert diff.startswith(b"--- a.json\n+++ a.json\n")
     parts = diff.split(b"--- export.jsonl\n")
     assert apply_unified_diff(ODD, parts[0]) == ODD_UNSAFE
@@ -144,12 +139,6 @@ def test_diff_writes_nothing_and_applies_cleanly(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "a.json").read_bytes() == ODD_UNSAFE
     assert (tmp_path / "export.jsonl").read_bytes() == LINES_FIXED
-
-
-def _command() -> list[str]:
-    from cli_runner import command
-
-    return command()
 
 
 def test_diff_with_nothing_to_fix_exits_0(tmp_path: Path) -> None:

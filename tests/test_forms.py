@@ -7,9 +7,9 @@ import copy
 from typing import Any
 
 import pytest
-from conftest import triples
 from hypothesis import given
 from hypothesis import strategies as st
+from support.bodies import triples
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 import ixrules

@@ -79,7 +79,7 @@ def test_brackets_in_strings_and_comments_are_no_nesting(tmp_path: Path) -> None
     assert (raised.value.line, raised.value.problem) == (
         5,
         "unknown key 'note' (known: rules, ignore, severity, files, exclude, strict, "
-        "per-file-ignores)",
+        "per-file-ignores, locale)",
     )
 
 

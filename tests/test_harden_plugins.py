@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import Run, run_all
-from helpers import installed_plugin
+from support.plugins import installed_plugin
 
 import ixrules
 from ixrules.checks import Check, Env

@@ -18,7 +18,7 @@ import pytest
 from ixrules.api import default_rules
 from ixrules.cli import main as cli
 from ixrules.lint.table import COLUMNS
-from ixrules.outfiles import OutputDirectory, check_name, replacing
+from ixrules.outfiles import OutputDirectory, check_name, replacing, rewrite
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symbolic links, modes")
 
@@ -199,3 +199,38 @@ def test_a_plain_new_endpoint_is_written(
     target = tmp_path / "schemas"
     code, _, err = call(capsys, "schema", "--pack", str(pack), "--all", str(target))
     assert (code, err) == (0, "") and (target / "notes.create.schema.json").is_file()
+
+
+# --- rewriting a file in place (lint --fix): the one atomic writer, ixrules.outfiles ---------
+
+
+def test_rewrite_keeps_the_mode_whatever_the_umask(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_bytes(b"{}")
+    os.chmod(path, 0o604)
+    old = os.umask(0o077)
+    try:
+        rewrite(path, b'{"a": 1}')
+    finally:
+        os.umask(old)
+    assert path.read_bytes() == b'{"a": 1}'
+    assert stat.S_IMODE(path.stat().st_mode) == 0o604
+    assert leftovers(tmp_path) == []
+
+
+def test_rewrite_refuses_a_link_and_writes_nowhere(tmp_path: Path) -> None:
+    link = tmp_path / "work" / "a.json"
+    victim = planted(tmp_path, link)
+    with pytest.raises(OSError, match="is a symbolic link: not rewritten"):
+        rewrite(link, b"{}")
+    assert link.is_symlink() and victim.read_text(encoding="utf-8") == "# mine\n"
+    assert leftovers(link.parent) == []
+
+
+def test_rewrite_refuses_what_is_no_regular_file(tmp_path: Path) -> None:
+    (tmp_path / "d.json").mkdir()
+    with pytest.raises(OSError, match="is not a regular file: not rewritten"):
+        rewrite(tmp_path / "d.json", b"{}")
+    with pytest.raises(FileNotFoundError):
+        rewrite(tmp_path / "missing.json", b"{}")
+    assert leftovers(tmp_path) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["d.json"]

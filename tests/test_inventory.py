@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
+from support.bodies import FIXTURES
 
 import ixrules
 from ixrules.api import default_rules

@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, load_example
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from strategies import broken_cases, examples, ruleset_endpoints, shaped_noise, valid_cases
-from test_examples import ENDPOINTS as EXAMPLE_ENDPOINTS
-from test_properties import BREAKABLE, DISTINCT
+from support.bodies import EXAMPLES, load_example
+from support.endpoints import BREAKABLE, DISTINCT
+from support.example_bodies import ENDPOINTS as EXAMPLE_ENDPOINTS
 
 import ixrules
 from ixrules.api import default_rules

@@ -25,7 +25,10 @@ def module_name(path: Path) -> str:
 
 
 MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
-TEST_MODULES = {path.stem: path for path in sorted(TESTS.glob("*.py"))}
+TEST_MODULES = {
+    **{path.stem: path for path in sorted(TESTS.glob("*.py"))},
+    **{f"support.{path.stem}": path for path in sorted((TESTS / "support").glob("*.py"))},
+}
 #: Private names that test modules of other branches of issue 21 still use; each goes when its
 #: owner makes the name public or stops using it (an entry no longer used fails, to be removed).
 ELSEWHERE: set[tuple[str, str]] = set()
@@ -246,3 +249,49 @@ def test_the_private_name_finder(tmp_path: Path, source: str, expected: list[str
     path = tmp_path / "probe.py"
     path.write_text(source, encoding="utf-8")
     assert list(private_uses("ixrules.probe", path, False)) == expected
+
+
+# --- test modules import helpers, never conftest nor another test module ----------------------
+
+
+def imported_test_modules(source: str) -> list[str]:
+    """The modules named ``conftest`` or ``test_*`` that ``source`` imports, wherever the import
+    is (inside a function too)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        found += [
+            name
+            for name in names
+            if name.split(".")[0] == "conftest" or name.split(".")[-1].startswith("test_")
+        ]
+    return found
+
+
+def test_no_test_module_imports_conftest_or_another_test_module() -> None:
+    found = sorted(
+        f"{path.relative_to(TOP)} imports {name}"
+        for path in TEST_MODULES.values()
+        for name in imported_test_modules(path.read_text(encoding="utf-8"))
+    )
+    assert found == [], "move what is shared to tests/support/"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from conftest import triples", ["conftest"]),
+        ("import conftest", ["conftest"]),
+        ("def f():\n    from test_documents import validate", ["test_documents"]),
+        ("import test_cli_sessions as sessions", ["test_cli_sessions"]),
+        ("from support.documents import validate\nfrom cli_runner import Run", []),
+        ("from strategies import examples\nimport pytest", []),
+    ],
+)
+def test_the_test_import_finder(source: str, expected: list[str]) -> None:
+    assert imported_test_modules(source) == expected

@@ -74,6 +74,43 @@ def test_a_lint_without_a_configuration_reads_no_yaml_and_starts_no_pool() -> No
     assert [name for name in unwanted if name in loaded] == []
 
 
+def run_command(argv: list[str]) -> str:
+    return (
+        "import contextlib, io\nfrom ixrules.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({argv!r})"
+    )
+
+
+def test_the_version_loads_no_command_module() -> None:
+    # the parser is built for --version too: declaring the options imports no command
+    loaded = modules_after(run_command(["--version"]))
+    unwanted = (
+        "ixrules.cli.linting",
+        "ixrules.cli.listing",
+        "ixrules.cli.loading",
+        "ixrules.cli.fixing",
+        "ixrules.lint",
+        "dataclasses",
+        "difflib",
+    )
+    assert [name for name in unwanted if name in loaded] == []
+
+
+def test_a_listing_loads_nothing_of_the_lint_command() -> None:
+    loaded = modules_after(run_command(["endpoints", "--no-config"]))
+    assert "ixrules.cli.listing" in loaded
+    unwanted = (
+        "ixrules.cli.linting",
+        "ixrules.cli.fixing",
+        "ixrules.cli.reporters",
+        "ixrules.cli.parallel",
+        "ixrules.cli.progress",
+        "ixrules.cli.writing",
+    )
+    assert [name for name in unwanted if name in loaded] == []
+
+
 def test_validating_never_loads_cerberus() -> None:
     loaded = modules_after("import ixrules; ixrules.validate({'invoice': {}})")
     assert "ixrules.api" in loaded and "cerberus" not in loaded

@@ -19,7 +19,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
-from conftest import FIXTURES, triples
+from support.bodies import FIXTURES, triples
 
 import ixrules
 from ixrules.api import default_rules

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_example
-from test_examples import CONTEXTS, ENDPOINTS, KNOWN_REJECTED
+from support.bodies import load_example
+from support.example_bodies import CONTEXTS, ENDPOINTS, KNOWN_REJECTED
 
 import ixrules
 from ixrules.mock import Mock

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import DELETE, changed, load_example
+from support.bodies import DELETE, changed, load_example
+from support.evidence import EXEMPTION, INVOICE
 
 import ixrules
 from ixrules.api import default_rules
@@ -28,14 +29,6 @@ def errors(body: Any, endpoint: str | None = None, context: Any = None) -> list[
     return [i for i in issues(body, endpoint, context) if i[3] == "error"]
 
 
-INVOICE = {
-    "invoice": {
-        "date": "01/12/2017",
-        "due_date": "01/12/2017",
-        "client": {"name": "Acme", "code": "A1"},
-        "items": [{"name": "Pen", "unit_price": "1.5", "quantity": "2"}],
-    }
-}
 CLIENT = load_example("docs-v2-client-create.json")
 FISCAL = ("Fiscal is invalid", "/invoice/client/fiscal_id", "client.fiscal_id.nif", "error", 422)
 CLIENT_INVALID = ("Client is invalid", "/invoice/client", "document.client.invalid", "error", 422)
@@ -199,11 +192,6 @@ def test_a_negative_price_at_items_is_not_judged() -> None:
 
 
 # --- VAT exemptions -----------------------------------------------------------------------
-
-EXEMPTION = (
-    "Tax exemption should be one of: M09, M08, M07, M06, M05, M04, M03, M02, M01, M16, M15, "
-    "M14, M13, M12, M11, M10, M99"
-)
 
 
 RATES = {"IVA0": 0, "IVA23": 23, "Isento": "0.0"}

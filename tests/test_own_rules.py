@@ -1,5 +1,6 @@
 """Rule packs layered on the shipped rules, and the project configuration that names them: in
-the API, and end to end through the installed command."""
+the API, and end to end through the command (in this process, and the installed script for
+a plugin's site and the Portuguese pack)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from cli_runner import command, environment
-from helpers import installed_plugin
+from cli_runner import Run, command, environment, run, run_all
+from support.plugins import installed_plugin
 
 import ixrules
 from ixrules.api import rules_dir
@@ -498,27 +499,22 @@ def test_pack_texts_reads_folders_in_name_order(tmp_path: Path) -> None:
         pack_texts([tmp_path / "a.yaml", tmp_path / "nothing"])
 
 
-# --- end to end, through the installed command --------------------------------------------
+# --- end to end, through the command (the Portuguese pack's test: the installed script) -----------
 
 
 def lint(cwd: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    done = subprocess.run(
-        [*command(), *args],
-        cwd=cwd,
-        capture_output=True,
-        env=environment({"NO_COLOR": "1", **(env or {})}),
-        timeout=60,
-        check=False,
-    )
-    return done.returncode, done.stdout.decode(), done.stderr.decode()
+    """One run of the command (in this process unless it needs one: tests/cli_runner.py)."""
+    done = run(Run(list(args), cwd=cwd, env={"NO_COLOR": "1", **(env or {})}))
+    return done.code, done.out, done.err
 
 
 def lint_many(*calls: tuple[Path, tuple[str, ...]]) -> list[tuple[int, str, str]]:
-    """Several runs of the command at once (each one loads the rules: slow one by one)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(lambda call: lint(call[0], *call[1]), calls))
+    """Several runs of the command."""
+    runs = {
+        str(at): Run(list(args), cwd=cwd, env={"NO_COLOR": "1"})
+        for at, (cwd, args) in enumerate(calls)
+    }
+    return [(done.code, done.out, done.err) for done in run_all(runs).values()]
 
 
 def project(root: Path, config_name: str, config: str) -> Path:

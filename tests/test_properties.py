@@ -15,13 +15,11 @@ import json
 from typing import Any
 
 import pytest
-from conftest import triples
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from strategies import (
     CHECK_STRATEGIES,
     JSON,
-    LONG,
     broken_cases,
     examples,
     json_text,
@@ -31,29 +29,16 @@ from strategies import (
     snapshot,
     valid_cases,
 )
+from support.bodies import triples
+from support.endpoints import BREAKABLE, DISTINCT
 
 import ixrules
 from ixrules.api import default_rules
 from ixrules.checks import CHECKS
-from ixrules.ruleformat.relink import rules_of
 
 ENDPOINTS = ixrules.endpoints()
 
 
-def _distinct() -> list[str]:
-    """One endpoint for each body spec and mode (endpoints that share both validate alike and
-    differ only in name and root key); every endpoint in a long run."""
-    if LONG:
-        return ENDPOINTS
-    seen: dict[tuple[int, str, bool], str] = {}
-    for name, spec in ruleset_endpoints().items():
-        seen.setdefault((id(spec.body), spec.mode, bool(spec.roots)), name)
-    return list(seen.values())
-
-
-DISTINCT = _distinct()
-#: Endpoints with something to break (a body of any keys has no rule).
-BREAKABLE = [name for name in DISTINCT if rules_of(ruleset_endpoints()[name].body)]
 RULES = default_rules().ruleset.rules
 DOCUMENTED = (ixrules.BodyError, ixrules.EndpointError, ixrules.ContextError)
 

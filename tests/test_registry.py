@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import installed_plugin
 from strategies import CHECK_STRATEGIES, reads
+from support.plugins import installed_plugin
 
 from ixrules import RuleFileError, Rules
 from ixrules.checks import CHECKS, FACTS, REQUIRED_FACTS, Check, Env, check, plugin_check

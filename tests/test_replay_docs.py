@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 from cli_runner import Result, run_all
-from test_cli_sessions import sessions, to_run
-from test_cli_sessions import test_sessions_show_what_the_command_prints as check_sessions
+from support.sessions import check_sessions, sessions, to_run
 
 DOCUMENT = "docs/replay.md"
 STEPS = [step for block in sessions(DOCUMENT) for step in block]

@@ -16,9 +16,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import EXAMPLES, FIXTURES, load_example
-from test_examples import ACCEPTED, ENDPOINTS
-from test_responses import RECORDED
+from support.bodies import EXAMPLES, FIXTURES, load_example
+from support.evidence import RECORDED
+from support.example_bodies import ACCEPTED, ENDPOINTS
 
 import ixrules
 from ixrules.api import default_rules

@@ -6,14 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import triples
+from support.bodies import triples
+from support.evidence import TRIAL
 
 import ixrules
 
-TRIAL = (
-    "That option is not available during the trial period, it becomes so only after the first "
-    "payment."
-)
 MONTH = "You need to send the month in the request body."
 COMPANY = (
     "Warning! There is required information missing from Company information. Before you export "

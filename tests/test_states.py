@@ -4,8 +4,8 @@ and (with the document's status) the transitions each state machine refuses with
 from __future__ import annotations
 
 import pytest
-from conftest import triples
-from test_documents import ESTIMATES, FAMILY, GUIDES, INVOICES, validate
+from support.bodies import triples
+from support.documents import ESTIMATES, FAMILY, GUIDES, INVOICES, validate
 
 import ixrules
 

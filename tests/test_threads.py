@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import EXAMPLES, load_example
 from strategies import LONG
+from support.bodies import EXAMPLES, load_example
 
 import ixrules
 from ixrules.api import Rules, default_rules

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..values import MAX_SCALAR_TEXT, as_date, as_datetime, as_iso_datetime, as_number
 from .registry import NO_CONTEXT, Args, Env, SchemaForm, Source, check, context_keys, own_kind
@@ -16,6 +16,9 @@ from .schemaforms import (
     Expressed,
     or_blank,
 )
+
+if TYPE_CHECKING:
+    import datetime as _dt
 
 
 def is_blank_text(value: Any) -> bool:
@@ -131,7 +134,21 @@ def date(value: Any, env: Env, *, allow_blank: bool = False, slashed: bool = Fal
         return True
     if slashed and not (isinstance(value, str) and _SLASHED.fullmatch(value)):
         return False
-    return as_date(value) is not None
+    return read_date(value, env) is not None
+
+
+def read_date(value: Any, env: Env) -> _dt.date | None:
+    """``as_date(value)``, read once per call: a document's date and due date are read by
+    several rules each (the call's memo, ``env.memo``, keeps what it read)."""
+    if type(value) is not str:
+        return as_date(value)
+    key = ("date", value)
+    memo = env.memo
+    if key in memo:
+        found: _dt.date | None = memo[key]
+        return found
+    found = memo[key] = as_date(value)
+    return found
 
 
 @check(
@@ -158,7 +175,7 @@ def date_order(value: Any, env: Env, *, earlier: str, later: str) -> bool:
     Passes when either is absent or unreadable: that is another rule's business."""
     if not isinstance(value, Mapping):
         return True
-    first, second = as_date(value.get(earlier)), as_date(value.get(later))
+    first, second = read_date(value.get(earlier), env), read_date(value.get(later), env)
     return first is None or second is None or second >= first
 
 

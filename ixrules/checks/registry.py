@@ -19,7 +19,7 @@ attributes of its function.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -41,6 +41,9 @@ class Env:
     locale: str | None = None
     #: The endpoint being validated (a check of a field several endpoints share may differ).
     endpoint: str = ""
+    #: What this call has read already, by what it read and its text (the dates of a document
+    #: are read by four or more rules): the call's own, never shared with another call.
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 Args = Mapping[str, Any]

@@ -75,12 +75,13 @@ FLAG_FIX = Fix(flag_text, "safe", 'a flag sent as 1, true, 0 or false -> "1" or 
 # --- dates --------------------------------------------------------------------------------
 
 _ISO_MOMENT = re.compile(
-    r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?"
+    r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?"
     r"(Z|[+-]\d{2}:?\d{2})?)?\s*",
     re.ASCII,
 )
 _YEAR_FIRST = re.compile(r"\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\s*", re.ASCII)
-_SLASHED = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", re.ASCII)
+#: A day, a month and a year with one separator (``1/5/2026``, ``01-05-2026``, ``1.5.2026``).
+_DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\s*", re.ASCII)
 #: Locales whose users write a date month first (``3/6/2021`` is the 6th of March).
 _MONTH_FIRST = ("en_us", "en-us", "en_ph", "en-ph", "en_ca", "en-ca")
 
@@ -99,10 +100,20 @@ def _dmy(year: int, month: int, day: int) -> str:
     return f"{day:02d}/{month:02d}/{year:04d}"
 
 
-def date_text(value: Any, env: Env, *, allow_blank: bool = False) -> str | Repaired | None:
-    """A date the API does not read, written ``dd/mm/yyyy``: an ISO moment at midnight and
-    ``yyyy/mm/dd`` for certain; an ISO moment at another time (its time zone may have moved
-    the day) or a month-first ``12/25/2021`` only when asked."""
+def date_text(
+    value: Any, env: Env, *, allow_blank: bool = False, slashed: bool = False
+) -> str | Repaired | None:
+    """A flagged date written ``dd/mm/yyyy`` (the ``date`` check's arguments are taken and
+    need not be read: whatever form of date was flagged, this is the form every rule takes).
+
+    For certain: an ISO date (``2026-05-01``), an ISO moment without a time zone or at UTC
+    midnight (its day is the day written), ``yyyy/mm/dd``, and a day-first date with dashes or
+    dots (``01-05-2026``, ``1.5.2026``: read day first, as the API's date parser reads them).
+    Only when asked: an ISO moment in a time zone (the zone may move the day); a month-first
+    date (``12/25/2021``, where no day-first reading is a real day); and, when the caller
+    states a month-first locale (``en_US``), an ambiguous date (``05-01-2026``) read month
+    first. A date that passes every rule is never seen here: ``3/6/2021`` is a real day read
+    day first, so no rule flags it, whatever the locale."""
     if not isinstance(value, str):
         return None
     match = _ISO_MOMENT.fullmatch(value)
@@ -112,28 +123,32 @@ def date_text(value: Any, env: Env, *, allow_blank: bool = False) -> str | Repai
             return None
         text = _dmy(year, month, day)
         midnight = all(int(part or 0) == 0 for part in match.groups()[3:6])
-        if midnight and match[7] in (None, "Z", "+00:00", "+0000"):
+        if match[7] is None or (midnight and match[7] in ("Z", "+00:00", "+0000")):
             return text
         return Repaired(text, "unsafe", "the day of an ISO moment (its time zone may move it)")
     match = _YEAR_FIRST.fullmatch(value)
     if match:
         year, month, day = int(match[1]), int(match[2]), int(match[3])
         return _dmy(year, month, day) if _real(year, month, day) else None
-    match = _SLASHED.fullmatch(value)
+    match = _DAY_MONTH_YEAR.fullmatch(value)
     if match:
-        month, day, year = int(match[1]), int(match[2]), int(match[3])
+        first, second, year = int(match[1]), int(match[3]), int(match[4])
         month_first = (env.locale or "").casefold() in _MONTH_FIRST
-        if (day > 12 or month_first) and _real(year, month, day):
+        ambiguous = first != second and first <= 12 and second <= 12
+        if _real(year, second, first) and not (month_first and ambiguous):
+            return _dmy(year, second, first)
+        if _real(year, first, second):
             note = "a month-first date (m/d/yyyy) written day first"
-            return Repaired(_dmy(year, month, day), "unsafe", note)
+            return Repaired(_dmy(year, first, second), "unsafe", note)
     return None
 
 
 DATE_FIX = Fix(
     date_text,
     "safe",
-    "an ISO moment at midnight or yyyy/mm/dd -> dd/mm/yyyy (unsafe: another time of day, "
-    "or a month-first 12/25/2021)",
+    "an ISO date, an ISO moment without a time zone, yyyy/mm/dd, dd-mm-yyyy or d.m.yyyy -> "
+    "dd/mm/yyyy (unsafe: a moment in a time zone, a month-first 12/25/2021, an ambiguous "
+    "date under a stated month-first locale)",
 )
 
 

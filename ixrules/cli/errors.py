@@ -15,3 +15,7 @@ class Terminated(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
+
+
+class UsageError(Exception):
+    """A bad command line: one line on stderr, exit 2 (argparse would print usage and more)."""

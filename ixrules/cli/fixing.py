@@ -21,26 +21,6 @@ if TYPE_CHECKING:  # the parser is built for --version too: the rules load only 
     from ..lint.checker import Settings
 
 
-def add_fix_options(lint: argparse.ArgumentParser) -> None:
-    """The fix options of ``ixrules lint``."""
-    lint.add_argument(
-        "--fix", action="store_true", help="apply the safe fixes to the files (stdin: to stdout)"
-    )
-    lint.add_argument(
-        "--unsafe-fixes",
-        action="store_true",
-        help="with --fix or --diff, the unsafe fixes too (renamed keys, decimal commas, ...)",
-    )
-    lint.add_argument(
-        "--diff",
-        action="store_true",
-        help="print the fixes as a unified diff and write nothing (exit 1 when there are any)",
-    )
-    lint.add_argument(
-        "--fix-only", action="store_true", help="apply the fixes and report nothing else"
-    )
-
-
 @dataclass
 class FixRun:
     """How a fixing run ended, for the command's exit status: failures (exit 2), whether any
@@ -56,7 +36,8 @@ def lint_fix(
 ) -> FixRun:
     """Fix every source of ``found`` as ``args`` ask, writing the files (or the diff), then
     report what is left."""
-    from ..fixes.files import fix_bytes, write_atomically
+    from ..fixes.files import fix_bytes
+    from ..outfiles import rewrite
     from .reporters import FORMATS, Options, Summary
 
     stdout = sys.stdout
@@ -102,7 +83,7 @@ def lint_fix(
             sys.stdout.buffer.flush()
         elif result.changed:
             try:
-                write_atomically(source.path, result.data)
+                rewrite(source.path, result.data)
             except OSError as exc:
                 print(Failure(source.file, f"not written: {exc}"), file=sys.stderr)
                 run.failures += 1

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import Context
 from ..endpoint_lookup import BodyError, root_index
-from ..report import Edit, Report
+from ..report import Edit, FieldStyle, Report, field_name
 from ..values import Unreadable, plain, pointer_parts
 from .proposals import shape_fix
 
@@ -48,6 +48,21 @@ class FixResult:
     def changed(self) -> bool:
         """True when any fix was applied."""
         return bool(self.fixes)
+
+    def by_field(self, style: FieldStyle = "brackets") -> dict[str, list[Edit]]:
+        """The fixes applied, grouped by the form field each changed, in ``style`` as
+        :meth:`ixrules.Report.by_field` names fields (``brackets``: the form's own input names;
+        a renamed key under its old name, the field the form sent; a wrapped body under ``""``),
+        to show next to each field what was changed, or to write ``edit.after`` back into it.
+
+        >>> fixed = fix({"client": {"name": "Acme", "country": "PT"}}).by_field()
+        >>> [(field, [(e.before, e.after) for e in edits]) for field, edits in fixed.items()]
+        [('client[country]', [('PT', 'Portugal')])]
+        """
+        out: dict[str, list[Edit]] = {}
+        for edit in self.fixes:
+            out.setdefault(field_name(edit.path, style), []).append(edit)
+        return out
 
     def pending(self, applicability: str = "unsafe") -> list[Edit]:
         """The fixes of ``applicability`` the fixed body's findings still propose (``unsafe``:

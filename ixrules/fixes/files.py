@@ -5,10 +5,7 @@ byte order mark, line endings and every other byte stay as they were."""
 from __future__ import annotations
 
 import codecs
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 
 from ..context import ContextError
@@ -68,7 +65,14 @@ def _fix_body(
     try:
         text, body = parse(file, data, line)
         endpoint, context = settings.for_file(file)
-        result = fix(body, endpoint, context=context, unsafe=unsafe, rules=settings.rules())
+        result = fix(
+            body,
+            endpoint,
+            context=context,
+            locale=settings.locale,
+            unsafe=unsafe,
+            rules=settings.rules_for(file),
+        )
     except BadInput as exc:
         out.failures.append(exc.failure)
         return None
@@ -84,26 +88,3 @@ def _fix_body(
         return None
     out.applied.extend(result.fixes)
     return written.encode("utf-8")
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace the file at ``path`` with ``data``: written to a temporary file in the same
-    directory, then renamed over it, so a reader sees the old file or the new one, never half
-    of one. A symbolic link is refused, never followed nor replaced by a file. The file keeps
-    its permission bits."""
-    if os.path.islink(path):
-        raise OSError(f"{path} is a symbolic link: not rewritten (fix the file it points to)")
-    mode = os.stat(path).st_mode & 0o7777
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=".ixrules-fix-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

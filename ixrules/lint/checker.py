@@ -1,5 +1,7 @@
-"""Check bodies: decode, parse with the stdlib's C ``json``, validate through the public API, and
-place each issue at ``file:line:column`` (scanning the text again only when there are issues).
+"""Check bodies: decode, parse (with orjson where it is installed and reads the same values, else
+the stdlib's C ``json``: see :func:`ixrules.jsontext.fast_loads`), validate through the public
+API, and place each issue at ``file:line:column`` (scanning the text again only when there are
+issues).
 
 What is read as JSON, exactly:
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,7 +26,7 @@ from typing import Any
 from ..api import Rules, default_rules, rules_dir
 from ..context import ContextError
 from ..endpoint_lookup import BodyError, EndpointError
-from ..jsontext import LongInteger, loads
+from ..jsontext import NOT_READ, LongInteger, fast_loads, loads
 from ..ruleformat.errors import PluginError
 from ..selection import UNCHANGED, Selection
 from .positions import line_col, line_ends, nearest, newline_offsets, value_offsets
@@ -52,6 +55,9 @@ class Settings:
     show_skipped: bool = False
     #: The command line's rule selection (``--select``, ``--extend-select``, ``--ignore``).
     selection: Selection = UNCHANGED
+    #: The language of the messages and of the values (``--locale``, else the configuration's
+    #: ``locale``): ``pt`` reads ``"1,5"`` as 1.5 when fixing.
+    locale: str | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         context = None if self.context_text is not None else self.context
@@ -65,6 +71,7 @@ class Settings:
             self.config,
             self.packs,
             self.selection,
+            self.locale,
         )
 
     def rules(self) -> Rules:
@@ -72,20 +79,26 @@ class Settings:
         configuration's packs and severities when there is one, the ``packs``, and the
         ``selection``."""
         if self.config is not None:
-            return _configured_rules(self.config, self.rules_dir, self.packs, self.selection)
+            return _configured_rules(
+                _folder(), self.config, self.rules_dir, self.packs, self.selection
+            )
         if self.packs or self.selection:
-            return _layered_rules(self.rules_dir, self.packs, self.selection)
-        return default_rules() if self.rules_dir is None else _load_rules(self.rules_dir)
+            return _layered_rules(_folder(), self.rules_dir, self.packs, self.selection)
+        return default_rules() if self.rules_dir is None else _load_rules(_folder(), self.rules_dir)
 
     def rules_for(self, file: str) -> Rules:
         """The rule set the bodies of ``file`` are checked with: :meth:`rules` less the
         configuration's ``per-file-ignores`` that match ``file``."""
         if self.config is None:
             return self.rules()
-        ignored = _file_ignores(self.config, self.rules_dir, self.packs, self.selection, file)
+        ignored = _file_ignores(
+            _folder(), self.config, self.rules_dir, self.packs, self.selection, file
+        )
         if not ignored:
             return self.rules()
-        return _ignoring(self.config, self.rules_dir, self.packs, self.selection, ignored)
+        return _ignoring(
+            _folder(), self.config, self.rules_dir, self.packs, self.selection, ignored
+        )
 
     def for_file(self, file: str) -> tuple[str | None, Mapping[str, Any] | None]:
         """The endpoint and context the bodies of ``file`` are checked with: the command
@@ -93,7 +106,9 @@ class Settings:
         endpoint, context = self.endpoint, self.context
         if self.config is None or (endpoint is not None and context is not None):
             return endpoint, context
-        given, path = _file_settings(self.config, self.rules_dir, self.packs, self.selection, file)
+        given, path = _file_settings(
+            _folder(), self.config, self.rules_dir, self.packs, self.selection, file
+        )
         if endpoint is None:
             endpoint = given
         if context is None and path is not None:
@@ -111,6 +126,7 @@ def _settings(
     config: str | None,
     packs: tuple[str, ...],
     selection: Selection,
+    locale: str | None = None,
 ) -> Settings:
     """Settings unpickled: the context parsed again from its file's bytes when it had one."""
     if context_text is not None:
@@ -125,17 +141,29 @@ def _settings(
         context_text,
         show_skipped,
         selection,
+        locale,
     )
 
 
+def _folder() -> str:
+    """The working folder, the first part of every cached rule set's key: a relative
+    ``rules_dir``, configuration or file name means another thing once a long-lived process
+    (a bulk worker, a test session) has changed folder."""
+    return os.getcwd()
+
+
 @lru_cache(maxsize=4)
-def _load_rules(directory: str) -> Rules:
+def _load_rules(folder: str, directory: str) -> Rules:
     return Rules.load(directory)
 
 
 @lru_cache(maxsize=4)
 def _configured_rules(
-    config: str, directory: str | None, packs: tuple[str, ...], selection: Selection = UNCHANGED
+    folder: str,
+    config: str,
+    directory: str | None,
+    packs: tuple[str, ...],
+    selection: Selection = UNCHANGED,
 ) -> Rules:
     from ..config import configured_ruleset  # Rules.from_config, with the selection
 
@@ -145,7 +173,7 @@ def _configured_rules(
 
 @lru_cache(maxsize=4)
 def _layered_rules(
-    directory: str | None, packs: tuple[str, ...], selection: Selection = UNCHANGED
+    folder: str, directory: str | None, packs: tuple[str, ...], selection: Selection = UNCHANGED
 ) -> Rules:
     rules = Rules.load(directory, packs=packs)
     if not selection:
@@ -157,15 +185,21 @@ def _layered_rules(
 
 @lru_cache(maxsize=1024)
 def _file_ignores(
-    config: str, directory: str | None, packs: tuple[str, ...], selection: Selection, file: str
+    folder: str,
+    config: str,
+    directory: str | None,
+    packs: tuple[str, ...],
+    selection: Selection,
+    file: str,
 ) -> tuple[str, ...]:
     """The ``per-file-ignores`` patterns that match ``file`` (once per file)."""
-    found = _configured_rules(config, directory, packs, selection).config
+    found = _configured_rules(folder, config, directory, packs, selection).config
     return () if found is None else found.ignored_for(file)
 
 
 @lru_cache(maxsize=16)
 def _ignoring(
+    folder: str,
     config: str,
     directory: str | None,
     packs: tuple[str, ...],
@@ -176,17 +210,22 @@ def _ignoring(
     per-file ignores: built once, shared by every file that has it)."""
     from ..config import without
 
-    rules = _configured_rules(config, directory, packs, selection)
+    rules = _configured_rules(folder, config, directory, packs, selection)
     return Rules(without(rules.ruleset, ignored), config=rules.config)
 
 
 @lru_cache(maxsize=1024)
 def _file_settings(
-    config: str, directory: str | None, packs: tuple[str, ...], selection: Selection, file: str
+    folder: str,
+    config: str,
+    directory: str | None,
+    packs: tuple[str, ...],
+    selection: Selection,
+    file: str,
 ) -> tuple[str | None, str | None]:
     """The configuration's endpoint and context file for ``file`` (once per file: a JSON Lines
     file asks for each of its lines)."""
-    found = _configured_rules(config, directory, packs, selection).config
+    found = _configured_rules(folder, config, directory, packs, selection).config
     if found is None or not found.files:
         return None, None
     return found.endpoint_for(file), found.context_for(file)
@@ -262,7 +301,9 @@ def check_body(
     place = _Placer(text, line)
     try:
         endpoint, context = settings.for_file(file)
-        report = settings.rules_for(file).validate_parsed(body, endpoint, context=context)
+        report = settings.rules_for(file).validate_parsed(
+            body, endpoint, context=context, locale=settings.locale
+        )
     except BadInput as exc:  # a context file named by the configuration
         return [Failure(file, f"context {exc.failure}", *place(place.start))]
     except (BodyError, EndpointError, ContextError, PluginError) as exc:
@@ -333,7 +374,11 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         raise BadInput(Failure(file, "empty: expected a JSON object", *place(0)))
     deep = f"cannot read: nested deeper than {MAX_NESTING} levels"
     try:
-        value = loads(text)
+        value = NOT_READ
+        if line is not None or len(data) >= FAST_PARSE_BYTES:  # importing orjson costs 3 ms
+            value = fast_loads(data)  # orjson where it reads the same values, from the bytes
+        if value is NOT_READ:
+            value = loads(text)
         if _may_be_deep(text) and _depth(value) > MAX_NESTING:
             raise BadInput(Failure(file, deep, *place(too_deep(text) or place.start)))
         return text, value
@@ -347,6 +392,10 @@ def parse(file: str, data: bytes, line: int | None = None) -> tuple[str, Any]:
         failure = Failure(file, f"cannot read: {exc}", *place(place.start))
     raise BadInput(failure)
 
+
+#: From what size a whole file's body is parsed with orjson (JSON Lines always are): importing
+#: it costs a one-file lint more than it saves on a small body.
+FAST_PARSE_BYTES = 256 << 10
 
 #: The deepest nesting read. Python's parser recurses once per level and stops where the stack
 #: does, which depends on how deep the caller already is (a worker process is not the main one):

@@ -8,6 +8,16 @@ modules that decide what a rule set is (:func:`code_files`: this package and eve
 ixrules it imports, found by following the imports). Any change to a rule file (shipped or a
 user's own directory) or to that code is a different key, hence a miss.
 
+Hashing all that is itself a cost of every start (7 ms), so the key is also kept in a *stamp*
+(``stamp-*.json``, one per rule directory): the key, with the size, modification and change
+times (in nanoseconds), inode and device of every rule file and of every module of ixrules. A
+process whose files all stat the same takes the key from the stamp and reads no file but the
+cache's; any difference (an edit that kept the modification time still changes the change
+time) means hashing again and a new stamp. A stamp is read as the cache files are (below), its
+key must be 64 hex digits, and it is written only when no file was changed in the last two
+seconds (a file written twice within the file system's clock tick could otherwise keep its
+stamp).
+
 What is stored is plain data: JSON of the rule model (:mod:`.rulejson`), which reading can only
 turn back into rules, never into code. A cache directory is wherever the environment points, so
 nothing in it is trusted that the user did not make:
@@ -26,11 +36,17 @@ nothing in it is trusted that the user did not make:
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 import re
 import stat
-from pathlib import Path
+import time
+import zlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pathlib (5 ms of a start) is imported only when the key is hashed
+    from pathlib import Path
 
 from ..__about__ import __version__
 from ..model import RuleSet
@@ -43,30 +59,44 @@ MAX_CACHE_BYTES = 64 << 20
 
 def cache_dir() -> Path | None:
     """Where cached rule sets live, or None when caching is off (or cannot be made safe)."""
+    from pathlib import Path
+
+    where = cache_path()
+    return None if where is None else Path(where)
+
+
+def cache_path() -> str | None:
+    """:func:`cache_dir` as a string (what a start uses: no ``pathlib``)."""
     if os.environ.get("IXRULES_NO_CACHE", "") not in ("", "0"):
         return None
     if not _SAFE_HERE:
         return None
     explicit = os.environ.get("IXRULES_CACHE_DIR", "")
     if os.path.isabs(explicit):
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         base = os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ixrules"
+    return os.path.join(base, "ixrules")
 
 
 #: Whether the owner and link checks can be made here: user ids and ``dir_fd``.
 _SAFE_HERE = hasattr(os, "getuid") and {os.open, os.rename} <= os.supports_dir_fd
 
 
-def content_key(files: list[Path]) -> str:
+def content_key(files: Sequence[str | Path]) -> str:
     """The SHA-256 of the rule files' names and bytes, the version and the loading code."""
+    import hashlib  # only when the stamp does not say the key: it loads OpenSSL (2 ms)
+    from pathlib import Path
+
+    paths = [Path(path) for path in files]
+
     digest = hashlib.sha256(f"ixrules {__version__}\0".encode())
-    top = _PACKAGE.parent
-    for path, data in code_files(_PACKAGE).items():
+    package = Path(_PACKAGE)
+    top = package.parent
+    for path, data in code_files(package).items():
         digest.update(path.relative_to(top).as_posix().encode() + b"\0" + data + b"\0")
-    for path in files:
+    for path in paths:
         digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
@@ -74,7 +104,7 @@ def content_key(files: list[Path]) -> str:
 
 
 #: This package: its modules read rule files into a rule set.
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = os.path.dirname(os.path.realpath(__file__))
 #: A relative import (``from .x import y``, ``from .. import x, y``), one or more lines.
 _IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.+)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
 
@@ -128,14 +158,21 @@ def _module_files(top: Path, parts: tuple[str, ...]) -> list[Path]:
 def load_cached(directory: str | Path) -> RuleSet:
     """The rule set of ``directory``'s ``*.yaml`` files: from the cache when the files (and
     ixrules) are unchanged, else parsed, then cached for the next process."""
-    where = cache_dir()
-    files = sorted(Path(directory).glob("*.yaml")) if Path(directory).is_dir() else []
-    key = None
+    where = cache_path()
+    files = _rule_files(directory)
+    key = stamped = None
     if where is not None and files and all(_plain_file(path) for path in files):
         try:
+            stamped = _stamps(directory, files)
+            key = _stamped_key(where, directory, stamped)
+            if key is not None:
+                cached = _read(where, key)
+                if cached is not None:
+                    return cached
             key = content_key(files)
             cached = _read(where, key)
             if cached is not None:
+                _store_stamp(where, directory, key, stamped)
                 return cached
         except Exception:  # unreadable, corrupt, from another version: parse instead
             pass
@@ -144,14 +181,110 @@ def load_cached(directory: str | Path) -> RuleSet:
     ruleset = load_rule_dir(directory)
     if where is not None and key is not None:
         _store(where, key, ruleset)
+        if stamped is not None:
+            _store_stamp(where, directory, key, stamped)
     return ruleset
 
 
-def _plain_file(path: Path) -> bool:
+#: How recent (in nanoseconds) a file's change may be for a stamp to be written: a clock tick of
+#: the file system, with margin.
+STAMP_DELAY_NS = 2_000_000_000
+#: A cache key: a SHA-256 in hex.
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def _rule_files(directory: str | Path) -> list[str]:
+    """The ``*.yaml`` files of ``directory`` (as ``Path.glob("*.yaml")`` finds them), sorted."""
+    try:
+        with os.scandir(directory) as entries:
+            names = [entry.path for entry in entries if entry.name.endswith(".yaml")]
+    except OSError:  # missing, not a directory: the loader says so
+        return []
+    return sorted(names)
+
+
+def _stamps(directory: str | Path, files: list[str]) -> tuple[str, bool]:
+    """What the stamp of ``directory`` must say of its rule files and of ixrules' modules:
+    their stats, one line each; and whether any changed too recently to be stamped."""
+    racy_after = time.time_ns() - STAMP_DELAY_NS
+    racy = False
+    lines = [f"ixrules {__version__}", f"rules {os.fsdecode(os.path.abspath(directory))!r}"]
+    code = os.path.dirname(os.fspath(_PACKAGE))
+    paths = [(os.path.basename(path), path) for path in files]
+    paths += [(f"code {os.path.relpath(path, code)}", path) for path in _modules(code)]
+    for name, path in paths:
+        info = os.stat(path)
+        racy = racy or min(info.st_mtime_ns, info.st_ctime_ns) > racy_after
+        lines.append(
+            f"{name!r} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} "
+            f"{info.st_ino} {info.st_dev}"
+        )
+    return "\n".join(lines), racy
+
+
+def _modules(top: str) -> list[str]:
+    """Every module of the package ``top``, in a stable order (``__pycache__`` left out)."""
+    found: list[str] = []
+    todo = [os.fspath(top)]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py") and entry.is_file(follow_symlinks=False):
+                    found.append(entry.path)
+                elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+    return sorted(found)
+
+
+def _stamp_name(directory: str | Path) -> str:
+    """The stamp file of a rule directory (its path, checksummed: the stamp repeats it)."""
+    path = os.fsencode(os.path.abspath(directory))
+    return f"stamp-{zlib.crc32(path):08x}{zlib.adler32(path):08x}.json"
+
+
+def _stamped_key(where: str, directory: str | Path, stamped: tuple[str, bool]) -> str | None:
+    """The key the stamp of ``directory`` gives, when every file stats as it says."""
+    data = _read_file(where, _stamp_name(directory), _MAX_STAMP_BYTES)
+    if data is None:
+        return None
+    stamp = json.loads(data)
+    if not isinstance(stamp, dict) or stamp.get("stats") != stamped[0]:
+        return None
+    key = stamp.get("key")
+    return key if isinstance(key, str) and _KEY.fullmatch(key) else None
+
+
+#: The largest stamp read (the package's modules make it about 20 KB).
+_MAX_STAMP_BYTES = 1 << 20
+
+
+def _store_stamp(where: str, directory: str | Path, key: str, stamped: tuple[str, bool]) -> None:
+    """Write the stamp atomically, unless a file changed too recently; a failure only means the
+    next process hashes again."""
+    stats, racy = stamped
+    if racy:
+        return
+    from ..outfiles import OutputDirectory
+
+    try:
+        data = json.dumps({"key": key, "stats": stats}).encode()
+        fd = _opened(where, create=True)
+        if fd is None:
+            return
+        with (
+            OutputDirectory.opened(where, fd) as out,
+            out.replacing(_stamp_name(directory), mode=0o600) as handle,
+        ):
+            handle.write(data)
+    except Exception:
+        pass
+
+
+def _plain_file(path: str) -> bool:
     """A regular file of a sane size: anything else (a FIFO would block the hashing) is left to
     the loader, which reports it."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return False
     return stat.S_ISREG(info.st_mode) and info.st_size <= _MAX_HASHED
@@ -170,12 +303,12 @@ def _mine(info: os.stat_result) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _opened(where: Path, create: bool) -> int | None:
+def _opened(where: str, create: bool) -> int | None:
     """The cache directory, opened, if it is safe to use: made (mode 0700) when ``create``
     asks, then checked on the opened descriptor, so nothing can be swapped in between."""
     if create:
         try:
-            where.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.makedirs(where, mode=0o700, exist_ok=True)
         except OSError:
             return None
     try:
@@ -189,31 +322,36 @@ def _opened(where: Path, create: bool) -> int | None:
     return None
 
 
-def _read(where: Path, key: str) -> RuleSet | None:
+def _read(where: str, key: str) -> RuleSet | None:
     """The cached rule set under ``key``, or None: missing, or not a file this user made."""
     from .rulejson import loads
 
+    data = _read_file(where, _name(key), MAX_CACHE_BYTES)
+    return None if data is None else loads(data)
+
+
+def _read_file(where: str, name: str, limit: int) -> bytes | None:
+    """The bytes of the cache file ``name``, or None: missing, larger than ``limit``, a link
+    (symbolic, or hard: another name may be anyone's), or not a regular file this user made."""
     directory = _opened(where, create=False)
     if directory is None:
         return None
     try:
         flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
-        fd = os.open(_name(key), flags, dir_fd=directory)
+        fd = os.open(name, flags, dir_fd=directory)
     except OSError:
         return None
     finally:
         os.close(directory)
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or not _mine(info):
+        if not stat.S_ISREG(info.st_mode) or not _mine(info) or info.st_nlink != 1:
             return None
-        data = handle.read(MAX_CACHE_BYTES + 1)
-    if len(data) > MAX_CACHE_BYTES:
-        return None
-    return loads(data)
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data
 
 
-def _store(where: Path, key: str, ruleset: RuleSet) -> None:
+def _store(where: str, key: str, ruleset: RuleSet) -> None:
     """Write the cache file atomically; a failure only means the next process parses again."""
     from ..outfiles import OutputDirectory
     from .rulejson import dumps, loads

@@ -1,15 +1,11 @@
-"""Helpers shared by test modules (test files import this, never one another)."""
+"""Hostile input: tests/test_hostile.py places each at every field, tests/test_executors.py
+holds both executors to the same answer on each."""
 
 from __future__ import annotations
 
 import json
-import textwrap
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
-
-# --- hostile input: tests/test_hostile.py places each at every field, tests/test_executors.py
-# holds both executors to the same answer on each ---------------------------------------------
 
 
 def deep_list(levels: int) -> Any:
@@ -65,21 +61,23 @@ HOSTILE: dict[str, Callable[[], Any]] = {
     "a list of unprintable objects": lambda: [Unprintable(), {"name": Unprintable()}],
 }
 
+#: Kinds that take seconds at every field (10,000 levels are read through at every leaf, a
+#: 10 MB string goes through every check): marked slow where they are placed everywhere.
+SLOW = frozenset(
+    {
+        "10,000 levels of lists",
+        "10,000 levels of objects",
+        "a 10 MB string",
+        "a 10 MB numeric string",
+        "5,000 items",
+        "an object of 10,000 keys",
+    }
+)
 
-# --- plugins: a package that looks installed, for the entry point group ixrules.checks ----------
 
+def hostile_params() -> list[Any]:
+    """Every kind of :data:`HOSTILE` as a test parameter, the :data:`SLOW` ones marked slow."""
+    import pytest
 
-def installed_plugin(site: Path, module: str, source: str, checks: Mapping[str, str]) -> Path:
-    """``site`` made a folder holding the module ``module`` (``source``, dedented) and its
-    dist-info declaring ``checks`` (entry point name -> object reference) in the group
-    ``ixrules.checks``: put on the path, it is an installed plugin."""
-    info = site / f"{module}-1.0.dist-info"
-    info.mkdir(parents=True, exist_ok=True)
-    (site / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {module.replace('_', '-')}\nVersion: 1.0\n",
-        encoding="utf-8",
-    )
-    points = "".join(f"{name} = {target}\n" for name, target in checks.items())
-    (info / "entry_points.txt").write_text(f"[ixrules.checks]\n{points}", encoding="utf-8")
-    return site
+    slow = pytest.mark.slow
+    return [pytest.param(kind, marks=slow) if kind in SLOW else kind for kind in HOSTILE]
