@@ -107,6 +107,10 @@ class Context:
             node = node[part]
         return node
 
+    def empty(self) -> bool:
+        """True when the snapshot says nothing (most calls give none)."""
+        return not self._data
+
     def has(self, key: str) -> bool:
         """True when the snapshot says something (not null) about ``key``."""
         value = self._lookup(key)

@@ -5,10 +5,13 @@
 * :mod:`ixrules.run.call`: what one call collects, and every policy both executors share
   (context needs, required fields by mode, unknown keys and their hint cap, where ``invalid``
   messages go).
-* :mod:`ixrules.run.codegen`: the default executor, the tree written out as Python.
+* :mod:`ixrules.run.codegen`: the default executor, the tree written out as Python, with
+  :mod:`ixrules.run.proofs` writing its fast valid path (a proof that a value is clean, tried
+  before the ordered code).
 * :mod:`ixrules.run.reference`: the reference executor, the tree written as a Cerberus schema
   and run by Cerberus; imported only when it or a Cerberus schema is asked for.
 
-Imports run one way: ``tree`` <- ``call`` <- ``codegen`` and ``reference``; the stage reads
-the rule model and the checks, and nothing in it imports the public API.
+Imports run one way: ``tree`` <- ``call`` <- ``codegen`` and ``reference``, ``tree`` <-
+``proofs`` <- ``codegen``; the stage reads the rule model and the checks, and nothing in it
+imports the public API.
 """

@@ -85,6 +85,15 @@ def needs(call: Call, rule: Rule) -> bool:
     return True
 
 
+def lacking(call: Call, rules: tuple[Rule, ...]) -> tuple[bool, ...]:
+    """For each of ``rules``, True when the call's context lacks a key it needs (``needs``
+    would skip it), noting nothing: asked once per call by the generated code's proof."""
+    context = call.env.context
+    if context.empty():
+        return (True,) * len(rules)
+    return tuple(not all(map(context.has, rule.needs)) for rule in rules)
+
+
 def requires(mode: str) -> bool:
     """True when bodies of ``mode`` are checked for their required fields: an update sends
     only what changes."""

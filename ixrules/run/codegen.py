@@ -18,23 +18,38 @@ only into the keys the rules know, so its depth is bounded by the compiled tree'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from ..checks import Check
 from ..model import Rule
 from ..report import Issue
 from ..values import MAX_SCALAR_TEXT, as_number, pointer_token
-from .call import finish, needs, note_invalid, requires, unknown_keys
-from .tree import BoundRule, Node
+from .call import Call, finish, lacking, needs, note_invalid, requires, unknown_keys
+from .proofs import Prover
+from .tree import BoundRule, Node, implies
 
 #: Where a node is: the call's pointer prefix ``"p"``, then the rule files' keys (1-tuples) and
 #: the names of the loop variables holding array indexes.
 Path = list["str | tuple[str]"]
 
-#: A compiled body: ``run(value, root, call, done=True)`` -> the call's issues, ``invalid``
-#: messages placed (``done`` False: not yet, more values of the same body follow).
-Runner = Callable[..., "list[Issue]"]
+#: A ``dd.dd`` number's shape: what ``values.as_number`` reads as ``float()`` of the text.
+DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+class Runner(Protocol):
+    """A compiled body: ``run(value, root, call, done=True, tried=False)`` -> the call's
+    issues, ``invalid`` messages placed (``done`` False: not yet, more values of the same body
+    follow); it first proves the value clean unless ``tried``. ``clean(value, call)``: the
+    proof alone (:mod:`ixrules.run.proofs`), with the skips it notes; True when ``value``, of
+    exact JSON types whatever the caller passed, has nothing to report."""
+
+    clean: Callable[[Any, Call], bool]
+
+    def __call__(
+        self, value: Any, r: str, call: Call, done: bool = True, tried: bool = False
+    ) -> list[Issue]: ...
 
 
 class _Writer:
@@ -53,6 +68,8 @@ class _Writer:
             "NUMBER": as_number,
             "token": pointer_token,
             "LONGEST": MAX_SCALAR_TEXT,
+            "SHAPE": DECIMAL.fullmatch,
+            "lacking": lacking,
         }
         self.rules: list[Rule] = []
         self.rule_index: dict[int, int] = {}
@@ -191,7 +208,7 @@ class _Writer:
                 continue
             if keyword == "if":
                 passed = []
-            if any(_implies(earlier, bound) for earlier in passed):
+            if any(implies(earlier, bound) for earlier in passed):
                 continue  # reached only when a stricter check of the value has passed
             tests = []
             if bound.when is not None and rule.when is not None:
@@ -217,13 +234,18 @@ class _Writer:
             if rule.stop and rule.when is None and not rule.needs:
                 passed.append(bound)
         if self.reads_number:
-            # digits alone are read here ("3"; the length first, so a long text is not
-            # scanned), anything else by values.as_number; once for every number rule
-            out.insert(
-                start,
-                f"{pad}x = (float({v}) if type({v}) is str and len({v}) <= LONGEST "
-                f"and {v}.isdigit() and {v}.isascii() else NUMBER({v}))",
-            )
+            out.insert(start, self.number_line(v, pad))
+
+    def number_line(self, v: str, pad: str) -> str:
+        """``x = `` the number ``v`` is, once for every number rule of a chain: a string of
+        digits with at most one dot in them read here (the length first, so a long text is
+        not scanned; what ``values.as_number`` answers for it), anything else by
+        ``values.as_number``."""
+        return (
+            f"{pad}x = (float({v}) if type({v}) is str and len({v}) <= LONGEST "
+            f"and ({v}.isdigit() and {v}.isascii() or SHAPE({v}) is not None) "
+            f"else NUMBER({v}))"
+        )
 
     def report(self, bound: BoundRule, where: str, value: str, out: list[str], pad: str) -> None:
         rule = self.rule(bound.rule)
@@ -314,15 +336,6 @@ class _Inlining:
         return self.writer.call_of(self.check, self.args, value)
 
 
-def _implies(earlier: BoundRule, later: BoundRule) -> bool:
-    """True when ``later``, unconditional, cannot fail once ``earlier`` has passed on the same
-    value: so it need not be evaluated after it in one chain."""
-    a, b = earlier.rule, later.rule
-    if b.when is not None or b.needs or earlier.check is None or b.check is None:
-        return False
-    return earlier.check.passing_implies(a.args, b.check, b.args)
-
-
 #: How many arrays deep one function inlines its loops (CPython allows 20 nested blocks).
 _INLINED_ARRAYS = 6
 
@@ -357,19 +370,41 @@ def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, An
     writer = _Writer(mode)
     body: list[str] = []
     writer.node(node, "value", ["p"], [], body, "        ")
+    prover = Prover(writer)
+    proof: list[str] = []
+    prover.prove(node, "value", proof, "    ", 0)
+    noted: list[str] = []
+    prover.notes(node, "value", noted, "    ", 0)
     lines = [
         f'"""{name}, mode {mode}: generated by ixrules.run.codegen from the rule files."""',
         "",
     ]
+    unpack = prover.unpack("    ")
     for helper in writer.helpers:
         lines.extend([*helper, "", ""])
-    lines.append("def run(value, r, call, done=True):")
+    for function in prover.functions:
+        lines.extend([function[0], *unpack, *function[1:], "", ""])
+    lines.append("def prove(value, call, L):  # True: the ordered code would report nothing")
+    lines.extend([*unpack, *proof, "    return True", "", ""])
+    lines.append("def notes(value, call, L):  # after a proof: the skips it would note")
+    lines.extend([*unpack, *noted, "    pass", "", ""])
+    lines.append("def clean(value, call):")
+    lines.append("    L = lacking(call, NEEDS)")
+    lines.append("    if prove(value, call, L):")
+    lines.append("        notes(value, call, L)")
+    lines.append("        return True")
+    lines.append("    return False")
+    lines.extend(["", ""])
+    lines.append("def run(value, r, call, done=True, tried=False):")
     lines.append('    p = "" if call.unwrapped else "/" + token(r)')
-    lines.append("    if value is not None and value is not False:")
+    lines.append(
+        "    if value is not None and value is not False and (tried or not clean(value, call)):"
+    )
     lines.extend([*body, "        pass"])
     lines.append("    return finish(call) if done else call.issues")
     namespace = writer.namespace
     namespace["R"] = tuple(writer.rules)
+    namespace["NEEDS"] = tuple(prover.needing)
     legend = [f"# R[{i}] = {rule.id}" for i, rule in enumerate(writer.rules)]
     return "\n".join([*lines, "", *legend, ""]), namespace
 
@@ -382,4 +417,5 @@ def build(node: Node, mode: str, name: str = "body") -> Runner:
         if key.startswith("D") and key[1:].isdigit():
             namespace[key] = {field: namespace[helper] for field, helper in value.items()}
     runner: Runner = namespace["run"]
+    runner.clean = namespace["clean"]
     return runner

@@ -64,6 +64,15 @@ class Node:
         return 1 + max((child.depth for child in below), default=0)
 
 
+def implies(earlier: BoundRule, later: BoundRule) -> bool:
+    """True when ``later``, unconditional, cannot fail once ``earlier`` has passed on the same
+    value: so it need not be evaluated after it in one chain."""
+    a, b = earlier.rule, later.rule
+    if b.when is not None or b.needs or earlier.check is None or b.check is None:
+        return False
+    return earlier.check.passing_implies(a.args, b.check, b.args)
+
+
 def bind(rule: Rule, checks: Mapping[str, Check] | None = None) -> BoundRule:
     """Look a rule's check and guard up in the registry, then in ``checks`` (the rule set's
     plugin checks)."""
