@@ -1,0 +1,317 @@
+"""The pure-Python floor: the shipped rules of ``invoices.create`` written out by hand as plain
+code, with no ixrules import, for the benchmark's "floor" row (issue 26, item 6).
+
+It shows what the language itself costs for the same work, so the gap between the generated
+code and hand-written Python stays visible. ``tests/test_floor.py`` holds it to
+``ixrules.validate(body, "invoices.create")`` (no context, English): the same issues in the same
+order, with the same messages, paths, rule ids and severities.
+
+:func:`validate` answers a list of ``(severity, path, rule, message)`` for the bodies it is
+written for (every field of a realistic invoice, as text or JSON numbers, and their common
+mistakes: a due date before the date, an address without ``@``, a NIF with a wrong check digit,
+a quantity not above 0, a price not a number or negative, a unit outside the list, a discount
+or a retention out of shape, a line's missing name, quantity or price), and None for a body
+beyond them ("not handled": other fields, other countries, dates or numbers in the rarer
+shapes the API also reads, unusual addresses, warnings). A None is never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+Found = tuple[str, str, str, str]  # (severity, path, rule id, message)
+
+DOCUMENT_KEYS = frozenset(
+    {"date", "due_date", "reference", "observations", "retention", "client", "items"}
+)
+#: The client's fields: all text (website, phone, fax and observations only that).
+CLIENT_KEYS = frozenset(
+    {
+        *("name", "code", "email", "address", "city", "postal_code", "country", "fiscal_id"),
+        *("website", "phone", "fax", "observations"),
+    }
+)
+LINE_KEYS = frozenset({"name", "description", "unit_price", "quantity", "unit", "discount", "tax"})
+UNITS = frozenset({"service", "unit", "hour", "day", "month", "other"})
+#: Characters a Ruby ``Float()`` text may hold (ASCII digits only): a text with any other one
+#: is certainly not a number.
+NUMBER_CHARS = frozenset("0123456789+-._eE \t\r\n")
+DIGITS = frozenset("0123456789")
+LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._+-")
+LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+#: Top-level domains an address may end in here (any other: not handled).
+TLDS = frozenset({"com", "pt", "org", "net", "es", "eu", "io", "fr", "de"})
+
+NOT_HANDLED = object()
+TEXT = (str, int, float)  # what a text field takes (a JSON number is written as text)
+
+
+def absent(value: Any) -> bool:
+    """Clients send null for an unset field and false for an empty one: both are absent."""
+    return value is None or value is False
+
+
+def number(value: Any) -> Any:
+    """The float of a JSON number or a plain numeric text (``"3"``, ``"1.50"``); None when it is
+    certainly not a number; :data:`NOT_HANDLED` for the other shapes Ruby reads."""
+    kind = type(value)
+    if kind is str:
+        if not value or len(value) > 256:  # Ruby reads no digit here; ixrules no long text
+            return None
+        whole, dot, fraction = value.partition(".")
+        plain = whole and DIGITS.issuperset(whole) and DIGITS.issuperset(fraction)
+        if plain and (fraction or not dot):  # "3", "1.50"; never "1."
+            return float(value)
+        return NOT_HANDLED if NUMBER_CHARS.issuperset(value) else None
+    if kind is int:
+        return float(value) if -(10**15) < value < 10**15 else NOT_HANDLED
+    if kind is float:
+        return value if value - value == 0.0 else None  # finite
+    return NOT_HANDLED
+
+
+def date(value: Any) -> Any:
+    """The date of a ``dd/mm/yyyy`` text; :data:`NOT_HANDLED` for anything else."""
+    if type(value) is not str:
+        return NOT_HANDLED
+    parts = value.split("/")
+    if len(parts) != 3:
+        return NOT_HANDLED
+    day, month, year = parts
+    if not (
+        0 < len(day) < 3
+        and 0 < len(month) < 3
+        and len(year) == 4
+        and DIGITS.issuperset(value.replace("/", ""))
+    ):
+        return NOT_HANDLED
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return NOT_HANDLED
+
+
+def email_ok(value: str) -> bool | None:
+    """True for a plain lower-case ASCII address, False for a text without ``@``, else None."""
+    if "@" not in value:
+        return not value.strip()  # blank is allowed; any other text is no address
+    local, _, domain = value.partition("@")
+    if not (0 < len(local) <= 64 and len(domain) <= 100 and LOCAL_CHARS.issuperset(local)):
+        return None
+    if local[0] == "." or local[-1] == "." or ".." in local:
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or labels[-1] not in TLDS:
+        return None
+    for label in labels:
+        if not label or not LABEL_CHARS.issuperset(label) or label[0] == "-" or label[-1] == "-":
+            return None
+    return True
+
+
+def nif_ok(value: str) -> bool | None:
+    """The verdict on nine ASCII digits (the first not 0, the last the mod-11 check digit of the
+    others); None for any other text."""
+    if len(value) != 9 or not DIGITS.issuperset(value):
+        return None
+    if value[0] == "0":
+        return False
+    total = sum((9 - index) * int(digit) for index, digit in enumerate(value[:8]))
+    return (11 - total) % 11 % 10 == int(value[8])
+
+
+def validate(body: Any) -> list[Found] | None:
+    """The issues of ``body`` for ``invoices.create``, or None when it is beyond this floor."""
+    if type(body) is not dict or len(body) != 1 or type(body.get("invoice")) is not dict:
+        return None
+    doc = body["invoice"]
+    if not DOCUMENT_KEYS.issuperset(doc) or type(doc.get("client")) is not dict:
+        return None
+    if type(doc.get("items")) is not list or not doc["items"]:
+        return None
+    found: list[Found] = []
+    first = None if absent(doc.get("date")) else date(doc["date"])
+    second = None if absent(doc.get("due_date")) else date(doc["due_date"])
+    if first is NOT_HANDLED or second is NOT_HANDLED:
+        return None
+    if first is not None and second is not None and second < first:
+        found.append(
+            ("error", "/invoice/due_date", "document.due_date.after_date", DUE_DATE_MESSAGE)
+        )
+    for key, value in doc.items():
+        if absent(value):
+            continue
+        if key == "client":
+            more = client(value)
+        elif key == "items":
+            more = lines(value)
+        elif key == "retention":
+            more = retention(value)
+        elif type(value) in TEXT:  # date, due_date (read above), reference, observations
+            continue
+        else:
+            return None
+        if more is None:
+            return None
+        found.extend(more)
+    return found
+
+
+DUE_DATE_MESSAGE = "Due date must be later than date"
+CLIENT_INVALID = "Client is invalid"
+
+
+def retention(value: Any) -> list[Found] | None:
+    if type(value) is str and not value.strip():
+        return []
+    x = number(value)
+    if x is NOT_HANDLED:
+        return None
+    if x is not None and 0 <= x <= 99.99:
+        return []
+    return [
+        (
+            "error",
+            "/invoice/retention",
+            "document.retention.range",
+            "Retention must be a number between 0 and 99.99",
+        )
+    ]
+
+
+def client(value: dict[Any, Any]) -> list[Found] | None:
+    if not CLIENT_KEYS.issuperset(value):
+        return None
+    value = {key: text for key, text in value.items() if not absent(text)}
+    for text in value.values():
+        if type(text) not in TEXT:
+            return None
+    name = value.get("name")
+    if type(name) is not str or not name.strip() or len(name) > 100:
+        return None
+    country = value.get("country")
+    if country is not None and country != "Portugal":
+        return None
+    found: list[Found] = []
+    fiscal_id = value.get("fiscal_id")
+    email = value.get("email")
+    if not (fiscal_id is None or type(fiscal_id) is str) or not (
+        email is None or type(email) is str
+    ):
+        return None
+    if fiscal_id is not None and fiscal_id.strip():
+        verdict = nif_ok(fiscal_id)
+        if verdict is None:
+            return None
+        if not verdict:
+            found.append(
+                ("error", "/invoice/client/fiscal_id", "client.fiscal_id.nif", "Fiscal is invalid")
+            )
+    if email is not None:
+        verdict = email_ok(email)
+        if verdict is None:
+            return None
+        if not verdict:
+            found.append(
+                (
+                    "error",
+                    "/invoice/client/email",
+                    "client.email.valid",
+                    "Email must be an email address",
+                )
+            )
+    if found:
+        found.insert(0, ("error", "/invoice/client", "document.client.invalid", CLIENT_INVALID))
+    return found
+
+
+def lines(value: list[Any]) -> list[Found] | None:
+    found: list[Found] = []
+    for index, line in enumerate(value):
+        if absent(line):
+            continue
+        if type(line) is not dict or not LINE_KEYS.issuperset(line):
+            return None
+        more = document_line(line, f"/invoice/items/{index}")
+        if more is None:
+            return None
+        found.extend(more)
+    if found:
+        found.insert(
+            0, ("error", "/invoice/items", "document.items.invalid", "Invoice items is invalid")
+        )
+    return found
+
+
+REQUIRED = (
+    ("name", "document.item.name.required", "Name is a required field"),
+    ("quantity", "item.quantity.positive", "Quantity must be a number greater than 0"),
+    ("unit_price", "item.unit_price.number", "Unit price must be a number"),
+)
+
+
+def document_line(line: dict[Any, Any], at: str) -> list[Found] | None:
+    found: list[Found] = []
+    for key, rule, message in REQUIRED:
+        if absent(line.get(key)):
+            found.append(("error", f"{at}/{key}", rule, message))
+    for key, value in line.items():
+        if absent(value):
+            continue
+        if key == "description":
+            if type(value) not in TEXT:
+                return None
+        elif key == "name" or key == "unit":
+            if type(value) is not str:
+                return None
+            if key == "name" and not value.strip():
+                return None
+            if key == "unit" and value.casefold() not in UNITS:
+                if not value.strip() or len(value) > 64 or not value.isprintable():
+                    return None
+                found.append(
+                    (
+                        "error",
+                        f"{at}/unit",
+                        "item.unit.accepted",
+                        f"Unit {value} is not included in the list of accepted units",
+                    )
+                )
+        elif key == "quantity":
+            x = number(value)
+            if x is NOT_HANDLED:
+                return None
+            if x is None or x <= 0:
+                found.append(("error", f"{at}/quantity", *REQUIRED[1][1:]))
+        elif key == "unit_price":
+            x = number(value)
+            if x is NOT_HANDLED:
+                return None
+            if x is None:
+                found.append(("error", f"{at}/unit_price", *REQUIRED[2][1:]))
+            elif x < 0:
+                found.append(
+                    (
+                        "error",
+                        f"{at}/unit_price",
+                        "item.unit_price.positive",
+                        "Item price must be positive",
+                    )
+                )
+        elif key == "discount":
+            if type(value) is str and not value.strip():
+                continue
+            x = number(value)
+            if x is NOT_HANDLED:
+                return None
+            if x is None:
+                found.append(
+                    ("error", f"{at}/discount", "item.discount.number", "Discount is not a number")
+                )
+        else:  # tax: a name only
+            if type(value) is not dict or not {"name"}.issuperset(value):
+                return None
+            if not (absent(value.get("name")) or type(value["name"]) is str):
+                return None
+    return found
