@@ -39,6 +39,7 @@ from alternatives import (  # noqa: E402
     pydantic_validator,
 )
 from bodies import CASES, invoice, invoice_with_errors  # noqa: E402
+from floor import validate as floor_validate  # noqa: E402
 from startup import compile_package, startup, startup_rows  # noqa: E402
 
 import ixrules  # noqa: E402
@@ -151,11 +152,22 @@ ALTERNATIVES: dict[str, Callable[[str], Callable[[Any], Any] | None]] = {
 }
 
 
+#: The pure-Python floor's column (bench/floor.py): invoices.create's rules written out by hand,
+#: timed only on the bodies it handles with ixrules' very report (tests/test_floor.py).
+FLOOR = "pure-Python floor"
+
+
+def floor_issues(body: Any, endpoint: str) -> list[tuple[str, str, str, str]]:
+    """ixrules' issues of ``body`` as the floor writes them, to check the floor's answer."""
+    report = ixrules.validate(body, endpoint)
+    return [(i.severity, i.path, i.rule, i.message) for i in report.issues]
+
+
 def validators(repeat: int) -> tuple[list[str], dict[str, float | None]]:
     fast = ixrules.validate
     reference = Rules.load(executor="cerberus")
     known = set(ixrules.endpoints())
-    names = ["json.loads of its text", *ALTERNATIVES]
+    names = ["json.loads of its text", *ALTERNATIVES, FLOOR]
     rows = [
         "| case | ixrules | " + " | ".join(names) + " | ixrules' Cerberus executor |",
         "|---|" + "---:|" * (len(names) + 2),
@@ -181,6 +193,12 @@ def validators(repeat: int) -> tuple[list[str], dict[str, float | None]]:
             if found != has_errors:
                 notes.append(f"- note: {name} {'found' if found else 'missed'} issues in {case}")
             fns[name] = fn
+        if endpoint == "invoices.create":
+            answer = floor_validate(body)
+            if answer is None or answer != floor_issues(body, endpoint):
+                notes.append(f"- note: the floor does not give ixrules' report on {case}")
+            else:
+                fns[FLOOR] = floor_validate
         if endpoint in known:
             found = not fast(body, endpoint).ok
             if found != has_errors:
@@ -564,6 +582,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         value = found.get(target)
         shown = "n/a" if value is None else f"{value:.2f}x"
         print(f"| {target} | {op} {limit}x | {shown} | {verdict(target, value)} |")
+    floor_10 = medians.get(f"{valid}/{FLOOR}")
+    print(
+        f"\nThe pure-Python floor (bench/floor.py, same reports): ixrules / floor on the valid "
+        f"10-line invoice {ratio(medians[valid], floor_10)}, on the valid 200-line invoice "
+        f"{ratio(large, medians.get(f'invoice, 200 lines, valid/{FLOOR}'))}, per document line "
+        f"{ratio(per_line(''), per_line(f'/{FLOOR}'))}, on the 5-error invoice "
+        f"{ratio(medians[invalid], medians.get(f'{invalid}/{FLOOR}'))}; the floor / pydantic v2 "
+        f"(EmailStr) on 10 lines {ratio(floor_10, medians[f'{valid}/{pydantic}'])}, per line "
+        f"{ratio(per_line(f'/{FLOOR}'), per_line(f'/{pydantic}'))}"
+    )
     print("\n## Machine\n")
     print("\n".join(machine()))
     print(f"- command: `{' '.join(['python', 'bench/run.py', *(argv or sys.argv[1:])])}`")
