@@ -23,8 +23,33 @@ from typing import Any
 Found = tuple[str, str, str, str]  # (severity, path, rule id, message)
 
 DOCUMENT_KEYS = frozenset(
-    {"date", "due_date", "reference", "observations", "retention", "client", "items"}
+    {
+        *("date", "due_date", "reference", "observations", "retention", "client", "items"),
+        *("tax_exemption", "tax_exemption_reason", "sequence_id", "owner_invoice_id"),
+        *("manual_sequence_number", "plugin_id", "currency_code", "mb_reference", "rate"),
+        "global_discount",
+    }
 )
+#: The fields of a document taken as text, and those taken as a whole number.
+TEXT_KEYS = frozenset({"reference", "observations", "manual_sequence_number", "plugin_id"})
+INTEGER_KEYS = frozenset({"sequence_id", "owner_invoice_id"})
+#: The exemption codes (compared without case) and the currencies (with case) the API takes.
+EXEMPTIONS = frozenset(
+    {
+        *(f"m{code:02}" for code in (*range(17), 19, 20, 21, 25, 26, *range(30, 35))),
+        *(f"m{code:02}" for code in (*range(40, 47), 99)),
+    }
+)
+CURRENCY_CODES = (
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP "
+    "BYR BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EEK EGP ERN ETB EUR FJD "
+    "FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY "
+    "KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LTL LVL LYD MAD MDL MGA MKD MMK MNT "
+    "MOP MRO MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PEN PGK PHP PKR PLN PYG QAR RON "
+    "RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLL SOS SRD STN SYP SZL THB TJS TMT TND TOP TRY TTD "
+    "TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL "
+)
+CURRENCIES = frozenset(CURRENCY_CODES.split())
 #: The client's fields: all text (website, phone, fax and observations only that).
 CLIENT_KEYS = frozenset(
     {
@@ -32,7 +57,9 @@ CLIENT_KEYS = frozenset(
         *("website", "phone", "fax", "observations"),
     }
 )
-LINE_KEYS = frozenset({"name", "description", "unit_price", "quantity", "unit", "discount", "tax"})
+LINE_KEYS = frozenset(
+    {"name", "description", "unit_price", "quantity", "unit", "discount", "tax", "tax_exemption"}
+)
 UNITS = frozenset({"service", "unit", "hour", "day", "month", "other"})
 #: Characters a Ruby ``Float()`` text may hold (ASCII digits only): a text with any other one
 #: is certainly not a number.
@@ -148,10 +175,12 @@ def validate(body: Any) -> list[Found] | None:
             more = lines(value)
         elif key == "retention":
             more = retention(value)
-        elif type(value) in TEXT:  # date, due_date (read above), reference, observations
+        elif key == "date" or key == "due_date":  # read above
             continue
-        else:
+        elif not quiet(key, value):
             return None
+        else:
+            continue
         if more is None:
             return None
         found.extend(more)
@@ -160,6 +189,35 @@ def validate(body: Any) -> list[Found] | None:
 
 DUE_DATE_MESSAGE = "Due date must be later than date"
 CLIENT_INVALID = "Client is invalid"
+
+
+def quiet(key: str, value: Any) -> bool:
+    """True when the document's ``key`` (one of the fields without a check of their own here)
+    has nothing to report; False: beyond the floor (it may or may not be wrong)."""
+    kind = type(value)
+    if key in TEXT_KEYS:
+        return kind in TEXT
+    if key in INTEGER_KEYS:
+        if kind is str:
+            text = value.strip()
+            return not text or (len(text) <= 256 and text.isascii() and text.isdigit())
+        return kind is int
+    if key == "tax_exemption" or key == "tax_exemption_reason":
+        return kind is str and (not value.strip() or value.casefold() in EXEMPTIONS)
+    if key == "currency_code":
+        return kind is str and (not value.strip() or value in CURRENCIES)
+    if key == "mb_reference":
+        return kind is str and value.strip() in ("", "0")  # "1" asks the context
+    if key == "rate":
+        return kind is str and (not value.strip() or plain_number(value) is not None)
+    if key == "global_discount":
+        if kind is not dict or not {"value_type", "value"}.issuperset(value):
+            return False
+        value_type, amount = value.get("value_type"), value.get("value")
+        if not (absent(value_type) or value_type in ("absolute", "percentage")):
+            return False
+        return absent(amount) or plain_number(amount) is not None
+    return False
 
 
 def retention(value: Any) -> list[Found] | None:
@@ -352,6 +410,9 @@ def document_line(line: dict[Any, Any], at: str) -> list[Found] | None:
                 found.append(
                     ("error", f"{at}/discount", "item.discount.number", "Discount is not a number")
                 )
+        elif key == "tax_exemption":
+            if type(value) is not str or not (not value.strip() or value.casefold() in EXEMPTIONS):
+                return None
         else:  # tax: a name only
             if type(value) is not dict or not {"name"}.issuperset(value):
                 return None

@@ -131,6 +131,7 @@ LINE = st.fixed_dictionaries(
         "unit": st.sampled_from(["unit", "Hour", "kg", "", "service", None]),
         "discount": NUMBERS,
         "tax": st.sampled_from([{"name": "IVA23"}, {"name": None}, {}, None, {"value": 23}]),
+        "tax_exemption": st.sampled_from(["M07", "", "M77", None]),
     },
 )
 CLIENT = st.fixed_dictionaries(
@@ -161,6 +162,14 @@ INVOICES = st.fixed_dictionaries(
                 "reference": TEXTS,
                 "observations": TEXTS,
                 "retention": NUMBERS,
+                "tax_exemption": st.sampled_from(["M07", "m99", "", "M77", 7, None]),
+                "currency_code": st.sampled_from(["EUR", "eur", "", "XXX", None]),
+                "sequence_id": st.sampled_from(["12", " ", "1a", 12, 1.5, None]),
+                "mb_reference": st.sampled_from(["0", "1", "", "yes", 1, None]),
+                "rate": st.sampled_from(["1.2", "1,2", "", None]),
+                "global_discount": st.sampled_from(
+                    [{"value_type": "percentage", "value": "10"}, {"value_type": "x"}, None]
+                ),
             },
         )
     }
