@@ -50,6 +50,42 @@ CURRENCY_CODES = (
     "TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL "
 )
 CURRENCIES = frozenset(CURRENCY_CODES.split())
+#: The API's own 251 country names, as it spells them (any other spelling: not handled).
+COUNTRY_NAMES = (
+    "Portugal|Ireland|UK|Canada|United States|Afghanistan|Albania|Algeria|American Samoa|"
+    "Andorra|Angola|Anguilla|Antigua and Barbuda|Argentina|Armenia|Aruba|Australia|Austria|"
+    "Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bermuda|"
+    "Bhutan|Bolivia|Bosnia-Herzegovina|Botswana|Brazil|British Indian Ocean Territory|Brunei|"
+    "Bulgaria|Burkina Faso|Burma|Burundi|Cambodia|Cameroon|Canton and Enderbury Islands|"
+    "Cape Verde|Cayman Islands|Central African Republic|Chad|Chile|China|Christmas Island|"
+    "Cocos (Keeling) Islands|Colombia|Comoros|Congo|Congo, Democratic Republic|Cook Islands|"
+    "Costa Rica|Côte d\u2019Ivoire|Croatia|Cuba|Curaçao|Cyprus|Czech Republic|Denmark|Djibouti|"
+    "Dominica|Dominican Republic|Dronning Maud Land|East Timor|Ecuador|Egypt|El Salvador|"
+    "Equatorial Guinea|Eritrea|Estonia|Ethiopia|Faeroe Islands (Føroyar)|Falkland Islands|"
+    "Fiji|Finland|France|French Guiana|French Polynesia|Gabon|Gambia|Georgia|Germany|Ghana|"
+    "Gibraltar|Great Britain|Greece|Greenland|Grenada|Guadeloupe|Guam|Guatemala|Guernsey|"
+    "Guinea-Bissau|Guinea|Guyana|Haiti|Heard and McDonald Islands|Honduras|Hong Kong|Hungary|"
+    "Iceland|India|Indonesia|International Monetary Fund|Iran|Iraq|Isle of Man|Israel|Italy|"
+    "Ivory Coast|Jamaica|Japan|Jersey|Johnston Island|Jordan|Kampuchea|Kazakhstan|Kenya|"
+    "Kiribati|Korea, North|Korea, South|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Lesotho|"
+    "Liberia|Libya|Liechtenstein|Lithuania|Luxembourg|Macau|Macedonia (Former Yug. Rep.)|"
+    "Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Marshall Islands|Martinique|Mauritania|"
+    "Mauritius|Mayotte|Micronesia|Midway Islands|Mexico|Moldova|Monaco|Mongolia|Montenegro|"
+    "Montserrat|Morocco|Mozambique|Myanmar|Nauru|Namibia|Nepal|Netherlands Antilles|"
+    "Netherlands|New Caledonia|New Zealand|Nicaragua|Niger|Nigeria|Niue|Norfolk Island|"
+    "Northern Mariana Islands|Norway|Oman|Pakistan|Palau|Palestine|Panama|Papua New Guinea|"
+    "Paraguay|Peru|Philippines|Pitcairn Island|Poland|Puerto Rico|Qatar|Reunion|Romania|"
+    "Russia|Rwanda|Samoa (Western)|Samoa (America)|San Marino|São Tomé and Príncipe|"
+    "Saudi Arabia|Sénégal|Serbia|Seychelles|Sierra Leone|Singapore|Slovakia|Slovenia|"
+    "Solomon Islands|Somalia|South Africa|Spain|Sri Lanka|St. Helena|St. Kitts and Nevis|"
+    "St. Lucia|St. Vincent and the Grenadines|Sudan|Suriname|Svalbard and Jan Mayen Islands|"
+    "Swaziland|Sweden|Switzerland|Syria|Tahiti|Taiwan|Tajikistan|Tanzania|Thailand|"
+    "Timor-Leste|Togo|Trinidad and Tobago|Tunisia|Turkey|Turkmenistan|"
+    "Turks and Caicos Islands|Tuvalu|Uganda|Ukraine|United Arab Emirates|Upper Volta|Uruguay|"
+    "Uzbekistan|Vanuatu|Vatican|Venezuela|Vietnam|Virgin Islands|Wake Island|"
+    "Wallis and Futuna Islands|Western Sahara|Western Samoa|Yemen|Zaïre|Zambia|Zimbabwe"
+)
+COUNTRIES = frozenset(COUNTRY_NAMES.split("|"))
 #: The client's fields: all text (website, phone, fax and observations only that).
 CLIENT_KEYS = frozenset(
     {
@@ -249,17 +285,18 @@ def client(value: dict[Any, Any]) -> list[Found] | None:
     if type(name) is not str or not name.strip() or len(name) > 100:
         return None
     country = value.get("country")
-    if country is not None and country != "Portugal":
+    if country is not None and country not in COUNTRIES:
         return None
-    found: list[Found] = []
     fiscal_id = value.get("fiscal_id")
     email = value.get("email")
-    if not (fiscal_id is None or type(fiscal_id) is str) or not (
-        email is None or type(email) is str
-    ):
+    if email is not None and type(email) is not str:
         return None
-    if fiscal_id is not None and fiscal_id.strip():
-        verdict = nif_ok(fiscal_id)
+    found: list[Found] = []
+    portuguese = country is None or country == "Portugal"  # another's number is not checked
+    if portuguese and fiscal_id is not None:
+        if type(fiscal_id) is not str:
+            return None
+        verdict = nif_ok(fiscal_id) if fiscal_id.strip() else True
         if verdict is None:
             return None
         if not verdict:
