@@ -316,8 +316,7 @@ def client(value: dict[Any, Any]) -> list[Found] | None:
                     "Email must be an email address",
                 )
             )
-    if found:
-        found.insert(0, ("error", "/invoice/client", "document.client.invalid", CLIENT_INVALID))
+    mark(found, ("error", "/invoice/client", "document.client.invalid", CLIENT_INVALID))
     return found
 
 
@@ -375,11 +374,17 @@ def lines(value: list[Any]) -> list[Found] | None:
         if more is None:
             return None
         found.extend(more)
-    if found:
-        found.insert(
-            0, ("error", "/invoice/items", "document.items.invalid", "Invoice items is invalid")
-        )
+    mark(found, ("error", "/invoice/items", "document.items.invalid", "Invoice items is invalid"))
     return found
+
+
+def mark(found: list[Found], invalid: Found) -> None:
+    """Put a container's "... is invalid" error just before the first error inside it (none
+    when only warnings were found there)."""
+    for index, issue in enumerate(found):
+        if issue[0] == "error":
+            found.insert(index, invalid)
+            return
 
 
 REQUIRED = (
@@ -397,15 +402,13 @@ def document_line(line: dict[Any, Any], at: str) -> list[Found] | None:
     for key, value in line.items():
         if absent(value):
             continue
-        if key == "description":
-            if type(value) not in TEXT:
+        if key == "description" or key == "name":
+            if type(value) not in TEXT or (type(value) is str and not value.strip()):
                 return None
-        elif key == "name" or key == "unit":
+        elif key == "unit":
             if type(value) is not str:
                 return None
-            if key == "name" and not value.strip():
-                return None
-            if key == "unit" and value.casefold() not in UNITS:
+            if value.casefold() not in UNITS:
                 if not value.strip() or len(value) > 64 or not value.isprintable():
                     return None
                 found.append(
@@ -450,9 +453,51 @@ def document_line(line: dict[Any, Any], at: str) -> list[Found] | None:
         elif key == "tax_exemption":
             if type(value) is not str or not (not value.strip() or value.casefold() in EXEMPTIONS):
                 return None
-        else:  # tax: a name only
-            if type(value) is not dict or not {"name"}.issuperset(value):
+        else:
+            more = tax(value, f"{at}/tax")
+            if more is None:
                 return None
-            if not (absent(value.get("name")) or type(value["name"]) is str):
+            found.extend(more)
+    return found
+
+
+#: A line's tax fields the API does not read: (rule id, message before and after the value).
+UNREAD = {
+    "value": (
+        "item.tax.value.unread",
+        "Tax value ",
+        " is not known to be read: a line's rate is that of the account's tax it names",
+    ),
+    "exemption_code": (
+        "item.tax.exemption_code.ignored",
+        "Tax exemption code ",
+        " is ignored here: a line's exemption code goes in its tax_exemption",
+    ),
+}
+
+
+def tax(value: Any, at: str) -> list[Found] | None:
+    """A line's tax: its name (the account's tax of that name applies) and the warnings of the
+    fields the API does not read there."""
+    if type(value) is not dict or not {"name", "value", "exemption_code"}.issuperset(value):
+        return None
+    found: list[Found] = []
+    for key, field in value.items():
+        if absent(field):
+            continue
+        if key == "name":
+            if type(field) not in TEXT:
                 return None
+            continue
+        kind = type(field)
+        if kind is str and not field.strip():
+            continue
+        if kind is int and -(10**15) < field < 10**15:
+            shown = str(field)
+        elif kind is str and len(field) <= 64 and field.isprintable():
+            shown = field
+        else:
+            return None
+        rule, before, after = UNREAD[key]
+        found.append(("warning", f"{at}/{key}", rule, before + shown + after))
     return found

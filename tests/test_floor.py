@@ -124,13 +124,22 @@ DATES = st.sampled_from(["01/12/2017", "1/2/2017", "31/12/2017", "30/11/2017", "
 LINE = st.fixed_dictionaries(
     {},
     optional={
-        "name": st.sampled_from(["Pen", "", 5, None]),
+        "name": st.sampled_from(["Pen", "", 5, 0, None]),
         "description": TEXTS,
         "unit_price": NUMBERS,
         "quantity": NUMBERS,
         "unit": st.sampled_from(["unit", "Hour", "kg", "", "service", None]),
         "discount": NUMBERS,
-        "tax": st.sampled_from([{"name": "IVA23"}, {"name": None}, {}, None, {"value": 23}]),
+        "tax": st.sampled_from(
+            [
+                {"name": "IVA23"},
+                {"name": None},
+                {},
+                None,
+                {"value": 23},
+                {"name": "IVA0", "exemption_code": "M07", "value": " "},
+            ]
+        ),
         "tax_exemption": st.sampled_from(["M07", "", "M77", None]),
     },
 )
