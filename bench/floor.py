@@ -334,25 +334,40 @@ def plain_number(value: Any) -> float | None:
 
 def clean_line(line: Any) -> bool:
     """True when a document line has nothing to report, proved by exact type and shape tests
-    in one pass; False sends it to the ordered code, which finds its issues (or gives up)."""
+    in one pass (the commonest shapes tested inline); False sends it to the ordered code,
+    which finds its issues (or gives up)."""
     if type(line) is not dict or not LINE_KEYS.issuperset(line):
         return False
-    name = line.get("name")
+    get = line.get
+    name = get("name")
     if type(name) is not str or not name.strip():
         return False
-    quantity = plain_number(line.get("quantity"))
-    if quantity is None or quantity <= 0 or plain_number(line.get("unit_price")) is None:
+    quantity = get("quantity")
+    if not (
+        type(quantity) is str
+        and quantity.isdigit()
+        and quantity.isascii()
+        and len(quantity) <= 256
+        and quantity.strip("0")  # digits, not all zeros: above 0
+    ):
+        number = plain_number(quantity)
+        if number is None or number <= 0:
+            return False
+    if plain_number(get("unit_price")) is None:
         return False  # a plain price is never negative
-    unit = line.get("unit")
-    if unit is not None and not (type(unit) is str and unit.casefold() in UNITS):
+    unit = get("unit")
+    if unit is not None and not (type(unit) is str and (unit in UNITS or unit.casefold() in UNITS)):
         return False
-    discount = line.get("discount")
-    if discount is not None and plain_number(discount) is None:
+    discount = get("discount")
+    plain_discount = (
+        type(discount) is str and discount.isdigit() and discount.isascii() and len(discount) <= 256
+    )
+    if discount is not None and not plain_discount and plain_number(discount) is None:
         return False
-    description = line.get("description")
+    description = get("description")
     if description is not None and type(description) is not str:
         return False
-    tax = line.get("tax")
+    tax = get("tax")
     if tax is None:
         return True
     return type(tax) is dict and len(tax) == 1 and type(tax.get("name")) is str
