@@ -243,17 +243,25 @@ def quiet(key: str, value: Any) -> bool:
     if key == "currency_code":
         return kind is str and (not value.strip() or value in CURRENCIES)
     if key == "mb_reference":
-        return kind is str and value.strip() in ("", "0")  # "1" asks the context
+        return kind is str and value.strip() in ("", "0", "1")  # "1" asks a context: none here
     if key == "rate":
-        return kind is str and (not value.strip() or plain_number(value) is not None)
+        return readable(value)
     if key == "global_discount":
         if kind is not dict or not {"value_type", "value"}.issuperset(value):
             return False
         value_type, amount = value.get("value_type"), value.get("value")
         if not (absent(value_type) or value_type in ("absolute", "percentage")):
             return False
-        return absent(amount) or plain_number(amount) is not None
+        return absent(amount) or readable(amount)
     return False
+
+
+def readable(value: Any) -> bool:
+    """A blank text or a number the floor reads (a JSON number, ``3``, ``1.50``)."""
+    if type(value) is str and not value.strip():
+        return True
+    x = number(value)
+    return x is not None and x is not NOT_HANDLED
 
 
 def retention(value: Any) -> list[Found] | None:
