@@ -189,9 +189,7 @@ def validate(body: Any) -> list[Found] | None:
     if type(body) is not dict or len(body) != 1 or type(body.get("invoice")) is not dict:
         return None
     doc = body["invoice"]
-    if not DOCUMENT_KEYS.issuperset(doc) or type(doc.get("client")) is not dict:
-        return None
-    if type(doc.get("items")) is not list or not doc["items"]:
+    if not DOCUMENT_KEYS.issuperset(doc):
         return None
     found: list[Found] = []
     first = None if absent(doc.get("date")) else date(doc["date"])
@@ -202,13 +200,25 @@ def validate(body: Any) -> list[Found] | None:
         found.append(
             ("error", "/invoice/due_date", "document.due_date.after_date", DUE_DATE_MESSAGE)
         )
+    if absent(doc.get("client")):
+        found.append(("error", "/invoice/client", "document.client.required", NO_CLIENT))
+    if absent(doc.get("items")):
+        found.append(("error", "/invoice/items", "document.items.required", NO_ITEM))
     for key, value in doc.items():
         if absent(value):
             continue
         if key == "client":
-            more = client(value)
+            if type(value) is dict:
+                more = client(value)
+            else:
+                more = [("error", "/invoice/client", "document.client.object", CLIENT_INVALID)]
         elif key == "items":
-            more = lines(value)
+            if type(value) is not list:
+                more = [("error", "/invoice/items", "document.items.array", NOT_ARRAY)]
+            elif not value:
+                more = [("error", "/invoice/items", "document.items.not_empty", NO_ITEM)]
+            else:
+                more = lines(value)
         elif key == "retention":
             more = retention(value)
         elif key == "date" or key == "due_date":  # read above
@@ -225,6 +235,9 @@ def validate(body: Any) -> list[Found] | None:
 
 DUE_DATE_MESSAGE = "Due date must be later than date"
 CLIENT_INVALID = "Client is invalid"
+NO_CLIENT = "Client can't be blank"
+NO_ITEM = "Document should have at least one item"
+NOT_ARRAY = "Items element should be of type array"
 
 
 def quiet(key: str, value: Any) -> bool:

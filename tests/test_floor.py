@@ -161,9 +161,12 @@ CLIENT = st.fixed_dictionaries(
 INVOICES = st.fixed_dictionaries(
     {
         "invoice": st.fixed_dictionaries(
-            {
-                "client": CLIENT,
-                "items": st.lists(st.one_of(LINE, st.none()), min_size=1, max_size=6),
+            {  # now and then a client or items the API refuses outright
+                "client": st.one_of(CLIENT, CLIENT, CLIENT, st.sampled_from(["Acme", [], None])),
+                "items": st.one_of(
+                    *[st.lists(st.one_of(LINE, st.none()), min_size=1, max_size=6)] * 3,
+                    st.sampled_from([[], {}, "x", None]),
+                ),
             },
             optional={
                 "date": DATES,
