@@ -246,10 +246,10 @@ class Rules:
     ) -> Report:
         """Validate ``body`` for ``endpoint`` (inferred from the root key when None), with the
         messages in ``locale``'s language (``"pt"``, ``"es_ES"``, ...; English when None)."""
-        tried = False
+        tried = None
         if self.executor == "fast" and type(body) is dict:
             proved = self._proved(body, endpoint, context, locale)
-            if not isinstance(proved, bool):
+            if isinstance(proved, Report):
                 return proved
             tried = proved
         try:
@@ -260,40 +260,41 @@ class Rules:
 
     def _proved(
         self, body: dict[Any, Any], endpoint: Any, context: Any, locale: Any
-    ) -> Report | bool:
+    ) -> Report | Env | None:
         """The report of a body the generated code proves clean as it is, with no copy of it
-        made and nothing of the caller's run (every value an exact JSON type); else True when
-        the proof was tried on the root value and failed, False when it was not tried."""
+        made and nothing of the caller's run (every value an exact JSON type); else, when the
+        proof was tried on the root value and failed, its ``Env`` (the ordered path reuses
+        what it read: each date is read once a call), and None when it was not tried."""
         if not (
             _KEY_TYPES.issuperset(map(type, body)) and _TYPES.issuperset(map(type, body.values()))
         ):
-            return False
+            return None
         if not (endpoint is None or type(endpoint) is str) or not (
             locale is None or type(locale) is str
         ):
-            return False
+            return None
         try:
             context = plain(context)
             spec, root = resolve(self.ruleset.endpoints, body, endpoint, self._roots)
             env = Env(Context(context), spec.mode, locale=locale, endpoint=spec.name)
         except Exception:  # the ordered path raises what the caller is told
-            return False
+            return None
         value = body[root] if root is not None else body
         beside = self._siblings.get(spec.name, ())
         if type(value) is not dict:
-            return False
+            return None
         if root is not None and self._unknown is not None:
             declared = {*spec.roots, *(name for name, _ in beside)}
             if declared and not declared.issuperset(body):
-                return False
+                return None
         call = Call(env=env, unwrapped=root is None, locale=locale)
         if not self._runner(self._nodes[id(spec.body)], spec).clean(value, call):
-            return True
+            return env
         for name, node in beside:
             item = body.get(name)
             absent = item is None or item is False
             if not absent and not self._runner(node, spec).clean(item, call):
-                return True
+                return env
         return Report(
             endpoint=spec.name,
             issues=[],
@@ -319,7 +320,7 @@ class Rules:
         >>> Rules.load().validate_parsed({"quote": {"retention": 200}}, "quotes.update").messages
         ['Retention must be a number between 0 and 99.99']
         """
-        return self._validate(body, endpoint, context, locale, False)
+        return self._validate(body, endpoint, context, locale, None)
 
     def _validate(
         self,
@@ -327,9 +328,10 @@ class Rules:
         endpoint: str | None,
         context: Mapping[str, Any] | None,
         locale: str | None,
-        tried: bool,
+        tried: Env | None,
     ) -> Report:
-        """:meth:`validate_parsed`; ``tried``: the root value's proof has failed already."""
+        """:meth:`validate_parsed`; ``tried``: the ``Env`` of the root value's proof when it
+        has failed already (None when it was not tried)."""
         try:
             context = plain(context)
         except Unreadable as exc:
@@ -342,7 +344,8 @@ class Rules:
         if not isinstance(value, Mapping):
             where = f"the value of {root!r}" if root is not None else "the body"
             raise BodyError(f"{where} must be a JSON object for {spec.name}")
-        env = Env(Context(context), spec.mode, locale=locale, endpoint=spec.name)
+        memo = {} if tried is None else tried.memo
+        env = Env(Context(context), spec.mode, locale=locale, endpoint=spec.name, memo=memo)
         call = Call(env=env, unwrapped=root is None, locale=locale)
         where = root if root is not None else ""
         beside = self._siblings.get(spec.name, ())
@@ -351,7 +354,7 @@ class Rules:
             declared = (*spec.roots, *(name for name, _ in beside))
             unknown_beside(call, self._unknown, body, declared)
         if self.executor == "fast":
-            issues = self._run_fast(spec, value, where, call, sent, tried)
+            issues = self._run_fast(spec, value, where, call, sent, tried is not None)
         else:
             siblings = {name: item for name, _, item in sent}
             issues = self._reference.run(spec, value, where, call, siblings)
