@@ -72,12 +72,12 @@ def _specs(rules: Rules, endpoint: str) -> list[set[str]]:
 
 def test_a_body_is_compiled_once_per_mode_on_first_use() -> None:
     rules = Rules(RULES.ruleset)
-    assert rules._runners == {}
+    assert rules._compiled._runners == {}
     rules.validate({"invoice": {}}, "invoices.update")
     rules.validate({"invoice": {}}, "invoices.update")
-    assert len(rules._runners) == 1
+    assert len(rules._compiled._runners) == 1
     rules.validate({"invoice": {}}, "invoices.create")
-    assert len(rules._runners) == 2  # the same body spec, another mode
+    assert len(rules._compiled._runners) == 2  # the same body spec, another mode
 
 
 def test_field_names_are_written_as_literals_whatever_they_hold() -> None:

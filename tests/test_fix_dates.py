@@ -147,14 +147,50 @@ def test_without_a_month_first_locale_an_ambiguous_dashed_date_is_read_day_first
     ]
 
 
-@pytest.mark.parametrize("locale", [None, "pt", "en_US"])
-def test_a_slashed_ambiguous_date_no_rule_flags_is_never_touched(locale: str | None) -> None:
-    # 3/6/2021 is a real day written as the API documents dates: no rule flags it (a check never
-    # reads the locale), so no fix reads it month first, even under en_US (docs/fix.md)
+@pytest.mark.parametrize("locale", [None, "pt", "pt_PT", "es"])
+def test_a_slashed_ambiguous_date_is_never_touched_without_a_month_first_locale(
+    locale: str | None,
+) -> None:
+    # 3/6/2021 is a real day written as the API documents dates: without a stated month-first
+    # locale nothing says it was meant month first, so no rule flags it and no fix touches it
     body = invoice("3/6/2021", "31/12/2021")
     assert ixrules.validate(body, locale=locale).issues == []
     result = ixrules.fix(body, locale=locale, unsafe=True)
     assert result.fixes == [] and result.body == body
+
+
+@pytest.mark.parametrize("locale", ["en_US", "en-US", "en_CA", "en_PH"])
+def test_a_browser_date_under_a_month_first_locale_is_warned_and_fixed_when_asked(
+    locale: str,
+) -> None:
+    """Issue 22's browser-locale date: ``3/6/2021`` from an en-US form means the 6th of
+    March; the API reads the 3rd of June. Warned only under the stated locale, fixed only
+    with the unsafe fixes, and the fixed date (two digits each) is never flagged again."""
+    body = invoice("3/6/2021", "31/12/2021")
+    message = "Should be written dd/mm/yyyy: the API reads 3/6/2021 day first"
+    assert findings(ixrules.validate(body, locale=locale)) == [
+        (message, "/invoice/date", "document.date.month_first", "warning")
+    ]
+    safe = ixrules.fix(body, locale=locale)
+    assert safe.fixes == [] and safe.body == body
+    result = ixrules.fix(body, locale=locale, unsafe=True)
+    assert edits(result) == [
+        ("/invoice/date", "document.date.month_first", "3/6/2021", "06/03/2021", "unsafe")
+    ]
+    assert result.body == invoice("06/03/2021", "31/12/2021")
+    assert result.report.issues == []
+    again = ixrules.fix(result.body, locale=locale, unsafe=True)
+    assert again.fixes == [] and again.body == result.body
+
+
+@pytest.mark.parametrize(
+    "date", ["06/03/2021", "3/3/2021", "13/6/2021", "3/13/2021", "0/6/2021", "2021-03-06"]
+)
+def test_a_date_that_reads_one_way_is_not_warned_under_a_month_first_locale(date: str) -> None:
+    # two digits each is the API's own form; equal parts, a part over 12 or 0 read one way
+    # (2021-03-06 and 3/13/2021 are other rules' business)
+    rules = [i.rule for i in ixrules.validate(invoice(date, "31/12/2021"), locale="en_US").issues]
+    assert "document.date.month_first" not in rules
 
 
 def test_a_date_that_is_no_day_at_all_is_left_for_the_user() -> None:

@@ -100,3 +100,30 @@ def test_an_unknown_locale_on_the_command_line_is_refused(tmp_path: Path) -> Non
     assert "--locale 'xx': no such locale (pt, es, en_US, ...)" in result.err
     assert (tmp_path / "a.json").read_bytes() == BODY
     assert run(lint(tmp_path, "--locale", "pt-PT", "a.json")).code == 1
+
+
+def test_a_browser_date_is_warned_and_fixed_under_a_month_first_locale(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    sent = b'{"invoice": {"date": "3/6/2021", "due_date": "31/12/2021"}}\n'
+    path.write_bytes(sent)
+    plain = run(lint(tmp_path, "--endpoint", "invoices.update", "a.json"))
+    assert (plain.code, plain.out) == (0, "No problems found; 1 file checked.\n")
+    warned = run(lint(tmp_path, "--endpoint", "invoices.update", "--locale", "en_US", "a.json"))
+    assert (
+        "a.json:1:22: warning: Should be written dd/mm/yyyy: the API reads 3/6/2021 day first "
+        "[document.date.month_first]" in warned.out
+    )
+    fixed = run(
+        lint(
+            tmp_path,
+            "--endpoint",
+            "invoices.update",
+            "--locale",
+            "en_US",
+            "--fix",
+            "--unsafe-fixes",
+            "a.json",
+        )
+    )
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert path.read_bytes() == sent.replace(b'"3/6/2021"', b'"06/03/2021"')

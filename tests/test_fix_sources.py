@@ -156,9 +156,11 @@ def findings(report: Any) -> list[tuple[str, str, str | None, str]]:
 
 
 def test_every_fixture_has_its_expectations_and_its_source() -> None:
-    assert sorted(MISTAKES) == sorted(p.name for p in FIX.glob("*.json"))
+    assert sorted([*MISTAKES, "browser-locale-date.json"]) == sorted(
+        p.name for p in FIX.glob("*.json")
+    )
     sources = (FIX / "SOURCES.md").read_text(encoding="utf-8")
-    for name in [*MISTAKES, "country-other-languages.jsonl"]:
+    for name in [*MISTAKES, "country-other-languages.jsonl", "browser-locale-date.json"]:
         assert f"| `{name}` |" in sources, name
 
 
@@ -180,6 +182,26 @@ def test_each_mistake_is_fixed_with_its_applicability_and_nothing_left(name: str
     assert findings(result.report) == []
     if unsafe and mistake.before is not None:  # without asking, the body is left as it was
         assert ixrules.fix(body, mistake.endpoint).body == body
+
+
+def test_a_browser_locale_date_is_fixed_under_the_locale_its_writer_stated() -> None:
+    body = json.loads((FIX / "browser-locale-date.json").read_text(encoding="utf-8"))
+    assert findings(ixrules.validate(body)) == []  # no locale: read day first, as the API does
+    assert findings(ixrules.validate(body, locale="en_US")) == [
+        (
+            "Should be written dd/mm/yyyy: the API reads 3/6/2021 day first",
+            "/invoice/date",
+            "document.date.month_first",
+            "warning",
+        )
+    ]
+    result = ixrules.fix(body, locale="en_US", unsafe=True)
+    assert [(f.path, f.rule, f.before, f.after, f.applicability) for f in result.fixes] == [
+        ("/invoice/date", "document.date.month_first", "3/6/2021", "06/03/2021", "unsafe")
+    ]
+    assert result.body == {"invoice": document(date="06/03/2021", due_date="31/12/2021")}
+    assert findings(result.report) == []
+    assert ixrules.fix(body, locale="en_US").body == body  # unsafe: only when asked
 
 
 @pytest.mark.parametrize(

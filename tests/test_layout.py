@@ -206,6 +206,26 @@ def private_uses(importer: str, path: Path, is_package: bool) -> Iterator[str]:
             yield f"{module}.{node.attr}"
 
 
+#: Issue 21: no module over about 600 lines and no class over about 300; tables of data aside.
+MODULE_LINES, CLASS_LINES = 600, 300
+DATA = {"ixrules/data/countries.py"}
+
+
+def test_no_module_and_no_class_grows_past_its_size() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = str(path.relative_to(TOP))
+        text = path.read_text(encoding="utf-8")
+        if name not in DATA and text.count("\n") > MODULE_LINES:
+            found.append(f"{name}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno is not None:
+                lines = node.end_lineno - node.lineno + 1
+                if lines > CLASS_LINES:
+                    found.append(f"{name}: class {node.name}, {lines} lines")
+    assert found == []
+
+
 def test_no_package_module_uses_another_modules_private_names() -> None:
     found = sorted(
         f"{name}: {use}"

@@ -17,7 +17,10 @@ def test_the_example_triggers_its_rule(rule_id: str) -> None:
     assert rule.example is not None, f"{rule.origin}: rule {rule_id} has no example"
     example = dict(rule.example)
     report = ixrules.validate(
-        example["body"], example.get("endpoint"), context=example.get("context")
+        example["body"],
+        example.get("endpoint"),
+        context=example.get("context"),
+        locale=example.get("locale"),
     )
     found = [(issue.rule, issue.severity) for issue in report.issues]
     assert (rule_id, rule.severity) in found, report.issues

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..values import MAX_SCALAR_TEXT, as_date, as_datetime, as_iso_datetime, as_number
 from .registry import NO_CONTEXT, Args, Env, SchemaForm, Source, check, context_keys, own_kind
-from .repairs import DATE_FIX, DATETIME_FIX, NUMBER_FIX
+from .repairs import DATE_FIX, DATETIME_FIX, NUMBER_FIX, month_first
 from .schemaforms import (
     DATE_PATTERN,
     DATETIME_PATTERN,
@@ -135,6 +135,32 @@ def date(value: Any, env: Env, *, allow_blank: bool = False, slashed: bool = Fal
     if slashed and not (isinstance(value, str) and _SLASHED.fullmatch(value)):
         return False
     return read_date(value, env) is not None
+
+
+#: A slashed date whose two first parts could each be the month (``3/6/2021``).
+_TWO_WAYS = re.compile(r"[ ]*([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}[ ]*", re.ASCII)
+
+
+@check(
+    "day_first",
+    json_schema="it depends on the locale the caller states, which a schema does not see",
+    reads_numbers=False,
+    reads_context=NO_CONTEXT,
+    fix=DATE_FIX,
+)
+def day_first(value: Any, env: Env) -> bool:
+    """Not a date that reads two ways (``3/6/2021``) when the caller states a month-first
+    locale (``en_US``): its writer meant the 6th of March, the API reads the 3rd of June.
+    Written as the API writes dates, two digits each (``06/03/2021``), it is taken as
+    meant day first: that is what the fix writes, so fixing converges. Without such a
+    locale, or for any other value, it passes."""
+    if not month_first(env.locale) or type(value) is not str:
+        return True
+    match = _TWO_WAYS.fullmatch(value)
+    if match is None or len(match[1]) == len(match[2]) == 2:
+        return True
+    first, second = int(match[1]), int(match[2])
+    return first == second or first > 12 or second > 12 or first == 0 or second == 0
 
 
 def read_date(value: Any, env: Env) -> _dt.date | None:

@@ -37,7 +37,8 @@ class Env:
     context: Context
     mode: str
     #: The language the values were written in (``"pt"``, ``"en_US"``...), when the caller
-    #: said it: only a repair reads it (``"1,5"`` is 1.5 in Portuguese), never a check.
+    #: said it: the repairs read it (``"1,5"`` is 1.5 in Portuguese), and one check,
+    #: ``day_first`` (``3/6/2021`` from an en-US form means another day to the API).
     locale: str | None = None
     #: The endpoint being validated (a check of a field several endpoints share may differ).
     endpoint: str = ""

@@ -83,7 +83,12 @@ _YEAR_FIRST = re.compile(r"\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\s*", re.ASCII)
 #: A day, a month and a year with one separator (``1/5/2026``, ``01-05-2026``, ``1.5.2026``).
 _DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\s*", re.ASCII)
 #: Locales whose users write a date month first (``3/6/2021`` is the 6th of March).
-_MONTH_FIRST = ("en_us", "en-us", "en_ph", "en-ph", "en_ca", "en-ca")
+_MONTH_FIRST = frozenset({"en_us", "en_ph", "en_ca"})
+
+
+def month_first(locale: str | None) -> bool:
+    """True when the caller states a locale whose users write dates month first."""
+    return (locale or "").replace("-", "_").casefold() in _MONTH_FIRST
 
 
 def _real(year: int, month: int, day: int) -> bool:
@@ -111,9 +116,8 @@ def date_text(
     dots (``01-05-2026``, ``1.5.2026``: read day first, as the API's date parser reads them).
     Only when asked: an ISO moment in a time zone (the zone may move the day); a month-first
     date (``12/25/2021``, where no day-first reading is a real day); and, when the caller
-    states a month-first locale (``en_US``), an ambiguous date (``05-01-2026``) read month
-    first. A date that passes every rule is never seen here: ``3/6/2021`` is a real day read
-    day first, so no rule flags it, whatever the locale."""
+    states a month-first locale (``en_US``), an ambiguous date (``05-01-2026``, ``3/6/2021``:
+    the second flagged by ``document.date.month_first`` only then) read month first."""
     if not isinstance(value, str):
         return None
     match = _ISO_MOMENT.fullmatch(value)
@@ -133,9 +137,8 @@ def date_text(
     match = _DAY_MONTH_YEAR.fullmatch(value)
     if match:
         first, second, year = int(match[1]), int(match[3]), int(match[4])
-        month_first = (env.locale or "").casefold() in _MONTH_FIRST
         ambiguous = first != second and first <= 12 and second <= 12
-        if _real(year, second, first) and not (month_first and ambiguous):
+        if _real(year, second, first) and not (month_first(env.locale) and ambiguous):
             return _dmy(year, second, first)
         if _real(year, first, second):
             note = "a month-first date (m/d/yyyy) written day first"

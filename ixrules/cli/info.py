@@ -110,8 +110,11 @@ def _example(rules: Rules, example: Mapping[str, Any]) -> list[str]:
     if context:
         out.append("with the context:")
         out.append(textwrap.indent(json_text(context, indent=2), "  "))
+    locale = example.get("locale")
+    if locale:
+        out.append(f"with the locale: {locale}")
     try:
-        report = rules.validate(body, endpoint, context=context)
+        report = rules.validate(body, endpoint, context=context, locale=locale)
     except ValueError as exc:
         return [*out, f"(the example cannot be validated: {exc})"]
     out.append("ixrules answers:")

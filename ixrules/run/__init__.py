@@ -8,10 +8,12 @@
 * :mod:`ixrules.run.codegen`: the default executor, the tree written out as Python, with
   :mod:`ixrules.run.proofs` writing its fast valid path (a proof that a value is clean, tried
   before the ordered code).
+* :mod:`ixrules.run.compiled`: a rule set's trees and their generated functions, built once
+  and shared: what :class:`ixrules.api.Rules` asks to prove a body clean or run it.
 * :mod:`ixrules.run.reference`: the reference executor, the tree written as a Cerberus schema
   and run by Cerberus; imported only when it or a Cerberus schema is asked for.
 
 Imports run one way: ``tree`` <- ``call`` <- ``codegen`` and ``reference``, ``tree`` <-
-``proofs`` <- ``codegen``; the stage reads the rule model and the checks, and nothing in it
-imports the public API.
+``proofs`` <- ``codegen`` <- ``compiled``; the stage reads the rule model and the checks, and
+nothing in it imports the public API.
 """

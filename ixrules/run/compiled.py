@@ -1,0 +1,127 @@
+"""A rule set's bodies compiled for the fast executor: a program tree per body spec and per
+key beside a root, and each tree's generated function, built on its first call. Kept apart
+from :class:`ixrules.api.Rules`, the public face, which holds one and asks it to prove a body
+clean, run a body, or show a body's code."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..checks import Env
+from ..context import Context
+from ..endpoint_lookup import resolve, root_index
+from ..model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
+from ..report import Issue, Report
+from ..values import plain
+from .call import Call, finish
+from .tree import Node, compile_node
+
+if TYPE_CHECKING:
+    from .codegen import Runner
+
+#: The types a body's top-level keys and values have when the body may be proved as it is.
+_KEY_TYPES = frozenset({str})
+_TYPES = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
+class Compiled:
+    """Immutable once built but for the generated functions, each built once (safe to share
+    between threads: two threads may both build one the first time, and either is kept)."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        #: The program tree of each body spec, keyed by the spec's identity.
+        self.nodes: dict[int, Node] = {}
+        self._runners: dict[tuple[int, str], Runner] = {}  # derived, filled on first use
+        self.roots = root_index(ruleset.endpoints)
+        #: Per endpoint with keys beside its root: their compiled nodes, in declared order.
+        self.siblings: dict[str, tuple[tuple[str, Node], ...]] = {}
+        self.unknown = ruleset.rules.get(UNKNOWN_KEY_RULE)
+        for endpoint in ruleset.endpoints.values():
+            key = id(endpoint.body)
+            if key not in self.nodes:
+                self.nodes[key] = compile_node(endpoint.body, self.unknown, ruleset.checks)
+            if endpoint.siblings:
+                self.siblings[endpoint.name] = tuple(
+                    (name, compile_node(spec, self.unknown, ruleset.checks))
+                    for name, spec in endpoint.siblings.items()
+                )
+
+    def runner(self, node: Node, spec: EndpointSpec) -> Runner:
+        """The generated function of ``node`` in ``spec``'s mode, built once."""
+        runner = self._runners.get((id(node), spec.mode))
+        if runner is None:
+            from .codegen import build
+
+            runner = build(node, spec.mode, spec.name)
+            runner = self._runners.setdefault((id(node), spec.mode), runner)
+        return runner
+
+    def run(
+        self,
+        spec: EndpointSpec,
+        value: Any,
+        where: str,
+        call: Call,
+        sent: tuple[tuple[str, Node, Any], ...],
+        tried: bool = False,
+    ) -> list[Issue]:
+        """The body's generated code on its root value, then each sibling key's beside it."""
+        runner = self.runner(self.nodes[id(spec.body)], spec)
+        if not sent:
+            return runner(value, where, call, True, tried)
+        runner(value, where, call, False, tried)
+        for name, node, item in sent:
+            self.runner(node, spec)(item, name, call, False)
+        return finish(call)
+
+    def source(self, spec: EndpointSpec) -> str:
+        """The Python source run for ``spec``'s bodies."""
+        from .codegen import source
+
+        return source(self.nodes[id(spec.body)], spec.mode, spec.name)[0]
+
+    def prove(
+        self, body: dict[Any, Any], endpoint: Any, context: Any, locale: Any
+    ) -> Report | Env | None:
+        """The report of a body the generated code proves clean as it is, with no copy of it
+        made and nothing of the caller's run (every value an exact JSON type); else, when the
+        proof was tried on the root value and failed, its ``Env`` (the ordered path reuses
+        what it read: each date is read once a call), and None when it was not tried."""
+        if not (
+            _KEY_TYPES.issuperset(map(type, body)) and _TYPES.issuperset(map(type, body.values()))
+        ):
+            return None
+        if not (endpoint is None or type(endpoint) is str) or not (
+            locale is None or type(locale) is str
+        ):
+            return None
+        try:
+            context = plain(context)
+            spec, root = resolve(self.ruleset.endpoints, body, endpoint, self.roots)
+            env = Env(Context(context), spec.mode, locale=locale, endpoint=spec.name)
+        except Exception:  # the ordered path raises what the caller is told
+            return None
+        value = body[root] if root is not None else body
+        beside = self.siblings.get(spec.name, ())
+        if type(value) is not dict:
+            return None
+        if root is not None and self.unknown is not None:
+            declared = {*spec.roots, *(name for name, _ in beside)}
+            if declared and not declared.issuperset(body):
+                return None
+        call = Call(env=env, unwrapped=root is None, locale=locale)
+        if not self.runner(self.nodes[id(spec.body)], spec).clean(value, call):
+            return env
+        for name, node in beside:
+            item = body.get(name)
+            absent = item is None or item is False
+            if not absent and not self.runner(node, spec).clean(item, call):
+                return env
+        return Report(
+            endpoint=spec.name,
+            issues=[],
+            skipped=list(call.skipped),
+            success_status=spec.success_status,
+            error_shape=spec.error_shape,
+        )
