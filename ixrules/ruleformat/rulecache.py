@@ -262,22 +262,9 @@ def _store_stamp(where: str, directory: str | Path, key: str, stamped: tuple[str
     """Write the stamp atomically, unless a file changed too recently; a failure only means the
     next process hashes again."""
     stats, racy = stamped
-    if racy:
-        return
-    from ..outfiles import OutputDirectory
-
-    try:
+    if not racy:
         data = json.dumps({"key": key, "stats": stats}).encode()
-        fd = _opened(where, create=True)
-        if fd is None:
-            return
-        with (
-            OutputDirectory.opened(where, fd) as out,
-            out.replacing(_stamp_name(directory), mode=0o600) as handle,
-        ):
-            handle.write(data)
-    except Exception:
-        pass
+        _write_file(where, _stamp_name(directory), data)
 
 
 def _plain_file(path: str) -> bool:
@@ -353,19 +340,29 @@ def _read_file(where: str, name: str, limit: int) -> bytes | None:
 
 def _store(where: str, key: str, ruleset: RuleSet) -> None:
     """Write the cache file atomically; a failure only means the next process parses again."""
-    from ..outfiles import OutputDirectory
     from .rulejson import dumps, loads
 
     try:
         data = dumps(ruleset)
         if loads(data) != ruleset:  # what the model holds that JSON would not give back
             return
+    except Exception:
+        return
+    _write_file(where, _name(key), data)
+
+
+def _write_file(where: str, name: str, data: bytes) -> None:
+    """Write ``name`` in the cache directory atomically, owner-only (the cache file and its
+    stamp); a failure is silent: the next process only does the work again."""
+    from ..outfiles import OutputDirectory
+
+    try:
         directory = _opened(where, create=True)
         if directory is None:
             return
         with (
             OutputDirectory.opened(where, directory) as out,
-            out.replacing(_name(key), mode=0o600) as handle,
+            out.replacing(name, mode=0o600) as handle,
         ):
             handle.write(data)
     except Exception:
