@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .checks import Check, lookup
+from .localenames import babel_locale
 from .model import ANY_INDEX, field_specs  # ANY_INDEX: "any row" in number_fields' paths
 from .values import MAX_SCALAR_TEXT, display
 
@@ -103,14 +104,14 @@ def body_from_form(
     body: dict[str, Any] = root.build()
     if locale is None:
         return body
-    babel_locale = _babel_locale(_locale_name(locale))
-    if babel_locale is None:
+    read_in = babel_locale(_locale_name(locale))
+    if read_in is None:
         return body
     patterns = _number_patterns(body, endpoint, rules)
     if not patterns:
         return body
     places = frozenset(path[:end] for path in patterns for end in range(len(path)))
-    converted: dict[str, Any] = _with_numbers(body, (), _Numbers(patterns, places, babel_locale))
+    converted: dict[str, Any] = _with_numbers(body, (), _Numbers(patterns, places, read_in))
     return converted
 
 
@@ -166,8 +167,8 @@ def local_number(text: str, locale: str) -> str | None:
     >>> local_number("1,234.56", "en_GB"), local_number("1,5", "en_GB"), local_number("1,2,3", "pt")
     ('1234.56', None, None)
     """
-    babel_locale = _babel_locale(_locale_name(locale))
-    return None if babel_locale is None else _parse(text, babel_locale)
+    read_in = babel_locale(_locale_name(locale))
+    return None if read_in is None else _parse(text, read_in)
 
 
 def _pairs(form: Any) -> Iterator[tuple[str, Any]]:
@@ -369,10 +370,6 @@ def _with_numbers(value: Any, path: tuple[str, ...], numbers: _Numbers) -> Any:
     return value
 
 
-#: Longer locale names are no locale Babel knows (and are not worth parsing).
-_MAX_LOCALE = 64
-
-
 def _locale_name(locale: Any) -> str:
     """The locale's name, checked: a ``TypeError`` for what is not a string."""
     if not isinstance(locale, str):
@@ -380,20 +377,6 @@ def _locale_name(locale: Any) -> str:
             f"locale must be a string such as 'pt_PT' or 'es', not {type(locale).__name__}"
         )
     return str.__str__(locale)
-
-
-@lru_cache(maxsize=64)
-def _babel_locale(name: str) -> Locale | None:
-    """Babel's locale for ``pt_PT`` / ``pt-PT`` / ``pt``, or None when Babel does not know it.
-    Babel is imported here, on first use, not when ixrules is."""
-    from babel import Locale, UnknownLocaleError
-
-    if len(name) > _MAX_LOCALE:
-        return None
-    try:
-        return Locale.parse(name.strip().replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return None
 
 
 def _parse(text: str, locale: Locale) -> str | None:
