@@ -74,14 +74,18 @@ class Settings:
             self.locale,
         )
 
+    def _source(self, config: str) -> tuple[str, str, str | None, tuple[str, ...], Selection]:
+        """Where the rule set configured by ``config`` comes from: the key of the per-process
+        caches below (the working folder first: relative names mean another thing after a
+        chdir)."""
+        return _folder(), config, self.rules_dir, self.packs, self.selection
+
     def rules(self) -> Rules:
         """The rule set: the shipped one, or the rule files of ``rules_dir``, with the
         configuration's packs and severities when there is one, the ``packs``, and the
         ``selection``."""
         if self.config is not None:
-            return _configured_rules(
-                _folder(), self.config, self.rules_dir, self.packs, self.selection
-            )
+            return _configured_rules(*self._source(self.config))
         if self.packs or self.selection:
             return _layered_rules(_folder(), self.rules_dir, self.packs, self.selection)
         return default_rules() if self.rules_dir is None else _load_rules(_folder(), self.rules_dir)
@@ -91,14 +95,10 @@ class Settings:
         configuration's ``per-file-ignores`` that match ``file``."""
         if self.config is None:
             return self.rules()
-        ignored = _file_ignores(
-            _folder(), self.config, self.rules_dir, self.packs, self.selection, file
-        )
+        ignored = _file_ignores(*self._source(self.config), file)
         if not ignored:
             return self.rules()
-        return _ignoring(
-            _folder(), self.config, self.rules_dir, self.packs, self.selection, ignored
-        )
+        return _ignoring(*self._source(self.config), ignored)
 
     def for_file(self, file: str) -> tuple[str | None, Mapping[str, Any] | None]:
         """The endpoint and context the bodies of ``file`` are checked with: the command
@@ -106,9 +106,7 @@ class Settings:
         endpoint, context = self.endpoint, self.context
         if self.config is None or (endpoint is not None and context is not None):
             return endpoint, context
-        given, path = _file_settings(
-            _folder(), self.config, self.rules_dir, self.packs, self.selection, file
-        )
+        given, path = _file_settings(*self._source(self.config), file)
         if endpoint is None:
             endpoint = given
         if context is None and path is not None:
