@@ -378,12 +378,20 @@ def test_the_context_is_sent_to_each_worker_once(client: Client, tmp_path: Path)
     with cluster.lint(client.scheduler.address, found, settings, io.BytesIO()) as outcomes:
         assert list(outcomes) == local([str(tmp_path)], settings)
     sent = client.run(unpickled)
-    assert len(sent) == 2 and max(sent.values()) == 1, sent  # 24 tasks, 2 workers
+    assert len(sent) == 2 and per_worker(sent), sent  # 24 tasks, 2 workers
     paths = sorted(str(path) for path in tmp_path.iterdir())
     table = client.compute(lint_bag(paths, context=context)).result()
     assert_same_table(table, local(paths, settings))
     sent = client.run(unpickled)
-    assert max(sent.values()) == 1, sent
+    assert per_worker(sent), sent
+
+
+def per_worker(sent: dict[str, int]) -> bool:
+    """Each worker got the context once, or twice: Dask's replication retries a copy whose
+    answer timed out (``retry_operation`` around the worker's ``gather``), so on a loaded
+    machine a worker may receive it again (CI saw ``{A: 2, B: 1}``). Sent with each task, it
+    would be a dozen a worker."""
+    return max(sent.values()) <= 2
 
 
 def test_memory_stays_flat_however_many_problems(
