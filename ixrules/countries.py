@@ -61,6 +61,8 @@ def fold(text: str) -> str:
     >>> fold("  Côte d\u2019Ivoire "), fold("SÃO TOMÉ and príncipe")
     ("cote d'ivoire", 'sao tome and principe')
     """
+    if text.isascii():  # nothing to decompose, no accent to drop: the same, a tenth the cost
+        return text.casefold().strip()
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
 

@@ -44,6 +44,8 @@ def is_valid_pt_nif(value: Any) -> bool:
     >>> is_valid_pt_nif("12345678"), is_valid_pt_nif("FR40303265045"), is_valid_pt_nif(None)
     (False, False, False)
     """
+    if type(value) is str and len(value) == 9 and value.isdigit() and value.isascii():
+        return _nif_is_valid(value)  # the common form, already compact
     text = _text(value)
     return text is not None and _nif_is_valid(text)
 
@@ -88,6 +90,8 @@ def vat_country(value: Any) -> str | None:
     >>> vat_country("DE 136 695 976"), vat_country("PT999999990"), vat_country("999999990")
     ('DE', 'PT', None)
     """
+    if type(value) is str and "0" <= value[:1] <= "9":
+        return None  # a number without a prefix (most are): nothing to compact
     text = _text(value)
     if text is None or len(text) < 3 or not text[:2].isalpha():
         return None

@@ -19,7 +19,8 @@ from stdnum.pt import nif
 
 import ixrules
 from ixrules.checks.text import common_address
-from ixrules.fiscal import is_valid_pt_nif, nif_digits_valid
+from ixrules.countries import fold
+from ixrules.fiscal import is_valid_pt_nif, nif_digits_valid, vat_country
 
 
 def library_accepts(address: str) -> bool:
@@ -191,6 +192,34 @@ def test_a_drawn_number_gets_stdnums_verdict(number: str) -> None:
     compact = "".join(number.split())
     if compact:
         assert is_valid_pt_nif(number) == nif.is_valid(compact)
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.text(alphabet="0123456789FRPTfrpt -.\u0661\u00a0", max_size=16))
+def test_a_number_that_starts_with_a_digit_belongs_to_no_vat_country(number: str) -> None:
+    """``vat_country`` answers None at once for a text starting with an ASCII digit (most
+    numbers): what it answers after compacting the number."""
+    compact = "".join(number.split())
+    expected = None
+    if 3 <= len(compact) <= 64 and compact[:2].isalpha():
+        expected = vat_country(" " + number)  # a leading blank: the long way
+    if number[:1].isascii() and number[:1].isdigit():
+        assert expected is None
+    assert vat_country(number) == expected
+
+
+# --- country names ----------------------------------------------------------------------------
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=24))
+def test_an_ascii_name_folds_as_the_unicode_way_folds_it(name: str) -> None:
+    """``fold`` skips the decomposition for ASCII text (Portugal, Spain, ...): the same answer."""
+    import unicodedata
+
+    slow = unicodedata.normalize("NFKD", name.replace("\u2019", "'"))
+    slow = "".join(ch for ch in slow if not unicodedata.combining(ch)).casefold().strip()
+    assert fold(name) == slow
 
 
 # --- what a body needs ------------------------------------------------------------------------
