@@ -43,7 +43,7 @@ def _inline_number(args: Args, v: str, source: Source) -> str | None:
             tests.append(f"{x} {op} {source.const('K', args[key])}")
     test = " and ".join(tests)
     if args.get("allow_blank"):
-        return f"({source.bind('BLANK', is_blank_text)}({v}) or ({test}))"
+        return f"(({test}) or {source.bind('BLANK', is_blank_text)}({v}))"  # a number: no call
     return f"({test})"
 
 

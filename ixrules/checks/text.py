@@ -30,7 +30,12 @@ def _inline_one_of(args: Args, v: str, source: Source) -> str | None:
     text = f"({v} if type({v}) is str else {source.bind('display', display)}({v}))"
     if args.get("ignore_case"):
         folded = frozenset(value.casefold() for value in values)
-        return f"{text}.casefold() in {source.const('S', folded)}"
+        exact = frozenset(value for value in folded if value.casefold() == value)
+        # written as listed (the usual case): no fold
+        return (
+            f"(type({v}) is str and {v} in {source.const('S', exact)} "
+            f"or {text}.casefold() in {source.const('S', folded)})"
+        )
     if all(type(value) is str for value in values):
         return f"{text} in {source.const('S', frozenset(values))}"
     return None
