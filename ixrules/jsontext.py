@@ -45,8 +45,12 @@ class LongInteger(ValueError):
         super().__init__(f"{self.msg}: line {self.lineno} column {self.colno} (char {pos})")
 
 
-#: A run of digits that may be an integer orjson reads as a float (past 64 bits).
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+#: A run of digits that may be an integer orjson reads as a float (past 64 bits), found as
+#: ``_LONG_RUN in data.translate(_DIGITS_AS_ZEROS)``: every ASCII digit a ``0``, every other
+#: byte a blank, then one substring search, both in C (the regex ``[0-9]{19}`` took 18 µs on
+#: a 1.8 KB line, longer than orjson's whole parse; this takes 1).
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+_LONG_RUN = b"0" * 19
 #: What ``fast_loads`` answers for bytes it leaves to ``loads``.
 NOT_READ: Any = object()
 
@@ -61,6 +65,16 @@ def _orjson_loads() -> Any:
     return orjson_loads
 
 
+def long_digit_run(data: bytes) -> bool:
+    """True when ``data`` holds a run of 19 or more ASCII digits (what ``fast_loads`` leaves
+    to the exact reader).
+
+    >>> long_digit_run(b'[1844674407370955161]'), long_digit_run(b'[184467440737095516]')
+    (True, False)
+    """
+    return _LONG_RUN in data.translate(_DIGITS_AS_ZEROS)
+
+
 def fast_loads(data: bytes, reader: Any = "orjson") -> Any:
     """The JSON value of ``data`` (UTF-8, no byte order mark) read by orjson when it is
     installed and reads exactly what :func:`loads` would; else ``NOT_READ``, and the caller
@@ -73,7 +87,7 @@ def fast_loads(data: bytes, reader: Any = "orjson") -> Any:
     """
     if reader == "orjson":
         reader = _orjson_loads()
-    if reader is None or _LONG_DIGITS.search(data) is not None:
+    if reader is None or long_digit_run(data):
         return NOT_READ
     try:
         return reader(data)

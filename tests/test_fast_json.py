@@ -6,13 +6,14 @@ before; on generated JSON the two readers agree value for value, type for type."
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ixrules.jsontext import NOT_READ, fast_loads, loads
+from ixrules.jsontext import NOT_READ, fast_loads, loads, long_digit_run
 from ixrules.lint.checker import BadInput, parse
 from ixrules.lint.problems import Failure
 
@@ -164,3 +165,12 @@ def test_on_generated_json_the_two_readers_agree(value: Any, ascii_only: bool) -
     fast = fast_loads(data)
     if fast is not NOT_READ:
         assert same(fast, loads(text))
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.binary(max_size=80) | st.text(alphabet='0123456789 .e-"', max_size=80).map(str.encode))
+def test_a_long_run_of_digits_is_found_as_the_regex_finds_it(data: bytes) -> None:
+    """``fast_loads`` leaves to the exact reader every body with a run of 19 ASCII digits (an
+    integer orjson may read as a float), found by a translate and a substring search: the
+    same bodies as the regex ``[0-9]{19}`` finds."""
+    assert long_digit_run(data) == (re.search(rb"[0-9]{19}", data) is not None)
