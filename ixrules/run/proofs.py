@@ -115,6 +115,9 @@ class Prover:
             for name, child in node.fields.items():
                 c = self.fresh()
                 out.append(f"{pad}{c} = {v}.get({name!r})")
+                if child.fields is None and child.each is None:
+                    self.leaf(child, c, out, pad, name in required)
+                    continue
                 if name in required:  # absent: the ordered code reports it
                     out.append(f"{pad}if {c} is None or {c} is False:")
                     out.append(f"{pad}    return False")
@@ -134,6 +137,28 @@ class Prover:
             out.append(f"{pad}    return False")
         self.own_rules(node, v, out, pad)
 
+    def leaf(self, node: Node, v: str, out: list[str], pad: str, required: bool) -> None:
+        """Statements that ``return False`` unless the leaf ``node`` is clean on ``v`` (absent
+        passes unless ``required``). A string, what most leaves hold, is tested first by the
+        same rules with its type known: each ``type(v) is str`` of their tests is ``True``
+        there (``False`` for the other leaf types), and the compiler drops what that
+        decides."""
+        w = self.writer
+        tests: list[str] = []
+        self.own_rules(node, v, tests, pad + "    ")
+        known = [_as_text(line, v, True) for line in tests]
+        out.append(f"{pad}if type({v}) is str:")
+        out.extend(known or [f"{pad}    pass"])
+        leaves = w.const("LEAVES", LEAF_TYPES)
+        if required:
+            out.append(f"{pad}else:")
+            out.append(f"{pad}    if {v} is None or {v} is False or type({v}) not in {leaves}:")
+        else:
+            out.append(f"{pad}elif {v} is not None and {v} is not False:")
+            out.append(f"{pad}    if type({v}) not in {leaves}:")
+        out.append(f"{pad}        return False")
+        out.extend(_as_text(line, v, False) for line in tests)
+
     def own_rules(self, node: Node, v: str, out: list[str], pad: str) -> None:
         """``return False`` unless every rule of ``node`` passes on ``v`` (or is skipped)."""
         w = self.writer
@@ -150,10 +175,10 @@ class Prover:
                 out.append(f"{pad}return False  # {rule.id}: a plugin's check")
                 return
             test = w.passes(bound.check, rule.args, v)
-            if rule.needs:
-                test = f"{self.slot(rule)} or {test}"
             if bound.when is not None and rule.when is not None:
                 test = f"not {w.passes(bound.when, rule.when[1], v)} or {test}"
+            if rule.needs:  # a skipped rule passes: asked first, it spares the rest
+                test = f"{self.slot(rule)} or {test}"
             tests.append(f"{pad}if not ({test}):  # {rule.id}")
             tests.append(f"{pad}    return False")
             if rule.stop and rule.when is None and not rule.needs:
@@ -235,6 +260,16 @@ class Prover:
             out.append(f"{pad}        break")
             out.append(f"{pad}    if {c} is not None and {c} is not False:")
             self.notes(node.each, c, out, pad + "        ", blocks + 2)
+
+
+def _as_text(line: str, v: str, text: bool) -> str:
+    """``line`` with ``v`` known to be an exact ``str`` (``text``) or an exact leaf type that
+    is not one: its tests of that written as constants."""
+    yes, no = ("True", "False") if text else ("False", "True")
+    for end in (" ", ")"):  # what follows a test in the checks' expressions
+        line = line.replace(f"type({v}) is not str{end}", no + end)
+        line = line.replace(f"type({v}) is str{end}", yes + end)
+    return line.replace(f"isinstance({v}, str)", yes)
 
 
 def _builtin(check: Check) -> bool:
