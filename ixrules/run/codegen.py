@@ -10,6 +10,10 @@ children, its unknown keys, and each known child in the body's key order; for an
 element. Both apply the policies of :mod:`ixrules.run.call` by calling them;
 ``tests/test_executors.py`` holds the two to the same reports.
 
+The source has two units: the proof of :mod:`ixrules.run.proofs` with ``run``, compiled when
+the body spec is first used, and the ordered code, compiled when a body first fails the proof
+(a process that only sees clean bodies never pays for it).
+
 The source is built from the rule set only, never from a body: rules, checks, their
 arguments and key sets are constants of the function's namespace, referenced by name or
 index; field names are written as string literals with ``repr``. Generated code recurses
