@@ -175,7 +175,7 @@ class Prover:
                 out.append(f"{pad}return False  # {rule.id}: a plugin's check")
                 return
             test = w.passes(bound.check, rule.args, v)
-            if bound.when is not None and rule.when is not None:
+            if bound.when is not None and rule.when is not None and not _holds(passed, bound):
                 test = f"not {w.passes(bound.when, rule.when[1], v)} or {test}"
             if rule.needs:  # a skipped rule passes: asked first, it spares the rest
                 test = f"{self.slot(rule)} or {test}"
@@ -260,6 +260,17 @@ class Prover:
             out.append(f"{pad}        break")
             out.append(f"{pad}    if {c} is not None and {c} is not False:")
             self.notes(node.each, c, out, pad + "        ", blocks + 2)
+
+
+def _holds(passed: list[BoundRule], bound: BoundRule) -> bool:
+    """True when ``bound``'s condition is a check a rule already passed on the value, with the
+    same arguments (``document.date.written`` applies to what ``document.date.valid`` read as a
+    date): the proof has it true already."""
+    assert bound.rule.when is not None
+    return any(
+        earlier.check is bound.when and earlier.rule.args == bound.rule.when[1]
+        for earlier in passed
+    )
 
 
 def _as_text(line: str, v: str, text: bool) -> str:
