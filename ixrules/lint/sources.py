@@ -417,7 +417,7 @@ def stream_lines(
     first = number = 1
     size = 0
     try:
-        for number, line in enumerate(iter(lambda: handle.readline(limit + 1), b""), 1):
+        for number, line in enumerate(_raw_lines(handle, limit), 1):
             if len(line) > limit and not (len(line) == limit + 1 and line.endswith(b"\n")):
                 raise TooLarge(f"line longer than {limit:,} bytes (see --max-bytes)")
             if number == 1 and bom:
@@ -437,6 +437,39 @@ def stream_lines(
         if isinstance(exc, TooLarge):
             reason += "; the rest of the file is not read"
         yield Failed(Failure(file, reason, where)), 0, 0
+
+
+#: How much :func:`_raw_lines` asks of a file at a time.
+READ_BLOCK = 1 << 18
+
+
+def _raw_lines(handle: LineReader, limit: int) -> Iterator[bytes]:
+    """The lines ``handle.readline(limit + 1)`` returns one by one (each with its newline; a
+    line longer than ``limit`` cut after ``limit + 1`` bytes, and nothing after it), read in
+    blocks where the handle has ``read1``: a ``readline`` per line cost 5 µs of a 1.8 KB
+    line, a third of parsing it. ``read1`` returns what is there, so a pipe's lines are
+    checked as they come."""
+    read = getattr(handle, "read1", None)
+    if read is None:
+        yield from iter(lambda: handle.readline(limit + 1), b"")
+        return
+    pending = b""
+    while True:
+        block = read(READ_BLOCK)
+        if not block:
+            break
+        lines = (pending + block if pending else block).split(b"\n")
+        pending = lines.pop()
+        for line in lines:
+            if len(line) > limit:
+                yield line[: limit + 1]
+                return
+            yield line + b"\n"
+        if len(pending) > limit:
+            yield pending[: limit + 1]
+            return
+    if pending:
+        yield pending
 
 
 def describe_os_error(exc: OSError) -> str:
