@@ -99,6 +99,10 @@ def resolve(
     if index is None:
         index = root_index(endpoints)
     by_root, wrapped = index.by_root, index.wrapped
+    if len(body) == 1:  # the usual body: one root key, nothing beside it to look at
+        ((root, value),) = body.items()
+        if type(root) is str and root in by_root:
+            return index.inferred[root, _wants_state(value)], root
     root = _root_for(body, index.roots, "any endpoint", wrapped)
     beside = index.beside[root]
     loose = [
@@ -108,9 +112,12 @@ def resolve(
     ]
     if loose and _wrap_in(loose, wrapped):
         raise BodyError(_unwrapped(body, wrapped))
-    value = body[root]
-    wants_state = isinstance(value, Mapping) and "state" in value and set(value) <= _STATE_KEYS
-    return index.inferred[root, wants_state], root
+    return index.inferred[root, _wants_state(body[root])], root
+
+
+def _wants_state(value: Any) -> bool:
+    """A root value holding only ``state`` (and ``message``): a ``change_state`` body."""
+    return isinstance(value, Mapping) and "state" in value and set(value) <= _STATE_KEYS
 
 
 #: Root keys people write for another one: the API's families of estimates and guides, which

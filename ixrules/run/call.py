@@ -20,7 +20,6 @@ Nothing per call is stored on shared objects: each call collects into its own ``
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..checks import Env
@@ -32,17 +31,20 @@ from ..values import pointer, pointer_token
 _new = object.__new__
 
 
-@dataclass
 class Call:
     """Everything one validation collects; lives exactly as long as the call. ``invalid``
-    holds the ``invalid`` rules noted so far, with the path of their container."""
+    holds the ``invalid`` rules noted so far, with the path of their container. (A plain
+    class: made once per call, and ``dataclasses`` is not imported to validate.)"""
 
-    env: Env
-    unwrapped: bool
-    locale: str | None = None
-    issues: list[Issue] = field(default_factory=list)
-    skipped: dict[str, None] = field(default_factory=dict)
-    invalid: list[tuple[str, Rule]] = field(default_factory=list)
+    __slots__ = ("env", "invalid", "issues", "locale", "skipped", "unwrapped")
+
+    def __init__(self, env: Env, unwrapped: bool, locale: str | None = None) -> None:
+        self.env = env
+        self.unwrapped = unwrapped
+        self.locale = locale
+        self.issues: list[Issue] = []
+        self.skipped: dict[str, None] = {}
+        self.invalid: list[tuple[str, Rule]] = []
 
     def path(self, parts: tuple[Any, ...]) -> str:
         return pointer(parts[1:] if self.unwrapped else parts)

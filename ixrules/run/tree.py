@@ -10,52 +10,104 @@ schema, for the reference executor the tests hold the generated code to.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import Any
 
 from ..checks import Check, lookup
 from ..model import FieldSpec, Rule
 
 
-@dataclass(frozen=True, eq=False)
-class BoundRule:
+class _Frozen:
+    """Set once in ``__init__``, then read-only; equal only to itself (these are shared by
+    every call, and Cerberus hashes schemas: identity is what matters). Plain classes, not
+    dataclasses: importing ``dataclasses`` (and ``inspect``) cost a first ``validate`` 7 ms."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+
+_set = object.__setattr__
+
+
+class BoundRule(_Frozen):
     """A rule with its check (and guard) looked up in the registry once."""
 
+    __slots__ = ("check", "rule", "when")
     rule: Rule
     check: Check | None
     when: Check | None
 
-    def __hash__(self) -> int:  # Cerberus hashes schemas; identity is what matters here
-        return id(self)
+    def __init__(self, rule: Rule, check: Check | None, when: Check | None) -> None:
+        _set(self, "rule", rule)
+        _set(self, "check", check)
+        _set(self, "when", when)
+
+    def __repr__(self) -> str:
+        return f"BoundRule({self.rule.id!r})"
+
+    def __reduce__(self) -> tuple[type[BoundRule], tuple[Any, ...]]:
+        return BoundRule, (self.rule, self.check, self.when)
 
 
-@dataclass(frozen=True, eq=False)
-class Program:
+class Program(_Frozen):
     """What runs at one node: the node's rules, its children's absence rules, the ``invalid``
     rule reported when anything below fails, the container it expects, and for an object
     that knows all its keys the rule its other keys are reported with (``unknown``)."""
 
+    __slots__ = ("container", "invalid", "known", "required", "rules", "unknown")
     rules: tuple[BoundRule, ...]
     required: tuple[tuple[str, BoundRule], ...]
     invalid: Rule | None
     container: type | None
-    unknown: BoundRule | None = None
-    known: tuple[str, ...] = ()
+    unknown: BoundRule | None
+    known: tuple[str, ...]
 
-    def __hash__(self) -> int:
-        return id(self)
+    def __init__(
+        self,
+        rules: tuple[BoundRule, ...],
+        required: tuple[tuple[str, BoundRule], ...],
+        invalid: Rule | None,
+        container: type | None,
+        unknown: BoundRule | None = None,
+        known: tuple[str, ...] = (),
+    ) -> None:
+        _set(self, "rules", rules)
+        _set(self, "required", required)
+        _set(self, "invalid", invalid)
+        _set(self, "container", container)
+        _set(self, "unknown", unknown)
+        _set(self, "known", known)
+
+    def __reduce__(self) -> tuple[type[Program], tuple[Any, ...]]:
+        args = (self.rules, self.required, self.invalid, self.container, self.unknown)
+        return Program, (*args, self.known)
 
 
-@dataclass(frozen=True, eq=False)
-class Node:
+class Node(_Frozen):
     """One compiled node: its program, and the nodes of its object's known keys (``fields``)
     or of its array's elements (``each``). Immutable and shared by every call."""
 
+    __slots__ = ("each", "fields", "program")
     program: Program
-    fields: Mapping[str, Node] | None = None
-    each: Node | None = None
+    fields: Mapping[str, Node] | None
+    each: Node | None
 
-    def __hash__(self) -> int:
-        return id(self)
+    def __init__(
+        self,
+        program: Program,
+        fields: Mapping[str, Node] | None = None,
+        each: Node | None = None,
+    ) -> None:
+        _set(self, "program", program)
+        _set(self, "fields", fields)
+        _set(self, "each", each)
+
+    def __reduce__(self) -> tuple[type[Node], tuple[Any, ...]]:
+        return Node, (self.program, self.fields, self.each)
 
     @property
     def depth(self) -> int:
