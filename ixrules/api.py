@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from .checks import Env
-from .context import Context, ContextError
+from .context import ContextError, context_of
 from .endpoint_lookup import BodyError, resolve
 from .model import EndpointSpec, RuleSet
 from .report import Report
@@ -253,7 +253,7 @@ class Rules:
             where = f"the value of {root!r}" if root is not None else "the body"
             raise BodyError(f"{where} must be a JSON object for {spec.name}")
         memo = {} if tried is None else tried.memo
-        env = Env(Context(context), spec.mode, locale=locale, endpoint=spec.name, memo=memo)
+        env = Env(context_of(context), spec.mode, locale=locale, endpoint=spec.name, memo=memo)
         call = Call(env=env, unwrapped=root is None, locale=locale)
         where = root if root is not None else ""
         beside = self._compiled.siblings.get(spec.name, ())

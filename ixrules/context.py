@@ -122,6 +122,19 @@ class Context:
         return None if value is _MISSING else value
 
 
+def context_of(data: Mapping[str, Any] | None) -> Context:
+    """``Context(data)``; for no context (most calls) one shared empty snapshot, which no one
+    can change.
+
+    >>> context_of(None) is context_of(None), context_of(None).empty()
+    (True, True)
+    """
+    return _NO_CONTEXT if data is None else Context(data)
+
+
+_NO_CONTEXT = Context(None)
+
+
 def check_context(data: Any) -> None:
     """Raise :class:`ContextError` when ``data`` is not a usable snapshot (None is): for the
     APIs that take a context once and use it for many calls (``http.preflight``,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..checks import Env
-from ..context import Context
+from ..context import context_of
 from ..endpoint_lookup import resolve, root_index
 from ..model import UNKNOWN_KEY_RULE, EndpointSpec, RuleSet
 from ..report import Issue, Report
@@ -99,7 +99,7 @@ class Compiled:
         try:
             context = plain(context)
             spec, root = resolve(self.ruleset.endpoints, body, endpoint, self.roots)
-            env = Env(Context(context), spec.mode, locale=locale, endpoint=spec.name)
+            env = Env(context_of(context), spec.mode, locale=locale, endpoint=spec.name)
         except Exception:  # the ordered path raises what the caller is told
             return None
         value = body[root] if root is not None else body
