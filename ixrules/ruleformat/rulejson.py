@@ -20,7 +20,6 @@ b'{"format":"ixrules-rules/1","value":{"record":["RuleSet",{"e'
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from typing import Any
@@ -88,10 +87,7 @@ class _Encoder:
         known = self.seen.get(id(value))
         if known is not None:
             return {"same": known}
-        fields = {
-            field.name: self.value(getattr(value, field.name))
-            for field in dataclasses.fields(value)
-        }
+        fields = {name: self.value(item) for name, item in value.as_fields().items()}
         self.seen[id(value)] = len(self.kept)
         self.kept.append(value)
         return {"record": [type(value).__name__, fields]}
