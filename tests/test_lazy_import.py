@@ -173,6 +173,32 @@ def test_validating_loads_no_dataclasses_nor_inspect() -> None:
         assert sorted(heavy & set(loaded)) == []
 
 
+def test_a_valid_body_compiles_no_pattern_only_a_repair_or_a_locale_needs() -> None:
+    # a regular expression compiled at import is paid by every start whether used or not
+    probe = (
+        "import re, sys\ncompiled = []\nreal = re.compile\n"
+        "def spy(*args, **kwargs):\n"
+        "    compiled.append(sys._getframe(1).f_globals['__name__'])\n"
+        "    return real(*args, **kwargs)\n"
+        "re.compile = spy\n"
+        f"import ixrules; assert ixrules.validate({BODY!r}).ok\n"
+        "print(*sorted(set(compiled)))"
+    )
+    for _ in range(2):  # the first fills the rule cache
+        ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    out = ran.stdout.split()
+    assert "ixrules.values" in out  # the numbers and dates a valid body has
+    lazy = [
+        "ixrules.checks.repairs",
+        "ixrules.checks.schemaforms",
+        "ixrules.messages",
+        "ixrules.ruleformat.rulecache",
+        "ixrules.lazypattern",  # where a LazyPattern compiles, on its first call
+    ]
+    assert [name for name in lazy if name in out] == []
+
+
 def test_validating_never_loads_pydantic_nor_jsonschema() -> None:
     loaded = modules_after("import ixrules; ixrules.validate({'invoice': {}})")
     assert [name for name in ("pydantic", "pydantic_core", "jsonschema") if name in loaded] == []

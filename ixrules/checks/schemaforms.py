@@ -9,12 +9,12 @@ ECMA-262 with the ``u`` flag, so an editor's validator agrees with ixrules.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any
 
+from ..lazypattern import LazyPattern
 from ..records import Record, fill
 
 #: The JSON values the API reads as "not sent".
@@ -126,7 +126,7 @@ DATETIME_PATTERN = (
 )
 
 #: Values ``display`` writes a non-string as: such a choice would also take a number or true.
-_LOOKS_LIKE_ANOTHER_TYPE = re.compile(r"true|false|[-+0-9.eE]+|[\[{(<].*|")
+_LOOKS_LIKE_ANOTHER_TYPE = LazyPattern(r"true|false|[-+0-9.eE]+|[\[{(<].*|")
 
 
 def looks_like_another_type(text: str) -> bool:
