@@ -88,13 +88,14 @@ def packs(given: list[tuple[str, str]]) -> tuple[str, ...]:
 def config_path(args: argparse.Namespace) -> str | None:
     """The configuration to use: ``--config``, else the one found upward from the folder of
     the paths linted (see ``linted_folder``) or from here; none with ``--no-config``."""
-    from ..configfind import discover, linted_folder
     from .errors import CommandError
 
     if args.no_config:
         if args.config is not None:
             raise CommandError("--config and --no-config exclude each other")
         return None
+    from ..configfind import discover, linted_folder  # it imports pathlib: 4 ms of a start
+
     if args.config is not None:
         if not os.path.isfile(args.config):
             raise CommandError(f"configuration {args.config}: no such file")

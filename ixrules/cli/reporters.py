@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
-from urllib.parse import quote
 
 from ..lint.problems import Failure, Outcome, Problem
 from ..lint.safe import json_text, name, visible
@@ -454,6 +452,9 @@ def _uri(file: str) -> str:
     >>> _uri("payloads/my invoice.json"), _uri("/tmp/a.json"), _uri("bad\\udcff.json")
     ('payloads/my%20invoice.json', 'file:///tmp/a.json', 'bad%FF.json')
     """
+    from pathlib import PurePath  # only SARIF names files by URI: 4 ms of a start otherwise
+    from urllib.parse import quote
+
     path = PurePath(file)
     encoded = quote(os.fsencode(path.as_posix()))
     return "file://" + encoded if path.is_absolute() else encoded
