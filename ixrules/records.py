@@ -13,6 +13,8 @@ stores them with :func:`fill`. :class:`Record` gives what ``@dataclass(frozen=Tr
 - immutability: assigning or deleting an attribute raises :class:`FrozenInstanceError`;
 - :meth:`Record.replace`, what ``dataclasses.replace`` did, and :meth:`Record.as_fields`.
 
+:class:`MutableRecord` is the same without the immutability (and so without a hash).
+
 A record keeps a ``__dict__``, so it pickles and copies as a frozen dataclass did (pickle fills
 the ``__dict__`` without calling ``__setattr__``), and a field's default may be a class
 attribute.
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 
     R = TypeVar("R", bound="Record")
 
-__all__ = ["FrozenInstanceError", "Record", "fill"]
+__all__ = ["FrozenInstanceError", "MutableRecord", "Record", "fill"]
 
 
 class FrozenInstanceError(AttributeError):
@@ -98,3 +100,17 @@ class Record:
         if unknown:
             raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
         return type(self)(**{**self.as_fields(), **changes})
+
+
+class MutableRecord(Record):
+    """A record whose fields may be assigned (a dataclass without ``frozen``): equal field by
+    field, unhashable."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        object.__delattr__(self, name)

@@ -173,10 +173,16 @@ def imports_at_load(module: str) -> set[str]:
     return found
 
 
-def test_validating_loads_no_dataclasses_nor_inspect() -> None:
+@pytest.mark.parametrize("what", ["validate", "lint"])
+def test_validating_or_a_lint_loads_no_dataclasses_nor_inspect(what: str, tmp_path: Path) -> None:
     # dataclasses (with inspect, ast, dis, tokenize) and the methods every @dataclass writes
     # cost a fresh process' first validate 10-20 ms: the records on its way are ixrules.records
-    code = f"import ixrules; ixrules.validate({BODY!r})"
+    one = tmp_path / "invoice.json"
+    one.write_text(json.dumps(BODY), encoding="utf-8")
+    code = {
+        "validate": f"import ixrules; ixrules.validate({BODY!r})",
+        "lint": run_command(["lint", "--no-progress", "--no-config", str(one)]),
+    }[what]
     modules_after(code)  # fills the rule cache
     loaded = modules_after(code)
     heavy = {"dataclasses", "inspect"}

@@ -14,11 +14,13 @@ from ixrules.checks import Check, Env, Fix, Repaired
 from ixrules.checks.schemaforms import Expressed
 from ixrules.context import Context
 from ixrules.model import EndpointSpec, FieldSpec, Rule, RuleSet
-from ixrules.records import FrozenInstanceError, Record
+from ixrules.records import FrozenInstanceError, MutableRecord, Record, fill
 from ixrules.report import Edit, Issue, Report
 
 MODULES = ["ixrules.model", "ixrules.report", "ixrules.checks.registry"]
-MODULES += ["ixrules.checks.schemaforms"]
+MODULES += ["ixrules.checks.schemaforms", "ixrules.lint.problems", "ixrules.lint.sources"]
+MODULES += ["ixrules.lint.checker", "ixrules.selection", "ixrules.cli.reporters"]
+MODULES += ["ixrules.cli.statistics"]
 
 
 def records() -> list[type[Record]]:
@@ -108,3 +110,18 @@ def test_a_check_subclass_compares_only_with_its_own_class() -> None:
         pass
 
     assert Check("c", len) == Check("c", len) and Other("c", len) != Check("c", len)
+
+
+def test_a_mutable_record_is_assigned_compared_and_not_hashed() -> None:
+    class Tally(MutableRecord):
+        FIELDS = ("seen", "last")
+
+        def __init__(self, seen: int = 0, last: str | None = None) -> None:
+            fill(self, seen=seen, last=last)
+
+    tally = Tally()
+    tally.seen += 1
+    assert tally == Tally(1) and tally != Tally(2)
+    assert repr(tally).endswith(".Tally(seen=1, last=None)")
+    with pytest.raises(TypeError):
+        hash(tally)

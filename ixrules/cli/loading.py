@@ -5,7 +5,6 @@ excluded paths. Each failure is a ``CommandError``: one line on stderr, exit 2."
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -47,7 +46,7 @@ def lint_settings(args: argparse.Namespace) -> Settings:
         raise CommandError(f"--locale {args.locale!r}: no such locale (pt, es, en_US, ...)")
     rules = load(settings)
     if args.locale is None and rules.config is not None and rules.config.locale is not None:
-        settings = dataclasses.replace(settings, locale=rules.config.locale)
+        settings = settings.replace(locale=rules.config.locale)
     if args.endpoint is not None:
         from .info import check_endpoint
 
