@@ -20,7 +20,7 @@ from ixrules.report import Edit, Issue, Report
 MODULES = ["ixrules.model", "ixrules.report", "ixrules.checks.registry"]
 MODULES += ["ixrules.checks.schemaforms", "ixrules.lint.problems", "ixrules.lint.sources"]
 MODULES += ["ixrules.lint.checker", "ixrules.selection", "ixrules.cli.reporters"]
-MODULES += ["ixrules.cli.statistics"]
+MODULES += ["ixrules.cli.statistics", "ixrules.endpoint_lookup"]
 
 
 def records() -> list[type[Record]]:
