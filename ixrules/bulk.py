@@ -343,7 +343,7 @@ def shift(part: Part, start: Counted) -> list[Outcome]:
             continue
         before = start.lines.get(key, 0)
         if outcome.line is not None and before:
-            outcome = dataclasses.replace(outcome, line=outcome.line + before)
+            outcome = outcome.replace(line=outcome.line + before)
         out.append(outcome)
     return out
 

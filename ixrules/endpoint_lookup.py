@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from .model import EndpointSpec, singular
+from .records import Record, fill
 from .values import absent, display
 
 #: Keys that a body's root value holds when it asks for a change of state.
@@ -35,9 +36,13 @@ def find(endpoints: Mapping[str, EndpointSpec], name: str) -> EndpointSpec:
         raise EndpointError(f"unknown endpoint {shown!r}{hint}") from None
 
 
-class RootIndex(NamedTuple):
+class RootIndex(Record):
     """What inferring an endpoint from a body's root key looks up, built once per rule set
-    (``Rules`` holds one): nothing of it is rebuilt per call."""
+    (``Rules`` holds one): nothing of it is rebuilt per call. A frozen record, not a
+    ``NamedTuple``: typing compiles each field's annotation of one when it is defined (a
+    millisecond of every start)."""
+
+    FIELDS = ("by_root", "roots", "wrapped", "beside", "inferred")
 
     #: Each root key with the endpoints that take it, in rule-file order.
     by_root: dict[str, list[EndpointSpec]]
@@ -49,6 +54,16 @@ class RootIndex(NamedTuple):
     beside: dict[str, frozenset[str]]
     #: Per root key and "the body holds only a state change": the endpoint it means.
     inferred: dict[tuple[str, bool], EndpointSpec]
+
+    def __init__(
+        self,
+        by_root: dict[str, list[EndpointSpec]],
+        roots: tuple[str, ...],
+        wrapped: list[EndpointSpec],
+        beside: dict[str, frozenset[str]],
+        inferred: dict[tuple[str, bool], EndpointSpec],
+    ) -> None:
+        fill(self, by_root=by_root, roots=roots, wrapped=wrapped, beside=beside, inferred=inferred)
 
 
 def root_index(endpoints: Mapping[str, EndpointSpec]) -> RootIndex:

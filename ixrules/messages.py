@@ -9,10 +9,10 @@ English rendering touches no catalog at all.
 
 from __future__ import annotations
 
-import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .lazypattern import LazyPattern
 from .values import display
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 #: The gettext domain of the catalogs: ``ixrules/locale/<language>/LC_MESSAGES/ixrules.mo``.
 DOMAIN = "ixrules"
 
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?=$|[-_.@])")
+_LANGUAGE = LazyPattern(r"[A-Za-z]{2,3}(?=$|[-_.@])")
 
 
 def render(rule: Rule, value: Any, locale: str | None = None) -> str:

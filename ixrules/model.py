@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from .records import Record, fill
 
 if TYPE_CHECKING:
     from .checks import Check
@@ -31,28 +32,86 @@ def singular(path: str) -> str:
     return path[:-1] if path.endswith("s") else path
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One check with a stable id and the API's message for its failure."""
+class Rule(Record):
+    """One check with a stable id and the API's message for its failure (a frozen record:
+    :mod:`ixrules.records`). ``translations`` is a rule pack's own translations of
+    ``message``, by language (``{"pt": ...}``); the shipped rules have none (their
+    translations are the gettext catalogs)."""
+
+    FIELDS = (
+        "id",
+        "message",
+        "check",
+        "args",
+        "when",
+        "needs",
+        "modes",
+        "at",
+        "source",
+        "status",
+        "stop",
+        "severity",
+        "doc",
+        "example",
+        "origin",
+        "translations",
+    )
 
     id: str
     message: str
-    check: str | None = None
-    args: Mapping[str, Any] = field(default_factory=dict)
-    when: tuple[str, Mapping[str, Any]] | None = None
-    needs: tuple[str, ...] = ()
-    modes: frozenset[str] | None = None
-    at: str | None = None
-    source: str = "seed"
-    status: int = 422
-    stop: bool = True
-    severity: str = "error"
-    doc: str = ""
-    example: Mapping[str, Any] | None = None
-    origin: str = ""
-    #: A rule pack's own translations of ``message``, by language (``{"pt": ...}``); the
-    #: shipped rules have none (their translations are the gettext catalogs).
-    translations: Mapping[str, str] = field(default_factory=dict)
+    check: str | None
+    args: Mapping[str, Any]
+    when: tuple[str, Mapping[str, Any]] | None
+    needs: tuple[str, ...]
+    modes: frozenset[str] | None
+    at: str | None
+    source: str
+    status: int
+    stop: bool
+    severity: str
+    doc: str
+    example: Mapping[str, Any] | None
+    origin: str
+    translations: Mapping[str, str]
+
+    def __init__(
+        self,
+        id: str,
+        message: str,
+        check: str | None = None,
+        args: Mapping[str, Any] | None = None,
+        when: tuple[str, Mapping[str, Any]] | None = None,
+        needs: tuple[str, ...] = (),
+        modes: frozenset[str] | None = None,
+        at: str | None = None,
+        source: str = "seed",
+        status: int = 422,
+        stop: bool = True,
+        severity: str = "error",
+        doc: str = "",
+        example: Mapping[str, Any] | None = None,
+        origin: str = "",
+        translations: Mapping[str, str] | None = None,
+    ) -> None:
+        fill(
+            self,
+            id=id,
+            message=message,
+            check=check,
+            args={} if args is None else args,
+            when=when,
+            needs=needs,
+            modes=modes,
+            at=at,
+            source=source,
+            status=status,
+            stop=stop,
+            severity=severity,
+            doc=doc,
+            example=example,
+            origin=origin,
+            translations={} if translations is None else translations,
+        )
 
     def applies_in(self, mode: str) -> bool:
         """True when the rule is checked for bodies of ``mode`` (create, update, ...)."""
@@ -68,21 +127,43 @@ UNKNOWN_KEY_RULE = "field.unknown"
 KINDS = ("text", "number", "integer", "flag", "date", "datetime", "object", "list")
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """What a value must be: rules on it, and the specs of what it contains.
+class FieldSpec(Record):
+    """What a value must be: rules on it, and the specs of what it contains (a frozen record).
 
     ``kind`` names the field's kind (its rule is the last of ``rules``); an object spec with
     ``open`` False knows all its keys, so any other key is reported as dropped.
     """
 
-    rules: tuple[Rule, ...] = ()
-    required: Rule | None = None
-    fields: Mapping[str, FieldSpec] | None = None
-    each: FieldSpec | None = None
-    invalid: Rule | None = None
-    kind: str | None = None
-    open: bool = False
+    FIELDS = ("rules", "required", "fields", "each", "invalid", "kind", "open")
+
+    rules: tuple[Rule, ...]
+    required: Rule | None
+    fields: Mapping[str, FieldSpec] | None
+    each: FieldSpec | None
+    invalid: Rule | None
+    kind: str | None
+    open: bool
+
+    def __init__(
+        self,
+        rules: tuple[Rule, ...] = (),
+        required: Rule | None = None,
+        fields: Mapping[str, FieldSpec] | None = None,
+        each: FieldSpec | None = None,
+        invalid: Rule | None = None,
+        kind: str | None = None,
+        open: bool = False,
+    ) -> None:
+        fill(
+            self,
+            rules=rules,
+            required=required,
+            fields=fields,
+            each=each,
+            invalid=invalid,
+            kind=kind,
+            open=open,
+        )
 
 
 #: How :func:`field_specs` writes "any row of this list" in a path.
@@ -114,9 +195,26 @@ def field_specs(
         stack.extend((where, child, inner) for where, child in reversed(children))
 
 
-@dataclass(frozen=True)
-class EndpointSpec:
-    """One API endpoint: its name, route, root keys and the spec of its body."""
+class EndpointSpec(Record):
+    """One API endpoint: its name, route, root keys and the spec of its body (a frozen
+    record). ``siblings`` are the keys the API takes beside the root key (``proprietary_uid``
+    on document create), with their specs: fields of the body's top level, not a second
+    root."""
+
+    FIELDS = (
+        "name",
+        "path",
+        "action",
+        "roots",
+        "body",
+        "mode",
+        "method",
+        "route",
+        "success_status",
+        "error_shape",
+        "doc",
+        "siblings",
+    )
 
     name: str
     path: str
@@ -127,11 +225,40 @@ class EndpointSpec:
     method: str
     route: str
     success_status: int
-    error_shape: str = "errors"
-    doc: str = ""
-    #: Keys the API takes beside the root key (``proprietary_uid`` on document create), with
-    #: their specs: fields of the body's top level, not a second root.
-    siblings: Mapping[str, FieldSpec] = field(default_factory=dict)
+    error_shape: str
+    doc: str
+    siblings: Mapping[str, FieldSpec]
+
+    def __init__(
+        self,
+        name: str,
+        path: str,
+        action: str,
+        roots: tuple[str, ...],
+        body: FieldSpec,
+        mode: str,
+        method: str,
+        route: str,
+        success_status: int,
+        error_shape: str = "errors",
+        doc: str = "",
+        siblings: Mapping[str, FieldSpec] | None = None,
+    ) -> None:
+        fill(
+            self,
+            name=name,
+            path=path,
+            action=action,
+            roots=roots,
+            body=body,
+            mode=mode,
+            method=method,
+            route=route,
+            success_status=success_status,
+            error_shape=error_shape,
+            doc=doc,
+            siblings={} if siblings is None else siblings,
+        )
 
     @property
     def wrapped(self) -> bool:
@@ -139,14 +266,32 @@ class EndpointSpec:
         return bool(self.roots)
 
 
-@dataclass(frozen=True)
-class RuleSet:
-    """Every endpoint and rule, loaded and checked; immutable and shared by all calls."""
+class RuleSet(Record):
+    """Every endpoint and rule, loaded and checked; immutable and shared by all calls (a
+    frozen record). ``checks`` are the checks of installed plugins (entry point group
+    ``ixrules.checks``) the rules name; the shipped checks are not repeated there."""
+
+    FIELDS = ("endpoints", "rules", "files", "rule_endpoints", "checks")
 
     endpoints: Mapping[str, EndpointSpec]
     rules: Mapping[str, Rule]
-    files: tuple[str, ...] = ()
-    rule_endpoints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: The checks of installed plugins (entry point group ``ixrules.checks``) the rules name;
-    #: the shipped checks are not repeated here.
-    checks: Mapping[str, Check] = field(default_factory=dict)
+    files: tuple[str, ...]
+    rule_endpoints: Mapping[str, tuple[str, ...]]
+    checks: Mapping[str, Check]
+
+    def __init__(
+        self,
+        endpoints: Mapping[str, EndpointSpec],
+        rules: Mapping[str, Rule],
+        files: tuple[str, ...] = (),
+        rule_endpoints: Mapping[str, tuple[str, ...]] | None = None,
+        checks: Mapping[str, Check] | None = None,
+    ) -> None:
+        fill(
+            self,
+            endpoints=endpoints,
+            rules=rules,
+            files=files,
+            rule_endpoints={} if rule_endpoints is None else rule_endpoints,
+            checks={} if checks is None else checks,
+        )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .records import Record, fill
 from .values import MISSING, pointer_parts, value_at
 
 #: How :meth:`Report.by_field` names a field: ``invoice[items][0][quantity]`` (what HTML forms
@@ -17,8 +17,7 @@ FIELD_STYLES: tuple[FieldStyle, ...] = ("brackets", "dotted", "pointer")
 APPLICABILITIES = ("safe", "unsafe", "display")
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(Record):
     """One fix of a body, proposed or applied: what changes at ``path`` (a JSON pointer), the
     rule whose finding it repairs, the value ``before`` and ``after``, who may apply it and what
     it does in one line. ``op`` says what kind of change it is: ``replace`` a value; ``move`` a
@@ -28,7 +27,11 @@ class Edit:
 
     >>> Edit("/client/country", "country.known", "PT", "Portugal", "safe", "the API's name").patch()
     [{'op': 'replace', 'path': '/client/country', 'value': 'Portugal'}]
+
+    A frozen record (:mod:`ixrules.records`), as are :class:`Issue` and :class:`Report`.
     """
+
+    FIELDS = ("path", "rule", "before", "after", "applicability", "description", "op", "to")
 
     path: str
     rule: str
@@ -36,8 +39,31 @@ class Edit:
     after: Any
     applicability: str
     description: str
-    op: Literal["replace", "move", "wrap"] = "replace"
-    to: str | None = None
+    op: Literal["replace", "move", "wrap"]
+    to: str | None
+
+    def __init__(
+        self,
+        path: str,
+        rule: str,
+        before: Any,
+        after: Any,
+        applicability: str,
+        description: str,
+        op: Literal["replace", "move", "wrap"] = "replace",
+        to: str | None = None,
+    ) -> None:
+        fill(
+            self,
+            path=path,
+            rule=rule,
+            before=before,
+            after=after,
+            applicability=applicability,
+            description=description,
+            op=op,
+            to=to,
+        )
 
     def patch(self, body: Any = None) -> list[dict[str, Any]]:
         """The edit as RFC 6902 JSON Patch operations. A ``wrap`` replaces the whole document
@@ -76,8 +102,7 @@ class Edit:
 STATUS_PRECEDENCE = (401, 404, 406, 500, 422)
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(Record):
     """One problem: the message, where it is in the body, the rule that found it, and its
     severity: an ``error`` is a refusal the API answers with ``message``; a ``warning`` is
     something the API accepts but does not do as sent (ixrules' own words). An issue is about a
@@ -91,13 +116,38 @@ class Issue:
           rule='item.unit_price.number', status=422, hint=None, severity='error')
     """
 
+    FIELDS = ("message", "path", "rule", "status", "hint", "severity", "fix")
+    COMPARED = SHOWN = FIELDS[:-1]
+
     message: str
     path: str
     rule: str | None
-    status: int = 422
-    hint: str | None = None
-    severity: str = "error"
-    fix: Edit | None = field(default=None, compare=False, repr=False)
+    status: int
+    hint: str | None
+    severity: str
+    #: The default of an issue made without its ``__init__`` (the executor's fast one).
+    fix: Edit | None = None
+
+    def __init__(
+        self,
+        message: str,
+        path: str,
+        rule: str | None,
+        status: int = 422,
+        hint: str | None = None,
+        severity: str = "error",
+        fix: Edit | None = None,
+    ) -> None:
+        fill(
+            self,
+            message=message,
+            path=path,
+            rule=rule,
+            status=status,
+            hint=hint,
+            severity=severity,
+            fix=fix,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The issue as plain JSON-compatible data (``hint`` and ``fix`` only when there is
@@ -116,8 +166,7 @@ class Issue:
         return out
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Record):
     """The result of validating one body against one endpoint.
 
     ``issues`` holds every finding in order; ``errors`` and ``warnings`` split them by
@@ -135,11 +184,30 @@ class Report:
     (True, 200, [], ['field.unknown'])
     """
 
+    FIELDS = ("endpoint", "issues", "skipped", "success_status", "error_shape")
+
     endpoint: str | None
-    issues: list[Issue] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    success_status: int = 200
-    error_shape: str = "errors"
+    issues: list[Issue]
+    skipped: list[str]
+    success_status: int
+    error_shape: str
+
+    def __init__(
+        self,
+        endpoint: str | None,
+        issues: list[Issue] | None = None,
+        skipped: list[str] | None = None,
+        success_status: int = 200,
+        error_shape: str = "errors",
+    ) -> None:
+        fill(
+            self,
+            endpoint=endpoint,
+            issues=[] if issues is None else issues,
+            skipped=[] if skipped is None else skipped,
+            success_status=success_status,
+            error_shape=error_shape,
+        )
 
     @property
     def errors(self) -> list[Issue]:

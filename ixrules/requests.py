@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -288,5 +288,5 @@ def _report(spec: EndpointSpec, issues: list[Issue], skipped: list[str]) -> Repo
     )
     if report.status in (401, 404):
         # Refused before the endpoint's own code runs, so in the API's usual error shape.
-        report = replace(report, error_shape="errors")
+        report = report.replace(error_shape="errors")
     return report

@@ -24,21 +24,31 @@ import difflib
 import fnmatch
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+
+from .records import Record, fill
 
 #: A rule id or a glob of ids: lower-case words, digits, dots, ``_``, ``*`` and ``?``.
 PATTERN = re.compile(r"[a-z0-9_.*?]+")
 _WILD = re.compile(r"[*?]")
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(Record):
     """One source's rule selection (the command line's): ``select`` None keeps what the
     configuration leaves on; ``extend_select`` adds, ``ignore`` takes away."""
 
-    select: tuple[str, ...] | None = None
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
+    FIELDS = ("select", "extend_select", "ignore")
+
+    select: tuple[str, ...] | None
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+
+    def __init__(
+        self,
+        select: tuple[str, ...] | None = None,
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+    ) -> None:
+        fill(self, select=select, extend_select=extend_select, ignore=ignore)
 
     def __bool__(self) -> bool:
         return self.select is not None or bool(self.extend_select or self.ignore)

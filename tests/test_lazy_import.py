@@ -3,11 +3,14 @@ lazily exported names are the real ones."""
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,6 +77,20 @@ def test_a_lint_without_a_configuration_reads_no_yaml_and_starts_no_pool() -> No
     assert [name for name in unwanted if name in loaded] == []
 
 
+def test_a_one_file_lint_loads_only_what_its_output_needs(tmp_path: Path) -> None:
+    # pathlib and urllib (SARIF's file URIs, finding a configuration) and tempfile (failures
+    # held for json and sarif) cost a one-file lint's start 5 ms; --no-config and the text
+    # output need none of them
+    one = tmp_path / "invoice.json"
+    one.write_text(json.dumps(BODY), encoding="utf-8")
+    lint = run_command(["lint", "--no-progress", "--no-config", str(one)])
+    modules_after(lint)  # fills the rule cache
+    loaded = modules_after(lint)
+    assert "ixrules.cli.writing" in loaded
+    unwanted = ("pathlib", "urllib.parse", "tempfile", "ixrules.cli.fixing")
+    assert [name for name in unwanted if name in loaded] == []
+
+
 def run_command(argv: list[str]) -> str:
     return (
         "import contextlib, io\nfrom ixrules.cli.main import main\n"
@@ -121,6 +138,86 @@ def test_a_process_after_the_first_never_loads_the_yaml_parser() -> None:
     again = modules_after("import ixrules; ixrules.validate({'invoice': {}})")
     assert "ixrules.ruleformat.rulecache" in first and "yaml" not in again
     assert [name for name in ("gettext", "tempfile", "decimal", "difflib") if name in again] == []
+
+
+#: A body with an e-mail address and a NIF (bench/startup.py's: what a first validate measures).
+BODY = {
+    "invoice": {
+        "date": "03/12/2025",
+        "client": {"name": "Acme", "email": "ana.silva@example.pt", "fiscal_id": "508025338"},
+        "items": [{"name": "Pen", "unit_price": "1.5", "quantity": "2"}],
+    }
+}
+#: The modules of the package still importing dataclasses on the way to a validate: the
+#: executor's (ixrules.run, being rewritten). A module that stops goes from here.
+STILL_DATACLASSES = {"ixrules.run.call", "ixrules.run.tree"}
+
+
+def imports_at_load(module: str) -> set[str]:
+    """The modules ``module``'s own statements import when it is loaded (not those inside
+    functions, nor those under ``if TYPE_CHECKING:``)."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    with open(spec.origin, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    found: set[str] = set()
+    todo: list[ast.stmt] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module)
+        elif isinstance(node, (ast.If, ast.Try)) and "TYPE_CHECKING" not in ast.unparse(node):
+            todo += [*node.body, *node.orelse, *getattr(node, "finalbody", [])]
+    return found
+
+
+@pytest.mark.parametrize("what", ["validate", "lint"])
+def test_validating_or_a_lint_loads_no_dataclasses_nor_inspect(what: str, tmp_path: Path) -> None:
+    # dataclasses (with inspect, ast, dis, tokenize) and the methods every @dataclass writes
+    # cost a fresh process' first validate 10-20 ms: the records on its way are ixrules.records
+    one = tmp_path / "invoice.json"
+    one.write_text(json.dumps(BODY), encoding="utf-8")
+    code = {
+        "validate": f"import ixrules; ixrules.validate({BODY!r})",
+        "lint": run_command(["lint", "--no-progress", "--no-config", str(one)]),
+    }[what]
+    modules_after(code)  # fills the rule cache
+    loaded = modules_after(code)
+    heavy = {"dataclasses", "inspect"}
+    ours = [name for name in loaded if name.split(".")[0] == "ixrules"]
+    assert "ixrules.model" in ours and "ixrules.checks.registry" in ours
+    importers = {name for name in ours if imports_at_load(name) & heavy}
+    assert importers <= STILL_DATACLASSES
+    if not importers:
+        assert sorted(heavy & set(loaded)) == []
+
+
+def test_a_valid_body_compiles_no_pattern_only_a_repair_or_a_locale_needs() -> None:
+    # a regular expression compiled at import is paid by every start whether used or not
+    probe = (
+        "import re, sys\ncompiled = []\nreal = re.compile\n"
+        "def spy(*args, **kwargs):\n"
+        "    compiled.append(sys._getframe(1).f_globals['__name__'])\n"
+        "    return real(*args, **kwargs)\n"
+        "re.compile = spy\n"
+        f"import ixrules; assert ixrules.validate({BODY!r}).ok\n"
+        "print(*sorted(set(compiled)))"
+    )
+    for _ in range(2):  # the first fills the rule cache
+        ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    out = ran.stdout.split()
+    assert "ixrules.values" in out  # the numbers and dates a valid body has
+    lazy = [
+        "ixrules.checks.repairs",
+        "ixrules.checks.schemaforms",
+        "ixrules.messages",
+        "ixrules.ruleformat.rulecache",
+        "ixrules.lazypattern",  # where a LazyPattern compiles, on its first call
+    ]
+    assert [name for name in lazy if name in out] == []
 
 
 def test_validating_never_loads_pydantic_nor_jsonschema() -> None:

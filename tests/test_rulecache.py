@@ -17,7 +17,7 @@ import pytest
 
 import ixrules
 from ixrules.api import Rules, rules_dir
-from ixrules.model import field_specs
+from ixrules.model import FieldSpec, Rule, RuleSet, field_specs
 from ixrules.ruleformat import builder, rulecache, rulejson
 from ixrules.ruleformat.builder import load_rule_dir
 from ixrules.ruleformat.errors import RuleFileError
@@ -211,7 +211,7 @@ def test_the_cache_is_plain_data_never_a_pickle(
 ) -> None:
     """A pickle ran when read: one committed where the cache pointed ran on ``ixrules lint``."""
     load_cached(rules_copy)
-    assert json.loads(cache_file(cache, rules_copy).read_bytes())["format"] == "ixrules-rules/1"
+    assert json.loads(cache_file(cache, rules_copy).read_bytes())["format"] == "ixrules-rules/2"
     ran = tmp_path / "ran"
 
     class Payload:
@@ -224,7 +224,7 @@ def test_the_cache_is_plain_data_never_a_pickle(
     marks = parses(monkeypatch)
     assert load_cached(rules_copy) == load_rule_dir(rules_copy)
     assert not ran.exists() and len(marks) == 1
-    planted.write_bytes(b'{"format": "ixrules-rules/1", "value": {"record": ["Popen", {}]}}')
+    planted.write_bytes(b'{"format": "ixrules-rules/2", "records": [["Popen"]], "value": ["r", 0]}')
     assert load_cached(rules_copy) == load_rule_dir(rules_copy)  # no such record: parsed
 
 
@@ -315,3 +315,43 @@ def test_the_shipped_rules_go_through_json_unchanged(rules_copy: Path) -> None:
         for rule in spec.rules
     ]
     assert len(used) > 1000 and all(rule is back.rules[rule.id] for rule in used)
+
+
+def test_every_kind_of_value_goes_through_json_unchanged() -> None:
+    rule = Rule(
+        "thing.size.number",
+        "Size must be a number",
+        "number",
+        {"gt": 0, "units": ("cm", "m"), "nested": {"deep": [1, (2, 3)]}, "off": None},
+        ("context.kind", {"in": ["a", "b"]}),
+        ("document.status",),
+        frozenset({"create", "update"}),
+        example={"thing": {"size": 1.5}},
+        translations={"pt": "O tamanho"},
+    )
+    spec = FieldSpec(rules=(rule,), fields={"size": FieldSpec(rules=(rule,), kind="number")})
+    odd = {1: "one", (2, 3): ["two", "three"], None: frozenset({4})}  # keys of any type
+    ruleset = RuleSet(endpoints={}, rules={rule.id: rule}, files=("a.yaml",), rule_endpoints=odd)
+    back = rulejson.loads(rulejson.dumps(ruleset))
+    assert back == ruleset and back.rule_endpoints == odd
+    assert type(back.rules[rule.id].args["units"]) is tuple
+    again = rulejson.loads(rulejson.dumps(RuleSet({}, {"s": rule}, rule_endpoints={"x": spec})))
+    shared = again.rule_endpoints["x"]
+    assert shared.rules[0] is again.rules["s"] is shared.fields["size"].rules[0]
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        b'{"format": "ixrules-rules/2", "records": [], "value": ["r", 0]}',  # no such record
+        b'{"format": "ixrules-rules/2", "records": [["RuleSet", ["r", 1], {}]], "value": 1}',
+        b'{"format": "ixrules-rules/2", "records": [["Check", "x"]], "value": ["r", 0]}',
+        b'{"format": "ixrules-rules/2", "records": [["Rule", "a", "A", ["x"]]], "value": 1}',
+        b'{"format": "ixrules-rules/2", "records": [["Rule", "a", "A", {"x": 1}]], "value": 1}',
+        b'{"format": "ixrules-rules/2", "records": [], "value": ["t", 1]}',  # not a rule set
+        b'{"format": "ixrules-rules/1", "value": {"record": ["RuleSet", {}]}}',  # the old one
+    ],
+)
+def test_a_forged_cache_file_reads_as_an_error(forged: bytes) -> None:
+    with pytest.raises((ValueError, TypeError, LookupError)):
+        rulejson.loads(forged)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..lazypattern import LazyPattern
 from ..values import MAX_SCALAR_TEXT, as_date, as_datetime, as_iso_datetime, as_number
 from .registry import NO_CONTEXT, Args, Env, SchemaForm, Source, check, context_keys, own_kind
 from .repairs import DATE_FIX, DATETIME_FIX, NUMBER_FIX, month_first
@@ -138,7 +139,7 @@ def date(value: Any, env: Env, *, allow_blank: bool = False, slashed: bool = Fal
 
 
 #: A slashed date whose two first parts could each be the month (``3/6/2021``).
-_TWO_WAYS = re.compile(r"[ ]*([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}[ ]*", re.ASCII)
+_TWO_WAYS = LazyPattern(r"[ ]*([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}[ ]*", re.ASCII)
 
 
 @check(

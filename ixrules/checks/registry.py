@@ -19,32 +19,53 @@ attributes of its function.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from ..records import Record, fill
 
 if TYPE_CHECKING:
     from ..context import Context
     from .schemaforms import Expressed
 
 
-@dataclass(frozen=True)
-class Env:
+class Env(Record):
     """What a check may know besides the value: the call's context and mode, and the name of
     the endpoint called (``invoice_receipts.create``; empty when not known), which decides
-    what a series' document type must be."""
+    what a series' document type must be. A frozen record (:mod:`ixrules.records`), as are the
+    other records here."""
+
+    FIELDS = ("context", "mode", "locale", "endpoint", "memo")
+    COMPARED = SHOWN = FIELDS[:-1]
 
     context: Context
     mode: str
     #: The language the values were written in (``"pt"``, ``"en_US"``...), when the caller
     #: said it: the repairs read it (``"1,5"`` is 1.5 in Portuguese), and one check,
     #: ``day_first`` (``3/6/2021`` from an en-US form means another day to the API).
-    locale: str | None = None
+    locale: str | None
     #: The endpoint being validated (a check of a field several endpoints share may differ).
-    endpoint: str = ""
+    endpoint: str
     #: What this call has read already, by what it read and its text (the dates of a document
     #: are read by four or more rules): the call's own, never shared with another call.
-    memo: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[tuple[str, str], Any]
+
+    def __init__(
+        self,
+        context: Context,
+        mode: str,
+        locale: str | None = None,
+        endpoint: str = "",
+        memo: dict[tuple[str, str], Any] | None = None,
+    ) -> None:
+        fill(
+            self,
+            context=context,
+            mode=mode,
+            locale=locale,
+            endpoint=endpoint,
+            memo={} if memo is None else memo,
+        )
 
 
 Args = Mapping[str, Any]
@@ -91,53 +112,107 @@ Inline = Callable[[Args, str, Source], "str | None"]
 Applicability = Literal["safe", "unsafe", "display"]
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(Record):
     """How a failing value is repaired: ``repair(value, env, **args)`` gives the value to send
     instead (or a :class:`Repaired` when this value's repair is less certain than the usual
     one), or None when it cannot say; ``applicability`` says who may apply it, ``description``
     says in one line what it does (the docs' table of fixes lists it)."""
 
+    FIELDS = ("repair", "applicability", "description")
+
     repair: Callable[..., Any]
     applicability: Applicability
     description: str
 
+    def __init__(
+        self, repair: Callable[..., Any], applicability: Applicability, description: str
+    ) -> None:
+        fill(self, repair=repair, applicability=applicability, description=description)
 
-@dataclass(frozen=True)
-class Repaired:
+
+class Repaired(Record):
     """A repair's answer for one value when it differs from the fix's usual one: the value to
     send, who may apply it (None: the fix's own applicability) and what it does."""
 
+    FIELDS = ("value", "applicability", "description")
+
     value: Any
-    applicability: Applicability | None = None
-    description: str | None = None
+    applicability: Applicability | None
+    description: str | None
+
+    def __init__(
+        self,
+        value: Any,
+        applicability: Applicability | None = None,
+        description: str | None = None,
+    ) -> None:
+        fill(self, value=value, applicability=applicability, description=description)
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Record):
     """A check and every fact about it. The facts ``json_schema``, ``reads_numbers`` and
     ``reads_context`` have no safe default: None means not said, which a built-in check may
     not leave (a test names it); the others default to what is always correct."""
+
+    FIELDS = (
+        "name",
+        "fn",
+        "hint",
+        "inline",
+        "json_schema",
+        "reads_numbers",
+        "reads_context",
+        "arguments",
+        "implies",
+        "fix",
+    )
 
     name: str
     #: ``fn(value, env, **args) -> bool``; its docstring says what passes.
     fn: CheckFn
     #: A suggestion for a failing value (an issue's ``hint``); None: no hint.
-    hint: HintFn | None = None
+    hint: HintFn | None
     #: How the code generator writes it as an expression; None: it calls ``fn``.
-    inline: Inline | None = None
+    inline: Inline | None
     #: Its JSON Schema form (a function of the arguments), or the reason it has none.
-    json_schema: SchemaForm | str | None = None
+    json_schema: SchemaForm | str | None
     #: True when the values it judges are numbers (a form reads them in the user's locale).
-    reads_numbers: bool | None = None
+    reads_numbers: bool | None
     #: The context keys it reads (``context_keys()``: none).
-    reads_context: ContextKeys | None = None
+    reads_context: ContextKeys | None
     #: What its arguments must be beyond their names and annotated types; None: nothing more.
-    arguments: ArgumentCheck | None = None
+    arguments: ArgumentCheck | None
     #: Which other checks its passing implies (besides itself without arguments).
-    implies: Implies | None = None
+    implies: Implies | None
     #: How a failing value is repaired; None: no repair.
-    fix: Fix | None = None
+    fix: Fix | None
+
+    def __init__(
+        self,
+        name: str,
+        fn: CheckFn,
+        hint: HintFn | None = None,
+        inline: Inline | None = None,
+        json_schema: SchemaForm | str | None = None,
+        reads_numbers: bool | None = None,
+        reads_context: ContextKeys | None = None,
+        arguments: ArgumentCheck | None = None,
+        implies: Implies | None = None,
+        fix: Fix | None = None,
+    ) -> None:
+        fill(
+            self,
+            name=name,
+            fn=fn,
+            hint=hint,
+            inline=inline,
+            json_schema=json_schema,
+            reads_numbers=reads_numbers,
+            reads_context=reads_context,
+            arguments=arguments,
+            implies=implies,
+            fix=fix,
+        )
 
     def missing(self) -> list[str]:
         """The facts with no safe default that this registration does not say."""
@@ -178,7 +253,7 @@ class Check:
 
 
 #: Every fact a registration carries (the fields of :class:`Check` after its name).
-FACTS: tuple[str, ...] = tuple(f.name for f in fields(Check))[1:]
+FACTS: tuple[str, ...] = Check.FIELDS[1:]
 #: The facts a built-in check must say (None is "not said").
 REQUIRED_FACTS = ("json_schema", "reads_numbers", "reads_context")
 #: The attribute of a decorated function that holds its registration.
@@ -238,33 +313,49 @@ def collect(*modules: ModuleType) -> dict[str, Check]:
 # it (to a spawned process or a Dask worker), and equal facts compare equal.
 
 
-@dataclass(frozen=True)
-class _Keys:
+class _Keys(Record):
+    FIELDS = ("keys",)
+
     keys: tuple[str, ...]
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        fill(self, keys=keys)
 
     def __call__(self, args: Args) -> tuple[str, ...]:
         return self.keys
 
 
-@dataclass(frozen=True)
-class _KeyIn:
+class _KeyIn(Record):
+    FIELDS = ("arg",)
+
     arg: str
+
+    def __init__(self, arg: str) -> None:
+        fill(self, arg=arg)
 
     def __call__(self, args: Args) -> tuple[str, ...]:
         return (str(args[self.arg]),)
 
 
-@dataclass(frozen=True)
-class _Implies:
+class _Implies(Record):
+    FIELDS = ("other",)
+
     other: str
+
+    def __init__(self, other: str) -> None:
+        fill(self, other=other)
 
     def __call__(self, args: Args, name: str, other_args: Args) -> bool:
         return name == self.other and not args and not other_args
 
 
-@dataclass(frozen=True)
-class _OwnKind:
+class _OwnKind(Record):
+    FIELDS = ("check",)
+
     check: str
+
+    def __init__(self, check: str) -> None:
+        fill(self, check=check)
 
     def __call__(self, args: Args, other: str, other_args: Args) -> bool:
         if other != self.check or set(other_args) - {"allow_blank"}:

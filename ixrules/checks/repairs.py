@@ -13,6 +13,7 @@ import math
 import re
 from typing import Any
 
+from ..lazypattern import LazyPattern
 from .registry import Env, Fix, Repaired
 
 # --- countries ----------------------------------------------------------------------------
@@ -74,14 +75,14 @@ FLAG_FIX = Fix(flag_text, "safe", 'a flag sent as 1, true, 0 or false -> "1" or 
 
 # --- dates --------------------------------------------------------------------------------
 
-_ISO_MOMENT = re.compile(
+_ISO_MOMENT = LazyPattern(
     r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?"
     r"(Z|[+-]\d{2}:?\d{2})?)?\s*",
     re.ASCII,
 )
-_YEAR_FIRST = re.compile(r"\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\s*", re.ASCII)
+_YEAR_FIRST = LazyPattern(r"\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\s*", re.ASCII)
 #: A day, a month and a year with one separator (``1/5/2026``, ``01-05-2026``, ``1.5.2026``).
-_DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\s*", re.ASCII)
+_DAY_MONTH_YEAR = LazyPattern(r"\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\s*", re.ASCII)
 #: Locales whose users write a date month first (``3/6/2021`` is the 6th of March).
 _MONTH_FIRST = frozenset({"en_us", "en_ph", "en_ca"})
 
@@ -183,7 +184,7 @@ DATETIME_FIX = Fix(
 
 #: Languages that write a decimal comma (``1,5``), by their code.
 _COMMA_LANGUAGES = frozenset({"pt", "es", "fr", "de", "it", "nl", "ca", "gl"})
-_COMMA_NUMBER = re.compile(r"\s*(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)\s*", re.ASCII)
+_COMMA_NUMBER = LazyPattern(r"\s*(-?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)\s*", re.ASCII)
 
 
 def decimal_point(value: Any, env: Env, **args: Any) -> str | None:

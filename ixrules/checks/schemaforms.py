@@ -9,19 +9,19 @@ ECMA-262 with the ``u`` flag, so an editor's validator agrees with ixrules.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
+
+from ..lazypattern import LazyPattern
+from ..records import Record, fill
 
 #: The JSON values the API reads as "not sent".
 ABSENT: dict[str, Any] = {"enum": [None, False]}
 
 
-@dataclass(frozen=True)
-class Expressed:
+class Expressed(Record):
     """A check written as JSON Schema keywords for a present value. ``exact``: the keywords
     refuse exactly what the check refuses; otherwise they refuse less, and ``note`` says what
     is left out, and ``looser_for`` the JSON types of the values it may let through (any other
@@ -29,12 +29,33 @@ class Expressed:
     false, so the writer must let them through. ``hints``: annotations (examples, ...) for the
     field, which never refuse."""
 
+    FIELDS = ("keywords", "exact", "note", "typed", "hints", "looser_for")
+
     keywords: Mapping[str, Any]
-    exact: bool = True
-    note: str = ""
-    typed: bool = True
-    hints: Mapping[str, Any] = field(default_factory=dict)
-    looser_for: tuple[str, ...] = ("string",)
+    exact: bool
+    note: str
+    typed: bool
+    hints: Mapping[str, Any]
+    looser_for: tuple[str, ...]
+
+    def __init__(
+        self,
+        keywords: Mapping[str, Any],
+        exact: bool = True,
+        note: str = "",
+        typed: bool = True,
+        hints: Mapping[str, Any] | None = None,
+        looser_for: tuple[str, ...] = ("string",),
+    ) -> None:
+        fill(
+            self,
+            keywords=keywords,
+            exact=exact,
+            note=note,
+            typed=typed,
+            hints={} if hints is None else hints,
+            looser_for=looser_for,
+        )
 
 
 def _escape(char: str) -> str:
@@ -105,7 +126,7 @@ DATETIME_PATTERN = (
 )
 
 #: Values ``display`` writes a non-string as: such a choice would also take a number or true.
-_LOOKS_LIKE_ANOTHER_TYPE = re.compile(r"true|false|[-+0-9.eE]+|[\[{(<].*|")
+_LOOKS_LIKE_ANOTHER_TYPE = LazyPattern(r"true|false|[-+0-9.eE]+|[\[{(<].*|")
 
 
 def looks_like_another_type(text: str) -> bool:

@@ -14,7 +14,6 @@ local run's.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import os
 import warnings
@@ -63,7 +62,7 @@ def lint(
         reason = f"--dask needs the dask extra: pip install 'ixrules[dask]' ({exc})"
         raise CommandError(reason) from None
     if settings.rules_dir is not None:  # the workers' working directory may not be ours
-        settings = dataclasses.replace(settings, rules_dir=os.path.abspath(settings.rules_dir))
+        settings = settings.replace(rules_dir=os.path.abspath(settings.rules_dir))
     with connect(address) as client:
         work = units(found, stdin, settings.max_bytes)
         outcomes = _outcomes(client, work, settings, progress or Progress(None, None))

@@ -5,7 +5,6 @@ excluded paths. Each failure is a ``CommandError``: one line on stderr, exit 2."
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -47,7 +46,7 @@ def lint_settings(args: argparse.Namespace) -> Settings:
         raise CommandError(f"--locale {args.locale!r}: no such locale (pt, es, en_US, ...)")
     rules = load(settings)
     if args.locale is None and rules.config is not None and rules.config.locale is not None:
-        settings = dataclasses.replace(settings, locale=rules.config.locale)
+        settings = settings.replace(locale=rules.config.locale)
     if args.endpoint is not None:
         from .info import check_endpoint
 
@@ -88,13 +87,14 @@ def packs(given: list[tuple[str, str]]) -> tuple[str, ...]:
 def config_path(args: argparse.Namespace) -> str | None:
     """The configuration to use: ``--config``, else the one found upward from the folder of
     the paths linted (see ``linted_folder``) or from here; none with ``--no-config``."""
-    from ..configfind import discover, linted_folder
     from .errors import CommandError
 
     if args.no_config:
         if args.config is not None:
             raise CommandError("--config and --no-config exclude each other")
         return None
+    from ..configfind import discover, linted_folder  # it imports pathlib: 4 ms of a start
+
     if args.config is not None:
         if not os.path.isfile(args.config):
             raise CommandError(f"configuration {args.config}: no such file")

@@ -14,61 +14,114 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import PurePath
-from urllib.parse import quote
 
 from ..lint.problems import Failure, Outcome, Problem
 from ..lint.safe import json_text, name, visible
 from ..model import Rule
+from ..records import MutableRecord, Record, fill
 
 #: The version of the ``json`` format's shape; it changes only if a key changes meaning.
 JSON_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(Record):
     """What SARIF registers about a rule: its id, message, what it checks and its severity."""
+
+    FIELDS = ("id", "message", "doc", "severity")
 
     id: str
     message: str
-    doc: str = ""
-    severity: str = "error"
+    doc: str
+    severity: str
+
+    def __init__(self, id: str, message: str, doc: str = "", severity: str = "error") -> None:
+        fill(self, id=id, message=message, doc=doc, severity=severity)
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(Record):
     """What a reporter may use besides the problems: colour, the rule catalogue, the version."""
 
-    color: bool = False
-    rules: Sequence[RuleInfo] = field(default_factory=tuple)
-    version: str = ""
-    index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    FIELDS = ("color", "rules", "version")
+
+    #: Each rule's number in ``rules``, by id (made from ``rules``: not a field).
+    index: Mapping[str, int]
+    color: bool
+    rules: Sequence[RuleInfo]
+    version: str
+
+    def __init__(
+        self, color: bool = False, rules: Sequence[RuleInfo] | None = None, version: str = ""
+    ) -> None:
+        fill(self, color=color, rules=() if rules is None else rules, version=version)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         index = {rule.id: number for number, rule in reversed(list(enumerate(self.rules)))}
         object.__setattr__(self, "index", index)
 
 
-@dataclass
-class Summary:
+class Summary(MutableRecord):
     """What the footer says: files read, problems found (and in how many files), failures;
     when JSON Lines are read (``lines`` names the files read), bodies rather than files."""
 
-    files: int = 0
-    problems: int = 0
-    warnings: int = 0
-    problem_files: int = 0
-    failures: int = 0
-    notes: int = 0
+    FIELDS = (
+        "files",
+        "problems",
+        "warnings",
+        "problem_files",
+        "failures",
+        "notes",
+        "lines",
+        "bodies",
+        "problem_bodies",
+        "_last",
+        "_last_body",
+    )
+    SHOWN = FIELDS[:-2]
+
+    files: int
+    problems: int
+    warnings: int
+    problem_files: int
+    failures: int
+    notes: int
     #: The JSON Lines files read (the footer then counts bodies), or None when there are none.
-    lines: frozenset[str] | None = None
+    lines: frozenset[str] | None
     #: Bodies checked (counted by the run when ``lines`` is set).
-    bodies: int = 0
-    problem_bodies: int = 0
-    _last: str | None = field(default=None, repr=False)
-    _last_body: tuple[str, int] | None = field(default=None, repr=False)
+    bodies: int
+    problem_bodies: int
+    _last: str | None
+    _last_body: tuple[str, int] | None
+
+    def __init__(
+        self,
+        files: int = 0,
+        problems: int = 0,
+        warnings: int = 0,
+        problem_files: int = 0,
+        failures: int = 0,
+        notes: int = 0,
+        lines: frozenset[str] | None = None,
+        bodies: int = 0,
+        problem_bodies: int = 0,
+        _last: str | None = None,
+        _last_body: tuple[str, int] | None = None,
+    ) -> None:
+        fill(
+            self,
+            files=files,
+            problems=problems,
+            warnings=warnings,
+            problem_files=problem_files,
+            failures=failures,
+            notes=notes,
+            lines=lines,
+            bodies=bodies,
+            problem_bodies=problem_bodies,
+            _last=_last,
+            _last_body=_last_body,
+        )
 
     @property
     def entries(self) -> int:
@@ -103,19 +156,39 @@ class Summary:
         return self.lines is not None
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(Record):
     """One output format as chunks: ``start``; ``problem`` and ``failure`` for each (``index``
     counts the chunks of that kind so far, for separators); ``end``. When ``failures_last`` is
     set, failure chunks are written after the last problem, between ``between`` and ``end``
     (the json and sarif documents keep them in a list of their own)."""
 
+    FIELDS = ("start", "problem", "failure", "end", "between", "failures_last")
+
     start: Callable[[Options], str]
     problem: Callable[[Problem, int, Options], str]
     failure: Callable[[Failure, int, Options], str]
     end: Callable[[Summary, Options], str]
-    between: Callable[[Summary, Options], str] = lambda summary, options: ""
-    failures_last: bool = False
+    between: Callable[[Summary, Options], str]
+    failures_last: bool
+
+    def __init__(
+        self,
+        start: Callable[[Options], str],
+        problem: Callable[[Problem, int, Options], str],
+        failure: Callable[[Failure, int, Options], str],
+        end: Callable[[Summary, Options], str],
+        between: Callable[[Summary, Options], str] = lambda summary, options: "",
+        failures_last: bool = False,
+    ) -> None:
+        fill(
+            self,
+            start=start,
+            problem=problem,
+            failure=failure,
+            end=end,
+            between=between,
+            failures_last=failures_last,
+        )
 
 
 def report(
@@ -454,6 +527,9 @@ def _uri(file: str) -> str:
     >>> _uri("payloads/my invoice.json"), _uri("/tmp/a.json"), _uri("bad\\udcff.json")
     ('payloads/my%20invoice.json', 'file:///tmp/a.json', 'bad%FF.json')
     """
+    from pathlib import PurePath  # only SARIF names files by URI: 4 ms of a start otherwise
+    from urllib.parse import quote
+
     path = PurePath(file)
     encoded = quote(os.fsencode(path.as_posix()))
     return "file://" + encoded if path.is_absolute() else encoded

@@ -17,23 +17,37 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from ..lint.problems import Failure, Problem
 from ..lint.safe import json_text, visible
+from ..records import MutableRecord, fill
 
 #: The formats that can print statistics.
 FORMATS = ("text", "json")
 
 
-@dataclass
-class Statistics:
+class Statistics(MutableRecord):
     """Problems counted per rule, with each rule's severity and the first message seen (shown
     when the rule catalogue has no message for it)."""
 
-    counts: Counter[str] = field(default_factory=Counter)
-    severity: dict[str, str] = field(default_factory=dict)
-    first: dict[str, str] = field(default_factory=dict)
+    FIELDS = ("counts", "severity", "first")
+
+    counts: Counter[str]
+    severity: dict[str, str]
+    first: dict[str, str]
+
+    def __init__(
+        self,
+        counts: Counter[str] | None = None,
+        severity: dict[str, str] | None = None,
+        first: dict[str, str] | None = None,
+    ) -> None:
+        fill(
+            self,
+            counts=Counter() if counts is None else counts,
+            severity={} if severity is None else severity,
+            first={} if first is None else first,
+        )
 
     def count(self, problem: Problem) -> None:
         """Count one problem (or note)."""

@@ -7,10 +7,11 @@ warnings too)."""
 from __future__ import annotations
 
 import argparse
-import shutil
+import contextlib
+import io
 import sys
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 from ..lint.checker import Settings
 from ..lint.problems import Failure, Outcome, Problem
@@ -42,8 +43,7 @@ def report(
             progress.writing(chunk)
             out.write(chunk)
 
-    # Failures the format lists after the problems wait in ``held``, on disk past a megabyte.
-    with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held:
+    with _held(fmt.failures_last) as held:
         write(fmt.start(options))
         for count, outcome in enumerate(outcomes, 1):
             if isinstance(outcome, Failure):
@@ -64,10 +64,24 @@ def report(
         summary.bodies = progress.bodies
         out.write(fmt.between(summary, options))
         held.seek(0)
-        shutil.copyfileobj(held, out)
+        for chunk in iter(lambda: held.read(1 << 16), ""):
+            out.write(chunk)
     if not (args.quiet and args.format == "text"):  # the text's end is its summary line
         out.write(fmt.end(summary, options))
     return failing
+
+
+@contextlib.contextmanager
+def _held(needed: bool) -> Iterator[IO[str]]:
+    """Where the failures a format lists after its problems wait: on disk past a megabyte; a
+    format that lists none never imports ``tempfile`` (a millisecond of a one-file lint)."""
+    if not needed:
+        yield io.StringIO()
+        return
+    import tempfile
+
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as held:
+        yield held
 
 
 def statistics(

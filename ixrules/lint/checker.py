@@ -19,7 +19,6 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +26,7 @@ from ..api import Rules, default_rules, rules_dir
 from ..context import ContextError
 from ..endpoint_lookup import BodyError, EndpointError
 from ..jsontext import NOT_READ, LongInteger, fast_loads, loads
+from ..records import Record, fill
 from ..ruleformat.errors import PluginError
 from ..selection import UNCHANGED, Selection
 from .positions import line_col, line_ends, nearest, newline_offsets, value_offsets
@@ -34,30 +34,70 @@ from .problems import Failure, Outcome, Problem
 from .sources import MAX_BYTES, Document, Failed, Item, Lines, describe_os_error, read_file
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Record):
     """What every body of one run is checked with (picklable, sent to worker processes)."""
 
-    endpoint: str | None = None
-    context: Mapping[str, Any] | None = None
-    rules_dir: str | None = None
+    FIELDS = (
+        "endpoint",
+        "context",
+        "rules_dir",
+        "config",
+        "packs",
+        "max_bytes",
+        "context_text",
+        "show_skipped",
+        "selection",
+        "locale",
+    )
+    COMPARED = SHOWN = tuple(name for name in FIELDS if name != "context_text")
+
+    endpoint: str | None
+    context: Mapping[str, Any] | None
+    rules_dir: str | None
     #: The project configuration (an absolute path), or None: its packs, severities and
     #: per-file settings; each process builds the rules from it once.
-    config: str | None = None
+    config: str | None
     #: Rule packs named on the command line (``--pack``), layered after the configuration's.
-    packs: tuple[str, ...] = ()
-    max_bytes: int = MAX_BYTES
+    packs: tuple[str, ...]
+    max_bytes: int
     #: The context file's bytes, when it came from one: what is sent to worker processes in
     #: place of the parsed context (pickling a deeply nested dict recurses; parsing it again
     #: gives the same value).
-    context_text: bytes | None = field(default=None, compare=False, repr=False)
+    context_text: bytes | None
     #: Report each rule skipped for want of context, as a note (``--show-skipped``).
-    show_skipped: bool = False
+    show_skipped: bool
     #: The command line's rule selection (``--select``, ``--extend-select``, ``--ignore``).
-    selection: Selection = UNCHANGED
+    selection: Selection
     #: The language of the messages and of the values (``--locale``, else the configuration's
     #: ``locale``): ``pt`` reads ``"1,5"`` as 1.5 when fixing.
-    locale: str | None = None
+    locale: str | None
+
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        rules_dir: str | None = None,
+        config: str | None = None,
+        packs: tuple[str, ...] = (),
+        max_bytes: int = MAX_BYTES,
+        context_text: bytes | None = None,
+        show_skipped: bool = False,
+        selection: Selection = UNCHANGED,
+        locale: str | None = None,
+    ) -> None:
+        fill(
+            self,
+            endpoint=endpoint,
+            context=context,
+            rules_dir=rules_dir,
+            config=config,
+            packs=packs,
+            max_bytes=max_bytes,
+            context_text=context_text,
+            show_skipped=show_skipped,
+            selection=selection,
+            locale=locale,
+        )
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         context = None if self.context_text is not None else self.context
@@ -235,12 +275,16 @@ def context_file(path: str) -> Any:
     return load_json_file(path)[0]
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(Record):
     """What one batch gave: its outcomes in input order, and how many bodies it held."""
+
+    FIELDS = ("outcomes", "bodies")
 
     outcomes: list[Outcome]
     bodies: int
+
+    def __init__(self, outcomes: list[Outcome], bodies: int) -> None:
+        fill(self, outcomes=outcomes, bodies=bodies)
 
 
 class BadInput(Exception):

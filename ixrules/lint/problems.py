@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from ..records import Record, fill
 
-@dataclass(frozen=True)
-class Problem:
+
+class Problem(Record):
     """What the lint reports about a file, at ``file:line:column`` (1-based; columns in
     characters): an :class:`ixrules.Issue` of one body (what is wrong, at a JSON pointer of the
     body) placed in the file's text, with the endpoint the body was checked for, or a note
@@ -19,6 +19,20 @@ class Problem:
     'a.json:4:17'
     """
 
+    FIELDS = (
+        "file",
+        "line",
+        "column",
+        "message",
+        "path",
+        "rule",
+        "endpoint",
+        "status",
+        "hint",
+        "severity",
+        "fix",
+    )
+
     file: str
     line: int
     column: int
@@ -28,12 +42,41 @@ class Problem:
     endpoint: str
     #: The HTTP status the API refuses the body with; None for a warning or a note, which the
     #: API does not refuse.
-    status: int | None = 422
-    hint: str | None = None
-    severity: str = "error"
+    status: int | None
+    hint: str | None
+    severity: str
     #: The applicability of the fix its issue carries (``safe``, ``unsafe``, ``display``), or
     #: None: what the text format marks ``[*]`` (not part of the json format's keys).
-    fix: str | None = None
+    fix: str | None
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        column: int,
+        message: str,
+        path: str,
+        rule: str,
+        endpoint: str,
+        status: int | None = 422,
+        hint: str | None = None,
+        severity: str = "error",
+        fix: str | None = None,
+    ) -> None:
+        fill(
+            self,
+            file=file,
+            line=line,
+            column=column,
+            message=message,
+            path=path,
+            rule=rule,
+            endpoint=endpoint,
+            status=status,
+            hint=hint,
+            severity=severity,
+            fix=fix,
+        )
 
     @property
     def location(self) -> str:
@@ -56,8 +99,7 @@ class Problem:
         }
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(Record):
     """Something that could not be checked (unreadable file, malformed JSON, a body no endpoint
     takes); the run goes on and exits 2.
 
@@ -67,10 +109,17 @@ class Failure:
     missing.json: error: no such file or directory
     """
 
+    FIELDS = ("file", "reason", "line", "column")
+
     file: str
     reason: str
-    line: int | None = None
-    column: int | None = None
+    line: int | None
+    column: int | None
+
+    def __init__(
+        self, file: str, reason: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        fill(self, file=file, reason=reason, line=line, column=column)
 
     def to_dict(self) -> dict[str, Any]:
         """The failure as the ``json`` format prints it (every key always present)."""

@@ -22,9 +22,9 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
+from ..records import Record, fill
 from .problems import Failure
 
 #: Suffixes of JSON Lines files (one body per line).
@@ -41,13 +41,17 @@ _GLOB = re.compile(r"[*?[]")
 MAX_BYTES = 64 << 20
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(Record):
     """A path a walk or a glob met and did not take: a symbolic link out of its tree. Printed
     as one line on stderr; it is no failure (the tree itself was checked)."""
 
+    FIELDS = ("file", "tree")
+
     file: str
     tree: str
+
+    def __init__(self, file: str, tree: str) -> None:
+        fill(self, file=file, tree=tree)
 
     def __str__(self) -> str:
         from .safe import name
@@ -101,39 +105,55 @@ def read_file(path: str, limit: int = MAX_BYTES) -> bytes:
         return read_limited(handle, limit)
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Record):
     """One input: ``file`` is the name shown in output; ``path`` is None for stdin."""
+
+    FIELDS = ("file", "path", "lines", "size")
 
     file: str
     path: str | None
     lines: bool
-    size: int | None = None
+    size: int | None
+
+    def __init__(self, file: str, path: str | None, lines: bool, size: int | None = None) -> None:
+        fill(self, file=file, path=path, lines=lines, size=size)
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Record):
     """A whole file holding one body: read by whoever checks it (``data`` given for stdin)."""
 
+    FIELDS = ("file", "path", "data")
+
     file: str
-    path: str | None = None
-    data: bytes | None = None
+    path: str | None
+    data: bytes | None
+
+    def __init__(self, file: str, path: str | None = None, data: bytes | None = None) -> None:
+        fill(self, file=file, path=path, data=data)
 
 
-@dataclass(frozen=True)
-class Lines:
+class Lines(Record):
     """Consecutive lines of a JSON Lines file, the first being line ``first``."""
+
+    FIELDS = ("file", "first", "lines")
 
     file: str
     first: int
     lines: tuple[bytes, ...]
 
+    def __init__(self, file: str, first: int, lines: tuple[bytes, ...]) -> None:
+        fill(self, file=file, first=first, lines=lines)
 
-@dataclass(frozen=True)
-class Failed:
+
+class Failed(Record):
     """A failure met while reading, kept in its place so output stays in input order."""
 
+    FIELDS = ("failure",)
+
     failure: Failure
+
+    def __init__(self, failure: Failure) -> None:
+        fill(self, failure=failure)
 
 
 Item = Document | Lines | Failed

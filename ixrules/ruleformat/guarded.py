@@ -13,7 +13,6 @@ nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -38,8 +37,7 @@ def guarded(check: Check) -> Check:
         value = getattr(check, fact)
         if callable(value):
             facts[fact] = PluginCall(check.name, value, _same)
-    given = {field.name: getattr(check, field.name) for field in dataclasses.fields(check)}
-    out = _Guarded(**{**given, **facts})
+    out = _Guarded(**{**check.as_fields(), **facts})
     object.__setattr__(out, "original", check)
     return out
 

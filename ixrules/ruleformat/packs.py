@@ -240,5 +240,5 @@ def extend_endpoints(
         if body is None:
             body = extend(fields, base, file, spec["extend"])
             extended.append((base, body))
-        out.append(dataclasses.replace(known[name], body=body))
+        out.append(known[name].replace(body=body))
     return out

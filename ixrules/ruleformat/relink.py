@@ -5,7 +5,6 @@ and whether it has an object that knows all its keys.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 from ..model import UNKNOWN_KEY_RULE, FieldSpec, Rule, RuleSet
@@ -33,8 +32,7 @@ def relink(ruleset: RuleSet, swap: Callable[[Rule], Rule | None]) -> RuleSet:
             if spec.fields is None
             else {name: spec_of(child) for name, child in spec.fields.items()}
         )
-        out = dataclasses.replace(
-            spec,
+        out = spec.replace(
             rules=tuple(rules.values()),
             required=swap(spec.required) if spec.required is not None else None,
             invalid=swap(spec.invalid) if spec.invalid is not None else None,
@@ -50,8 +48,7 @@ def relink(ruleset: RuleSet, swap: Callable[[Rule], Rule | None]) -> RuleSet:
         if new is not None:
             rules[rule_id] = new
     endpoints = {
-        name: dataclasses.replace(
-            endpoint,
+        name: endpoint.replace(
             body=spec_of(endpoint.body),
             siblings={key: spec_of(spec) for key, spec in endpoint.siblings.items()},
         )
@@ -65,8 +62,7 @@ def relink(ruleset: RuleSet, swap: Callable[[Rule], Rule | None]) -> RuleSet:
                 rule_endpoints.setdefault(rule.id, []).append(endpoint.name)
         if UNKNOWN_KEY_RULE in rules and _has_closed(endpoint.body):
             rule_endpoints.setdefault(UNKNOWN_KEY_RULE, []).append(endpoint.name)
-    return dataclasses.replace(
-        ruleset,
+    return ruleset.replace(
         endpoints=endpoints,
         rules=rules,
         rule_endpoints={key: tuple(value) for key, value in rule_endpoints.items()},

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pathlib (5 ms of a start) is imported only when the key is 
     from pathlib import Path
 
 from ..__about__ import __version__
+from ..lazypattern import LazyPattern
 from ..model import RuleSet
 
 __all__ = ["cache_dir", "code_files", "content_key", "load_cached"]
@@ -105,8 +106,9 @@ def content_key(files: Sequence[str | Path]) -> str:
 
 #: This package: its modules read rule files into a rule set.
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
-#: A relative import (``from .x import y``, ``from .. import x, y``), one or more lines.
-_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.+)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+#: A relative import (``from .x import y``, ``from .. import x, y``), one or more lines (a
+#: pattern compiled when the key is hashed, as :data:`_NAME`: a start with a stamp never is).
+_IMPORT = LazyPattern(r"^[ \t]*from[ \t]+(\.+)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
 
 
 def code_files(package: Path) -> dict[Path, bytes]:
@@ -141,7 +143,7 @@ def code_files(package: Path) -> dict[Path, bytes]:
 
 
 #: An imported name, without its ``as`` alias.
-_NAME = re.compile(r"(\w+)(?:[ \t]+as[ \t]+\w+)?")
+_NAME = LazyPattern(r"(\w+)(?:[ \t]+as[ \t]+\w+)?")
 
 
 def _module_files(top: Path, parts: tuple[str, ...]) -> list[Path]:
@@ -189,8 +191,8 @@ def load_cached(directory: str | Path) -> RuleSet:
 #: How recent (in nanoseconds) a file's change may be for a stamp to be written: a clock tick of
 #: the file system, with margin.
 STAMP_DELAY_NS = 2_000_000_000
-#: A cache key: a SHA-256 in hex.
-_KEY = re.compile(r"[0-9a-f]{64}")
+#: The digits of a cache key: a SHA-256 in hex, 64 of them (a set: no pattern compiled on a start).
+_HEX = frozenset("0123456789abcdef")
 
 
 def _rule_files(directory: str | Path) -> list[str]:
@@ -251,7 +253,7 @@ def _stamped_key(where: str, directory: str | Path, stamped: tuple[str, bool]) -
     if not isinstance(stamp, dict) or stamp.get("stats") != stamped[0]:
         return None
     key = stamp.get("key")
-    return key if isinstance(key, str) and _KEY.fullmatch(key) else None
+    return key if isinstance(key, str) and len(key) == 64 and set(key) <= _HEX else None
 
 
 #: The largest stamp read (the package's modules make it about 20 KB).

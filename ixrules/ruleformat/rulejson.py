@@ -2,10 +2,19 @@
 
 Plain data, so that reading a cache file can only ever give back rules: the JSON names no class
 or function, only which of the model's four records (``Rule``, ``FieldSpec``, ``EndpointSpec``,
-``RuleSet``) each object is, and those are built from their fields. Every container is tagged
-with its Python type (a tuple stays a tuple, a frozenset a frozenset, a mapping keeps keys of
-any type), and a record met again is written as a reference to its first appearance, so the
-rules and fragments that many endpoints share stay shared objects once read back.
+``RuleSet``) each entry is, and those are built from their fields. Read on every fresh start,
+so it is laid out for reading with few Python calls:
+
+- ``records``: every record once, each before the records that hold it, as the record's name
+  and its fields in order (``["Rule", "item.name.required", "Name can't be blank", ...]``);
+  a record held by many (the rules and fragments endpoints share) is one object once read;
+- a field's value: a string, number, true, false or null as itself; anything else an array
+  tagged by its first element: ``["r", n]`` the n-th record; ``tuple``, ``list``,
+  ``frozenset`` and ``dict`` (of string keys) of plain values as ``["t", ...]``, ``["l",
+  ...]``, ``["f", ...]``, ``["d", {...}]``, which are read without looking at each value; in
+  upper case, the same holding tagged values; and any other dict as ``["p", [key, value],
+  ...]``;
+- ``value``: the rule set, ``["r", n]``.
 
 A rule set that names plugin checks (functions) is not plain data, and is not written.
 
@@ -14,15 +23,15 @@ A rule set that names plugin checks (functions) is not plain data, and is not wr
 >>> ruleset = RuleSet(endpoints={}, rules={rule.id: rule}, files=("items.yaml",))
 >>> loads(dumps(ruleset)) == ruleset
 True
->>> dumps(ruleset)[:60]
-b'{"format":"ixrules-rules/1","value":{"record":["RuleSet",{"e'
+>>> dumps(ruleset)[:68]
+b'{"format":"ixrules-rules/2","records":[["Rule","item.name.required",'
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ..model import EndpointSpec, FieldSpec, Rule, RuleSet
@@ -31,7 +40,7 @@ __all__ = ["dumps", "loads"]
 
 #: The records a cache file may hold, by the name it gives them.
 RECORDS: dict[str, type] = {cls.__name__: cls for cls in (Rule, FieldSpec, EndpointSpec, RuleSet)}
-_FORMAT = "ixrules-rules/1"
+_FORMAT = "ixrules-rules/2"
 
 
 class NotPlain(ValueError):
@@ -43,85 +52,123 @@ def dumps(ruleset: RuleSet) -> bytes:
     if ruleset.checks:
         raise NotPlain("a rule set naming plugin checks is not plain data")
     encoder = _Encoder()
-    document = {"format": _FORMAT, "value": encoder.value(ruleset)}
+    value = encoder.value(ruleset)
+    document = {"format": _FORMAT, "records": encoder.records, "value": value}
     return json.dumps(document, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def loads(data: bytes) -> RuleSet:
-    """The rule set :func:`dumps` wrote; ``ValueError`` (or ``TypeError``, ``KeyError``) for
-    anything else."""
+    """The rule set :func:`dumps` wrote; ``ValueError`` (or ``TypeError``, ``LookupError``)
+    for anything else."""
     document = json.loads(data)
     if not isinstance(document, dict) or document.get("format") != _FORMAT:
         raise ValueError("not a rule cache file of this format")
-    value = _Decoder().value(document["value"])
+    records: list[Any] = []
+    decode = _Decoder(records).value
+    plain = _PLAIN
+    for entry in document["records"]:
+        cls = RECORDS[entry[0]]
+        fields = [
+            item if type(item) in plain else records[item[1]] if item[0] == "r" else decode(item)
+            for item in entry[1:]
+        ]
+        records.append(cls(*fields))
+    value = decode(document["value"])
     if not isinstance(value, RuleSet):
         raise ValueError("not a rule set")
     return value
+
+
+#: The types JSON reads and writes as themselves.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 class _Encoder:
     def __init__(self) -> None:
         self.seen: dict[int, int] = {}
         self.kept: list[Any] = []  # the records stay alive while their ids are keys
+        self.records: list[list[Any]] = []
 
     def value(self, value: Any) -> Any:
         kind = type(value)
-        if value is None or kind in (bool, int, str):
-            return value
-        if kind is float:
-            if not math.isfinite(value):
+        if kind in _PLAIN:
+            if kind is float and not math.isfinite(value):
                 raise NotPlain(f"{value!r} is not a JSON number")
             return value
-        if kind is list:
-            return {"list": [self.value(item) for item in value]}
-        if kind is tuple:
-            return {"tuple": [self.value(item) for item in value]}
-        if kind is frozenset:
-            return {"frozenset": [self.value(item) for item in sorted(value, key=repr)]}
+        if kind is tuple or kind is list or kind is frozenset:
+            items = sorted(value, key=repr) if kind is frozenset else value
+            out = [self.value(item) for item in items]
+            tag = _TAGS[kind]
+            return [tag if self.plain(out) else tag.upper(), *out]
         if kind is dict:
-            return {"dict": [[self.value(key), self.value(item)] for key, item in value.items()]}
+            if all(type(key) is str for key in value):
+                inner = {key: self.value(item) for key, item in value.items()}
+                return ["d" if self.plain(inner.values()) else "D", inner]
+            return ["p", *([self.value(key), self.value(item)] for key, item in value.items())]
         if kind.__name__ in RECORDS and RECORDS[kind.__name__] is kind:
             return self.record(value)
         raise NotPlain(f"a {kind.__name__} is not plain data")
 
-    def record(self, value: Any) -> Any:
+    @staticmethod
+    def plain(items: Iterable[Any]) -> bool:
+        return all(type(item) in _PLAIN for item in items)
+
+    def record(self, value: Any) -> list[Any]:
         known = self.seen.get(id(value))
-        if known is not None:
-            return {"same": known}
-        fields = {
-            field.name: self.value(getattr(value, field.name))
-            for field in dataclasses.fields(value)
-        }
-        self.seen[id(value)] = len(self.kept)
-        self.kept.append(value)
-        return {"record": [type(value).__name__, fields]}
+        if known is None:
+            fields = [self.value(item) for item in value.as_fields().values()]
+            known = self.seen[id(value)] = len(self.records)
+            self.kept.append(value)
+            self.records.append([type(value).__name__, *fields])
+        return ["r", known]
+
+
+_TAGS: dict[type, str] = {tuple: "t", list: "l", frozenset: "f"}
 
 
 class _Decoder:
-    def __init__(self) -> None:
-        self.records: list[Any] = []
+    """Reads a tagged value (an array) of a record's field; the records read so far are
+    ``records``."""
+
+    def __init__(self, records: list[Any]) -> None:
+        self.records = records
 
     def value(self, value: Any) -> Any:
-        if not isinstance(value, dict):
-            if isinstance(value, list):
-                raise ValueError("an untagged list")
-            return value
-        ((tag, content),) = value.items()
-        if tag == "list":
-            return [self.value(item) for item in content]
-        if tag == "tuple":
-            return tuple(self.value(item) for item in content)
-        if tag == "frozenset":
-            return frozenset(self.value(item) for item in content)
-        if tag == "dict":
-            return {self.value(key): self.value(item) for key, item in content}
-        if tag == "same":
-            return self.records[content]
-        if tag == "record":
-            name, given = content
-            cls = RECORDS[name]
-            fields = {field: self.value(item) for field, item in given.items()}
-            record = cls(**fields)
-            self.records.append(record)
-            return record
+        if type(value) is not list:
+            if type(value) in _PLAIN:
+                return value
+            raise ValueError("an untagged object")
+        tag = value[0]
+        if tag == "r":
+            return self.records[value[1]]
+        if tag == "t":
+            return tuple(value[1:])
+        if tag == "d":  # a dict JSON just made, of plain values: nothing to convert
+            return value[1]
+        if tag == "l":
+            return value[1:]
+        if tag == "f":
+            return frozenset(value[1:])
+        plain, read, records = _PLAIN, self.value, self.records
+        if tag == "D":
+            return {
+                key: item
+                if type(item) in plain
+                else records[item[1]]
+                if item[0] == "r"
+                else read(item)
+                for key, item in value[1].items()
+            }
+        if tag == "p":
+            return {read(key): read(item) for key, item in value[1:]}
+        items = [
+            item if type(item) in plain else records[item[1]] if item[0] == "r" else read(item)
+            for item in value[1:]
+        ]
+        if tag == "T":
+            return tuple(items)
+        if tag == "L":
+            return items
+        if tag == "F":
+            return frozenset(items)
         raise ValueError(f"unknown tag {tag!r}")

@@ -3,7 +3,6 @@ or warnings, or dropped, by rule id or glob of ids."""
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import re
 from collections.abc import Sequence
@@ -63,7 +62,7 @@ def apply_severities(ruleset: RuleSet, settings: Sequence[SeveritySetting]) -> R
         if severity == "off":
             table[rule_id] = None
         elif severity is not None and severity != rule.severity:
-            table[rule_id] = dataclasses.replace(rule, severity=severity)
+            table[rule_id] = rule.replace(severity=severity)
     if not table:
         return ruleset
     return relink(ruleset, lambda rule: table.get(rule.id, rule))
