@@ -37,10 +37,14 @@ class Compiled:
         #: Per endpoint with keys beside its root: their compiled nodes, in declared order.
         self.siblings: dict[str, tuple[tuple[str, Node], ...]] = {}
         self.unknown = ruleset.rules.get(UNKNOWN_KEY_RULE)
+        #: Per endpoint: the keys its bodies may have at the top (its roots, then the keys
+        #: beside them); any other is reported by the ordered path.
+        self.declared: dict[str, frozenset[str]] = {}
         for endpoint in ruleset.endpoints.values():
             key = id(endpoint.body)
             if key not in self.nodes:
                 self.nodes[key] = compile_node(endpoint.body, self.unknown, ruleset.checks)
+            self.declared[endpoint.name] = frozenset({*endpoint.roots, *endpoint.siblings})
             if endpoint.siblings:
                 self.siblings[endpoint.name] = tuple(
                     (name, compile_node(spec, self.unknown, ruleset.checks))
@@ -107,7 +111,7 @@ class Compiled:
         if type(value) is not dict:
             return None
         if root is not None and self.unknown is not None:
-            declared = {*spec.roots, *(name for name, _ in beside)}
+            declared = self.declared[spec.name]
             if declared and not declared.issuperset(body):
                 return None
         call = Call(env=env, unwrapped=root is None, locale=locale)
