@@ -135,7 +135,12 @@ class Prover:
         else:
             out.append(f"{pad}if type({v}) not in {w.const('LEAVES', LEAF_TYPES)}:")
             out.append(f"{pad}    return False")
-        self.own_rules(node, v, out, pad)
+            self.own_rules(node, v, out, pad)
+            return
+        tests: list[str] = []  # on a container whose exact type is proved above
+        self.own_rules(node, v, tests, pad)
+        kind = "dict" if node.fields is not None else "list"
+        out.extend(_as_container(line, v, kind) for line in tests)
 
     def leaf(self, node: Node, v: str, out: list[str], pad: str, required: bool) -> None:
         """Statements that ``return False`` unless the leaf ``node`` is clean on ``v`` (absent
@@ -227,7 +232,7 @@ class Prover:
             if bound.when is not None and rule.when is not None:
                 test += f" and {w.passes(bound.when, rule.when[1], v)}"
             tests.append(f"{pad}if {test}:  # {rule.id}")
-            tests.append(f"{pad}    call.skipped[{w.rule(rule)}.id] = None")
+            tests.append(f"{pad}    call.skipped[{w.const('ID', rule.id)}] = None")
         if w.reads_number:
             out.append(w.number_line(v, pad))
         out.extend(tests)
@@ -252,7 +257,7 @@ class Prover:
         elif node.each is not None:
             c = self.fresh()
             done = " and ".join(
-                f"(not {self.slot(rule)} or {w.rule(rule)}.id in call.skipped)"
+                f"(not {self.slot(rule)} or {w.const('ID', rule.id)} in call.skipped)"
                 for rule in self.noting(node.each)
             )
             out.append(f"{pad}for {c} in {v}:")
@@ -271,6 +276,17 @@ def _holds(passed: list[BoundRule], bound: BoundRule) -> bool:
         earlier.check is bound.when and earlier.rule.args == bound.rule.when[1]
         for earlier in passed
     )
+
+
+def _as_container(line: str, v: str, kind: str) -> str:
+    """``line`` with ``v`` known to be an exact ``kind`` (``dict`` or ``list``): its tests of
+    that written as ``True`` (a rule's "is an object" after the proof's own type test)."""
+    tests = [f"type({v}) is {kind}", f"isinstance({v}, {kind})"]
+    if kind == "dict":
+        tests.append(f"isinstance({v}, Mapping)")
+    for test in tests:
+        line = line.replace(test + " ", "True ").replace(test + ")", "True)")
+    return line
 
 
 def _as_text(line: str, v: str, text: bool) -> str:
