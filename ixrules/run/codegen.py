@@ -370,20 +370,21 @@ def _ident(name: str) -> str:
 
 
 def source(node: Node, mode: str, name: str = "body") -> tuple[str, dict[str, Any]]:
-    """The Python source of ``node``'s function for ``mode``, and the namespace it runs in."""
-    proof, ordered, legend, namespace = _units(node, mode, name)
-    return "\n".join([*proof, *ordered, "", *legend, ""]), namespace
+    """The Python source of ``node``'s function for ``mode`` (its two units, each with its
+    legend of rule indexes), and the namespace of the first."""
+    proof, namespace = _proof_unit(node, mode, name)
+    ordered, _ = _ordered_unit(node, mode, name)
+    return "\n".join([*proof, "", "", *ordered]), namespace
 
 
-def _units(
-    node: Node, mode: str, name: str
-) -> tuple[list[str], list[str], list[str], dict[str, Any]]:
-    """The two units of ``node``'s source: the proof, with ``run`` (compiled at once), and the
-    ordered code (compiled when a body first needs it); the legend of rule indexes; the
-    namespace both run in."""
+def _legend(writer: _Writer) -> list[str]:
+    return ["", *(f"# R[{i}] = {rule.id}" for i, rule in enumerate(writer.rules)), ""]
+
+
+def _proof_unit(node: Node, mode: str, name: str) -> tuple[list[str], dict[str, Any]]:
+    """The unit compiled when the body spec is first used: the proof, and ``run``, which
+    calls the ordered code (``ORDERED``) for a value the proof cannot take."""
     writer = _Writer(mode)
-    body: list[str] = []
-    writer.node(node, "value", ["p"], [], body, "    ")
     prover = Prover(writer)
     proof: list[str] = []
     prover.prove(node, "value", proof, "    ", 0)
@@ -414,35 +415,43 @@ def _units(
     )
     lines.append("        ORDERED(value, p, call)")
     lines.append("    return finish(call) if done else call.issues")
-    ordered = ["", ""]
-    for helper in writer.helpers:
-        ordered.extend([*helper, "", ""])
-    ordered.append("def ordered(value, p, call):  # the issues of a value the proof cannot take")
-    ordered.extend([*body, "    pass"])
     namespace = writer.namespace
     namespace["R"] = tuple(writer.rules)
     namespace["NEEDS"] = tuple(prover.needing)
-    legend = [f"# R[{i}] = {rule.id}" for i, rule in enumerate(writer.rules)]
-    return lines, ordered, legend, namespace
+    return [*lines, *_legend(writer)], namespace
+
+
+def _ordered_unit(node: Node, mode: str, name: str) -> tuple[list[str], dict[str, Any]]:
+    """The unit written and compiled when a body first fails the proof: ``ordered``, which
+    reports each issue in order, and its helper per field (names of its own namespace)."""
+    writer = _Writer(mode)
+    body: list[str] = []
+    writer.node(node, "value", ["p"], [], body, "    ")
+    lines = [f"# {name}, mode {mode}: the ordered code, run when the proof fails.", "", ""]
+    for helper in writer.helpers:
+        lines.extend([*helper, "", ""])
+    lines.append("def ordered(value, p, call):  # the issues of a value the proof cannot take")
+    lines.extend([*body, "    pass"])
+    namespace = writer.namespace
+    namespace["R"] = tuple(writer.rules)
+    return [*lines, *_legend(writer)], namespace
 
 
 def build(node: Node, mode: str, name: str = "body") -> Runner:
-    """``node``'s function for ``mode``, ready to call: the proof compiled now, the ordered
-    code on the first body the proof cannot take (a process that sees only clean bodies never
-    compiles it: 40 % of the source)."""
-    proof, ordered, _, namespace = _units(node, mode, name)
+    """``node``'s function for ``mode``, ready to call: the proof written and compiled now,
+    the ordered code on the first body the proof cannot take (a process that sees only clean
+    bodies never writes nor compiles it: 40 % of the source)."""
+    proof, namespace = _proof_unit(node, mode, name)
     where = f"<ixrules.run.codegen {name} {mode}>"
-    tables = {
-        key: value for key, value in namespace.items() if key.startswith("D") and key[1:].isdigit()
-    }
 
     def compile_ordered(value: Any, p: str, call: Call) -> None:
-        """Compile the ordered code into a namespace of its own, publish it, then run it (two
-        threads may both compile it: each runs its own, and either is kept)."""
-        own = dict(namespace)
+        """Write and compile the ordered code into a namespace of its own, publish it, then
+        run it (two threads may both do so: each runs its own, and either is kept)."""
+        ordered, own = _ordered_unit(node, mode, name)
         exec(compile("\n".join(ordered), where, "exec"), own)
-        for key, table in tables.items():
-            own[key] = {field: own[helper] for field, helper in table.items()}
+        for key, table in list(own.items()):
+            if key.startswith("D") and key[1:].isdigit():
+                own[key] = {field: own[helper] for field, helper in table.items()}
         namespace["ORDERED"] = own["ordered"]
         own["ordered"](value, p, call)
 
