@@ -78,7 +78,7 @@ class Rules:
         from .run.reference import Reference
 
         compiled = self._compiled
-        return Reference(self.ruleset.endpoints, compiled.nodes, compiled.siblings)
+        return Reference(self.ruleset.endpoints, compiled.all_nodes(), compiled.siblings)
 
     @classmethod
     def load(

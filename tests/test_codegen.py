@@ -170,7 +170,7 @@ def test_the_ordered_code_is_compiled_for_the_first_body_the_proof_cannot_take()
     rules = Rules.load()  # runners of its own
     runner = rules._compiled.runner
     spec = rules.endpoint("quotes.update")
-    ordered = runner(rules._compiled.nodes[id(spec.body)], spec).__globals__
+    ordered = runner(rules._compiled.node(spec), spec).__globals__
     assert rules.validate({"quote": {"retention": "10"}}, "quotes.update").issues == []
     assert ordered["ORDERED"].__name__ == "compile_ordered"
     report = rules.validate({"quote": {"retention": 200}}, "quotes.update")

@@ -30,8 +30,8 @@ class Compiled:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
-        #: The program tree of each body spec, keyed by the spec's identity.
-        self.nodes: dict[int, Node] = {}
+        #: The program tree of each body spec used so far, keyed by the spec's identity.
+        self._nodes: dict[int, Node] = {}
         self._runners: dict[tuple[int, str], Runner] = {}  # derived, filled on first use
         self.roots = root_index(ruleset.endpoints)
         #: Per endpoint with keys beside its root: their compiled nodes, in declared order.
@@ -41,15 +41,28 @@ class Compiled:
         #: beside them); any other is reported by the ordered path.
         self.declared: dict[str, frozenset[str]] = {}
         for endpoint in ruleset.endpoints.values():
-            key = id(endpoint.body)
-            if key not in self.nodes:
-                self.nodes[key] = compile_node(endpoint.body, self.unknown, ruleset.checks)
             self.declared[endpoint.name] = frozenset({*endpoint.roots, *endpoint.siblings})
             if endpoint.siblings:
                 self.siblings[endpoint.name] = tuple(
                     (name, compile_node(spec, self.unknown, ruleset.checks))
                     for name, spec in endpoint.siblings.items()
                 )
+
+    def node(self, spec: EndpointSpec) -> Node:
+        """The program tree of ``spec``'s body, compiled on its first use (a process that
+        validates one endpoint compiles one; the rule files were checked when loaded, so
+        compiling cannot fail here)."""
+        node = self._nodes.get(id(spec.body))
+        if node is None:
+            node = compile_node(spec.body, self.unknown, self.ruleset.checks)
+            node = self._nodes.setdefault(id(spec.body), node)
+        return node
+
+    def all_nodes(self) -> dict[int, Node]:
+        """Every body spec's tree, keyed by the spec's identity (the reference executor)."""
+        for endpoint in self.ruleset.endpoints.values():
+            self.node(endpoint)
+        return dict(self._nodes)
 
     def runner(self, node: Node, spec: EndpointSpec) -> Runner:
         """The generated function of ``node`` in ``spec``'s mode, built once."""
@@ -71,7 +84,7 @@ class Compiled:
         tried: bool = False,
     ) -> list[Issue]:
         """The body's generated code on its root value, then each sibling key's beside it."""
-        runner = self.runner(self.nodes[id(spec.body)], spec)
+        runner = self.runner(self.node(spec), spec)
         if not sent:
             return runner(value, where, call, True, tried)
         runner(value, where, call, False, tried)
@@ -83,7 +96,7 @@ class Compiled:
         """The Python source run for ``spec``'s bodies."""
         from .codegen import source
 
-        return source(self.nodes[id(spec.body)], spec.mode, spec.name)[0]
+        return source(self.node(spec), spec.mode, spec.name)[0]
 
     def prove(
         self, body: dict[Any, Any], endpoint: Any, context: Any, locale: Any
@@ -115,7 +128,7 @@ class Compiled:
             if declared and not declared.issuperset(body):
                 return None
         call = Call(env=env, unwrapped=root is None, locale=locale)
-        if not self.runner(self.nodes[id(spec.body)], spec).clean(value, call):
+        if not self.runner(self.node(spec), spec).clean(value, call):
             return env
         for name, node in beside:
             item = body.get(name)
