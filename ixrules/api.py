@@ -257,11 +257,16 @@ class Rules:
         call = Call(env=env, unwrapped=root is None, locale=locale)
         where = root if root is not None else ""
         beside = self._compiled.siblings.get(spec.name, ())
-        sent = tuple((name, node, body[name]) for name, node in beside if name in body)
+        sent = (
+            tuple((name, node, body[name]) for name, node in beside if name in body)
+            if beside
+            else ()
+        )
         unknown = self._compiled.unknown
-        if root is not None and unknown is not None:
-            declared = (*spec.roots, *(name for name, _ in beside))
-            unknown_beside(call, unknown, body, declared)
+        declared = self._compiled.declared[spec.name]
+        if root is not None and unknown is not None and not declared.issuperset(body):
+            ordered = (*spec.roots, *(name for name, _ in beside))
+            unknown_beside(call, unknown, body, ordered)
         if self.executor == "fast":
             issues = self._compiled.run(spec, value, where, call, sent, tried is not None)
         else:
