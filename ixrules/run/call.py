@@ -80,10 +80,9 @@ def new_issue(rule: Rule, message: str, path: str, hint: str | None) -> Issue:
 def needs(call: Call, rule: Rule) -> bool:
     """True when the call's context has every key ``rule`` needs; else notes it skipped."""
     context = call.env.context
-    for key in rule.needs:
-        if not context.has(key):
-            call.skipped[rule.id] = None
-            return False
+    if rule.needs and (context.empty() or not all(map(context.has, rule.needs))):
+        call.skipped[rule.id] = None
+        return False
     return True
 
 
