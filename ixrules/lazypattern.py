@@ -1,5 +1,6 @@
 """Regular expressions compiled on first use: a module-level pattern that a valid body's
-``validate`` never needs (a repair's, a locale's, the cache key's) costs a fresh process its
+``validate`` or a clean file's lint never needs (a repair's, a locale's, the cache key's, the
+escapes of what a lint prints) costs a fresh process its
 compilation at import, whether used or not (issue 26). A :class:`LazyPattern` is declared where
 a compiled pattern would be, called the same way (``fullmatch``, ``match``, ``findall``...), and
 compiled once, when first called (``functools`` caches it: two threads racing compile the same
@@ -54,5 +55,5 @@ class LazyPattern:
     def split(self, text: str) -> list[str]:
         return self.compiled().split(text)
 
-    def sub(self, replacement: str, text: str) -> str:
+    def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str) -> str:
         return self.compiled().sub(replacement, text)

@@ -20,7 +20,6 @@ rule left out is dropped from the rule set, exactly as the configuration's ``ign
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 from collections.abc import Collection, Iterable, Sequence
@@ -108,6 +107,8 @@ def check(ids: Collection[str], pattern: str) -> None:
         )
     if matching(ids, pattern):
         return
+    import difflib  # only for a pattern matching nothing: a millisecond of every lint's start
+
     close = difflib.get_close_matches(pattern, sorted(ids), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else " (see 'ixrules rules')"
     raise SelectionError(f"{pattern!r} matches no rule id{hint}")

@@ -87,8 +87,24 @@ def test_a_one_file_lint_loads_only_what_its_output_needs(tmp_path: Path) -> Non
     modules_after(lint)  # fills the rule cache
     loaded = modules_after(lint)
     assert "ixrules.cli.writing" in loaded
-    unwanted = ("pathlib", "urllib.parse", "tempfile", "ixrules.cli.fixing")
+    unwanted = ("pathlib", "urllib.parse", "tempfile", "ixrules.cli.fixing", "shutil", "difflib")
     assert [name for name in unwanted if name in loaded] == []
+
+
+@pytest.mark.parametrize("columns", [None, "120", "0", "-3", "wide"])
+def test_the_help_is_as_wide_as_argparse_makes_it(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the parser finds argparse's width itself, so that argparse never imports shutil
+    import shutil
+
+    from ixrules.cli.options import terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns
 
 
 def run_command(argv: list[str]) -> str:

@@ -8,6 +8,7 @@ nothing else until their command runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any, NoReturn
 
@@ -18,11 +19,47 @@ from .output import Output
 FORMATS = ("text", "json", "github", "sarif")
 
 
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``, without importing ``shutil`` (with ``bz2``,
+    ``lzma`` and ``fnmatch``: 2 ms of every command's start, for argparse's help width):
+    ``$COLUMNS`` when a positive number, else the width of the terminal on stdout, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, given the width argparse would find (every parser makes one
+    per option it declares, and argparse's imports ``shutil`` to find it)."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse's parser, with a one-line usage error and ``--help`` written through
     ``Output``; ``commands`` names the subcommands in the order ``--help`` lists them."""
 
     commands: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)  # the subcommands' parsers too
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")

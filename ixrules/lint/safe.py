@@ -28,23 +28,25 @@ import os
 import re
 from typing import Any
 
+from ..lazypattern import LazyPattern
+
 _CONTROLS = "\x00-\x1f"
 #: What JSON writes raw in its strings and is shown escaped all the same: DEL and C1 controls,
 #: line and paragraph separators, bidirectional overrides and isolates (they reorder what a
 #: terminal shows), the BOM and every lone surrogate.
 _RAW_IN_JSON = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
 #: What is shown escaped in text: C0 controls too.
-_UNSAFE = re.compile(f"[{_CONTROLS}{_RAW_IN_JSON}]")
-_JSON_UNSAFE = re.compile(f"[{_RAW_IN_JSON}]")
+_UNSAFE = LazyPattern(f"[{_CONTROLS}{_RAW_IN_JSON}]")
+_JSON_UNSAFE = LazyPattern(f"[{_RAW_IN_JSON}]")
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = LazyPattern("[\ud800-\udfff]")
 #: The legacy workflow command, which the runner finds anywhere in a line, and how it is shown.
 _LEGACY = "##["
 _LEGACY_TEXT = "#\\x23["
 _LEGACY_JSON = "#\\u0023["
 #: What the runner trims before looking for ``::`` (.NET's ``TrimStart``: Unicode white space;
 #: with the zero-width characters some versions count as such).
-_BLANKS = re.compile(r"[\s\u180e\u200b\u2060]*")
+_BLANKS = LazyPattern(r"[\s\u180e\u200b\u2060]*")
 #: File names starting like this (after blanks) are put after ``./``: ``::`` starts a command
 #: of GitHub's runner, ``##`` one of others' (Azure's ``##vso[``).
 _COMMAND_START = ("::", "##")
