@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,7 @@ def test_a_one_file_lint_loads_only_what_its_output_needs(tmp_path: Path) -> Non
     loaded = modules_after(lint)
     assert "ixrules.cli.writing" in loaded
     unwanted = ("pathlib", "urllib.parse", "tempfile", "ixrules.cli.fixing", "shutil", "difflib")
+    unwanted += ("ixrules.mock.command", "ixrules.cli.replay")  # other commands' options
     assert [name for name in unwanted if name in loaded] == []
 
 
@@ -105,6 +107,27 @@ def test_the_help_is_as_wide_as_argparse_makes_it(
     else:
         monkeypatch.setenv("COLUMNS", columns)
     assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lint", "-f", "json", "--select", "item.*", "--no-config", "a.json", "b.jsonl"],
+        ["lint", "--jobs", "0", "--fix", "--unsafe-fixes", "-"],
+        ["rules", "invoices.create"],
+        ["schema", "--all", "out"],
+        ["replay", "cassette.yaml"],
+        ["mock", "--port", "0"],
+    ],
+)
+def test_a_command_declared_alone_reads_its_arguments_as_all_declared(argv: list[str]) -> None:
+    from ixrules.cli.options import COMMANDS, build_parser
+
+    alone, every = build_parser(argv), build_parser()
+    assert alone.parse_args(argv) == every.parse_args(argv)
+    assert alone.commands == every.commands == COMMANDS
+    listed = every.format_help()  # every command, in order, as --help lists them
+    assert re.findall(r"^    (\w+)", listed, re.M) == list(COMMANDS)
 
 
 def run_command(argv: list[str]) -> str:

@@ -10,6 +10,7 @@ command pays only for what it uses.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from .errors import UsageError
@@ -25,7 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .errors import CommandError, Terminated
 
     try:
-        parser = build_parser()
+        if argv is None:
+            argv = sys.argv[1:]
+        parser = build_parser(argv)
         try:
             args = parser.parse_args(argv)
         except SystemExit as done:  # --help, --version
@@ -61,8 +64,6 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_mock(args)
     if args.command == "replay":
-        import sys
-
         from .loading import rules_of
         from .output import stdout, use_color
         from .replay import run as replay
