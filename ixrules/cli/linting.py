@@ -31,15 +31,13 @@ def terminated_by_signals() -> Iterator[None]:
     """While linting, SIGTERM and SIGHUP raise ``Terminated`` (their default would end this
     process at once and leave the workers of ``--jobs`` running; while workers run,
     ``parallel`` handles them itself)."""
-    import threading
-
     from .errors import Terminated
-    from .parallel import handling
+    from .parallel import handling, in_main_thread
 
     def handle(signum: int, frame: object) -> None:
         raise Terminated(signum)
 
-    if threading.current_thread() is not threading.main_thread():
+    if not in_main_thread():
         yield
         return
     with handling(("SIGTERM", "SIGHUP"), handle):
