@@ -41,7 +41,6 @@ import os
 import re
 import stat
 import time
-import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -239,9 +238,13 @@ def _modules(top: str) -> list[str]:
 
 
 def _stamp_name(directory: str | Path) -> str:
-    """The stamp file of a rule directory (its path, checksummed: the stamp repeats it)."""
-    path = os.fsencode(os.path.abspath(directory))
-    return f"stamp-{zlib.crc32(path):08x}{zlib.adler32(path):08x}.json"
+    """The stamp file of a rule directory: its path, checksummed (FNV-1a, 64 bits, in Python:
+    ``zlib`` is 0.4 ms of a start; two paths that collide only miss, the stamp repeats its
+    path)."""
+    digest = 0xCBF29CE484222325
+    for byte in os.fsencode(os.path.abspath(directory)):
+        digest = ((digest ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"stamp-{digest:016x}.json"
 
 
 def _stamped_key(where: str, directory: str | Path, stamped: tuple[str, bool]) -> str | None:
