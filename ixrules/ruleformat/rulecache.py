@@ -212,7 +212,10 @@ def _stamps(directory: str | Path, files: list[str]) -> tuple[str, bool]:
     lines = [f"ixrules {__version__}", f"rules {os.fsdecode(os.path.abspath(directory))!r}"]
     code = os.path.dirname(os.fspath(_PACKAGE))
     paths = [(os.path.basename(path), path) for path in files]
-    paths += [(f"code {os.path.relpath(path, code)}", path) for path in _modules(code)]
+    under = code + os.sep  # every module's path starts so: cut it, not os.path.relpath (0.4 ms)
+    for path in _modules(code):
+        name = path[len(under) :] if path.startswith(under) else os.path.relpath(path, code)
+        paths.append((f"code {name}", path))
     for name, path in paths:
         info = os.stat(path)
         racy = racy or min(info.st_mtime_ns, info.st_ctime_ns) > racy_after
