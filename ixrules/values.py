@@ -15,17 +15,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .lazypattern import LazyPattern
+
 _DIGITS = r"\d(?:_?\d)*"
 _NUMBER = re.compile(
     rf"[ \t\r\n]*[+-]?(?:{_DIGITS}(?:\.{_DIGITS})?|\.{_DIGITS})(?:[eE][+-]?{_DIGITS})?[ \t\r\n]*",
     re.ASCII,
 )
 _DATE = re.compile(r"[ ]*(\d{1,2})([/.-])(\d{1,2})\2(\d{4})[ ]*", re.ASCII)
-_ISO_DATE = re.compile(r"[ ]*(\d{4})-(\d{1,2})-(\d{1,2})[ ]*", re.ASCII)
+_ISO_DATE = LazyPattern(r"[ ]*(\d{4})-(\d{1,2})-(\d{1,2})[ ]*", re.ASCII)
 _DATETIME = re.compile(
     r"[ ]*(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?[ ]*", re.ASCII
 )
-_ISO_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})", re.ASCII)
+_ISO_DATETIME = LazyPattern(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})", re.ASCII)
 
 #: Longest string read as a number or date; longer ones are not numbers (and never scanned).
 MAX_SCALAR_TEXT = 256

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..countries import fold
 from ..data.countries import COUNTRY_NAMES, TAX_REGION_CODES
+from ..lazypattern import LazyPattern
 from ..values import MAX_SCALAR_TEXT, display
 from .registry import NO_CONTEXT, Args, Env, Source, check, own_kind
 from .repairs import COUNTRY_FIX, LENGTH_FIX
@@ -225,7 +226,7 @@ def _email_ok(text: str) -> bool:
     return True
 
 
-_ADDRESS_SEPARATORS = re.compile(r"[,;]")
+_ADDRESS_SEPARATORS = LazyPattern(r"[,;]")
 
 
 def _email_list_form(args: Args) -> Expressed:
@@ -253,7 +254,7 @@ def email_list(value: Any, env: Env, *, allow_blank: bool = False) -> bool:
 
 #: Patterns of the rule files that mean the same to Python and to ECMA-262: no escapes, no
 #: groups with options, no dot (which the two read differently at line ends).
-_PORTABLE = re.compile(r"[^\\.$]*")
+_PORTABLE = LazyPattern(r"[^\\.$]*")
 
 
 def _pattern_form(args: Args) -> Expressed | str:
