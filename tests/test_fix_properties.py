@@ -202,11 +202,8 @@ def test_a_cycle_is_reported_naming_its_rules(monkeypatch: pytest.MonkeyPatch) -
         return Repaired(flip.get(value, "PT"))
 
     original = CHECKS["country"]
-    import dataclasses
 
-    monkeypatch.setitem(
-        CHECKS, "country", dataclasses.replace(original, fix=Fix(flipping, "safe", "flip"))
-    )
+    monkeypatch.setitem(CHECKS, "country", original.replace(fix=Fix(flipping, "safe", "flip")))
     rules = ixrules.Rules.load()  # compiled with the patched registration
     result: FixResult = ixrules.fix({"client": {"name": "A", "country": "PT"}}, rules=rules)
     assert result.cycle == ("country.known",)
