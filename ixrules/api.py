@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, Literal
 
 from .checks import Env
 from .context import ContextError, context_of
@@ -16,6 +15,12 @@ from .run.call import Call, unknown_beside
 from .run.compiled import Compiled
 from .values import Unreadable, plain
 
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Executor = Literal["fast", "cerberus"]
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -25,7 +30,6 @@ if TYPE_CHECKING:
 #: How calls are run: ``fast`` runs each body's program tree written out as Python
 #: (:mod:`ixrules.run.codegen`); ``cerberus`` runs the same programs through Cerberus (the
 #: reference executor, slower, kept to hold the fast one to it).
-Executor = Literal["fast", "cerberus"]
 EXECUTORS: tuple[Executor, ...] = ("fast", "cerberus")
 
 
@@ -345,3 +349,13 @@ def validate(
 def endpoints() -> list[str]:
     """Every endpoint name ``validate`` accepts, e.g. ``invoices.create``."""
     return default_rules().endpoints()
+
+
+def __getattr__(name: str) -> Any:
+    """``Executor`` (a ``typing.Literal``) when it is asked for: ``typing`` is not imported to
+    validate (a cost of every start)."""
+    if name == "Executor":
+        from typing import Literal
+
+        return Literal["fast", "cerberus"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,9 +10,12 @@ every value, down to the items of its lists, must have its key's type.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from .values import as_iso_datetime, as_number, display
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 _MISSING = object()
 

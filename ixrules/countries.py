@@ -26,9 +26,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
-from typing import Any
 
 from .data.countries import COUNTRY_NAMES, ISO_TO_COUNTRY
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The API's list has both "UK" and "Great Britain" for GB; "UK" is the one it lists among its
 #: main markets (Portugal, Ireland, UK, Canada, United States), so that is what GB becomes.

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from .model import EndpointSpec, singular
 from .records import Record, fill
 from .values import absent, display
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Keys that a body's root value holds when it asks for a change of state.
 _STATE_KEYS = frozenset({"state", "message"})

@@ -14,7 +14,10 @@ property test holds that arithmetic to stdnum's answer.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Longer text is not a fiscal number (and never handed to the checksum code).
 _MAX_LENGTH = 64

@@ -10,10 +10,13 @@ English rendering touches no catalog at all.
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
 
 from .lazypattern import LazyPattern
 from .values import display
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:
     import gettext

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from .records import Record, fill
 from .values import MISSING, pointer_parts, value_at
 
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    FieldStyle = Literal["brackets", "dotted", "pointer"]
+
 #: How :meth:`Report.by_field` names a field: ``invoice[items][0][quantity]`` (what HTML forms
 #: post, Rails and PHP style), ``invoice.items.0.quantity`` or ``/invoice/items/0/quantity``.
-FieldStyle = Literal["brackets", "dotted", "pointer"]
 FIELD_STYLES: tuple[FieldStyle, ...] = ("brackets", "dotted", "pointer")
 
 #: Who may apply a fix: a tool unasked (``safe``: the meaning is kept for certain), only when
@@ -327,3 +330,13 @@ def field_name(path: str, style: FieldStyle = "brackets") -> str:
     if style == "dotted":
         return ".".join(parts)
     return parts[0] + "".join(f"[{part}]" for part in parts[1:])
+
+
+def __getattr__(name: str) -> Any:
+    """``FieldStyle`` (a ``typing.Literal``) when it is asked for: ``typing`` is not imported to
+    validate (a cost of every start)."""
+    if name == "FieldStyle":
+        from typing import Literal
+
+        return Literal["brackets", "dotted", "pointer"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,9 +13,12 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from .lazypattern import LazyPattern
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 _DIGITS = r"\d(?:_?\d)*"
 _NUMBER = re.compile(

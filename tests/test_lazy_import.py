@@ -300,3 +300,25 @@ def test_endpoints_is_the_function_whatever_is_imported() -> None:
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         ixrules.nope  # noqa: B018
+
+
+def test_validating_loads_no_typing() -> None:
+    """``typing`` (with ``contextlib``) was 3 to 5 ms of a first validate: the modules on its
+    way import it for the type checker only (``TYPE_CHECKING = False`` of their own), and the
+    ``Literal`` aliases that are public are made when asked for."""
+    code = f"import ixrules; ixrules.validate({BODY!r})"
+    modules_after(code)  # fills the rule cache
+    loaded = modules_after(code)
+    assert "ixrules.run.codegen" in loaded and "typing" not in loaded
+
+
+def test_the_literal_aliases_are_still_importable() -> None:
+    from typing import get_args
+
+    from ixrules.api import Executor
+    from ixrules.checks.registry import Applicability
+    from ixrules.report import FieldStyle
+
+    assert get_args(Executor) == ("fast", "cerberus")
+    assert get_args(Applicability) == ("safe", "unsafe", "display")
+    assert get_args(FieldStyle) == ("brackets", "dotted", "pointer")

@@ -46,12 +46,20 @@ def argument_problem(check: Check, args: Args) -> str | None:
     return None if check.arguments is None else check.arguments(args)
 
 
+#: The names of ``typing`` a check's annotations may use.
+_TYPING_NAMES = ("Any", "Literal")
+
+
 @cache
 def arg_types(fn: Callable[..., bool]) -> dict[str, Any]:
     """The annotated types of a check's keyword arguments (shipped or a plugin's; a plugin's
     annotations that cannot be resolved are not checked)."""
+    # the modules of the shipped checks import typing's names for the type checker only (not
+    # imported to validate): they are supplied here when the annotations are read
+    known = getattr(fn, "__globals__", {})  # a plugin's check is wrapped: no globals of its own
+    missing = {name: getattr(typing, name) for name in _TYPING_NAMES if name not in known}
     try:
-        hints = typing.get_type_hints(fn)
+        hints = typing.get_type_hints(fn, localns=missing)
     except Exception:
         return {}
     return {key: value for key, value in hints.items() if key not in ("value", "env", "return")}

@@ -5,10 +5,13 @@ say whether it passes."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from ..values import as_number, display
 from .registry import Env, check, context_key_in, context_keys
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 _READS = "reads the context"
 

@@ -4,7 +4,6 @@ number against its country, a document's tax exemption against its lines."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from ..countries import fold
 from ..fiscal import is_valid_pt_nif, vat_country
@@ -13,6 +12,10 @@ from .contextual import account_not_in
 from .registry import NO_CONTEXT, Args, Env, check, context_keys
 from .repairs import EXEMPTION_FIX
 from .schemaforms import Expressed, blank_value, for_type, looks_like_another_type
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _blank(value: Any) -> bool:

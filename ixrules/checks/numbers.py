@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
 from ..lazypattern import LazyPattern
 from ..values import MAX_SCALAR_TEXT, as_date, as_datetime, as_iso_datetime, as_number
-from .registry import NO_CONTEXT, Args, Env, SchemaForm, Source, check, context_keys, own_kind
+from .registry import NO_CONTEXT, Args, Env, SchemaForm, check, context_keys, own_kind
 from .repairs import DATE_FIX, DATETIME_FIX, NUMBER_FIX, month_first
 from .schemaforms import (
     DATE_PATTERN,
@@ -17,6 +16,12 @@ from .schemaforms import (
     Expressed,
     or_blank,
 )
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .source import Source
 
 if TYPE_CHECKING:
     import datetime as _dt

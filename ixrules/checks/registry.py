@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..records import Record, fill
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -68,10 +71,10 @@ class Env(Record):
         )
 
 
-Args = Mapping[str, Any]
+Args = Mapping[str, "Any"]
 CheckFn = Callable[..., bool]
 #: A failing value -> a suggestion (``did you mean 'Portugal'?``), or None.
-HintFn = Callable[[Any], "str | None"]
+HintFn = Callable[["Any"], "str | None"]
 #: The rule's arguments -> the check's JSON Schema keywords, or the reason it has none.
 SchemaForm = Callable[[Args], "Expressed | str"]
 #: The rule's arguments -> the dotted context keys the check reads.
@@ -83,33 +86,18 @@ ArgumentCheck = Callable[[Args], "str | None"]
 Implies = Callable[[Args, str, Args], bool]
 
 
-class Source(Protocol):
-    """What an inline writer may ask of the code generator while writing one expression."""
-
-    def const(self, prefix: str, value: Any) -> str:
-        """The name the generated code reads the constant ``value`` by."""
-        ...
-
-    def bind(self, name: str, value: Any) -> str:
-        """``value`` (a function or type the expression uses) bound as ``name``."""
-        ...
-
-    def number(self, value: str) -> str:
-        """The name of ``value`` read as a number (``values.as_number``), read once per value."""
-        ...
-
-    def call(self, value: str) -> str:
-        """The plain call of the check on ``value`` with the rule's arguments."""
-        ...
+if TYPE_CHECKING:
+    from .source import Source
 
 
 #: (the rule's arguments, the name of the value, the code generator) -> a Python expression
 #: true when the value passes, or None to call the function instead.
-Inline = Callable[[Args, str, Source], "str | None"]
+Inline = Callable[[Args, str, "Source"], "str | None"]
 
 #: Who may apply a fix: a tool unasked (``safe``), only when asked (``unsafe``), or nobody: it
 #: is only shown (``display``).
-Applicability = Literal["safe", "unsafe", "display"]
+if TYPE_CHECKING:
+    Applicability = Literal["safe", "unsafe", "display"]
 
 
 class Fix(Record):
@@ -434,3 +422,17 @@ _FACT_TYPES = {
     "fix": "an ixrules.checks.Fix",
     "reads_context": "a function or a list of context keys",
 }
+
+
+def __getattr__(name: str) -> Any:
+    """``Applicability`` (a ``typing.Literal``) and ``Source`` (a ``typing.Protocol``) when they
+    are asked for: ``typing`` is not imported to validate (a cost of every start)."""
+    if name == "Applicability":
+        from typing import Literal
+
+        return Literal["safe", "unsafe", "display"]
+    if name == "Source":
+        from .source import Source
+
+        return Source
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 from ..lazypattern import LazyPattern
 from .registry import Env, Fix, Repaired
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 # --- countries ----------------------------------------------------------------------------
 

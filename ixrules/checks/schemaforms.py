@@ -12,10 +12,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from functools import cache, lru_cache
-from typing import Any
 
 from ..lazypattern import LazyPattern
 from ..records import Record, fill
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The JSON values the API reads as "not sent".
 ABSENT: dict[str, Any] = {"enum": [None, False]}

@@ -4,12 +4,17 @@ integer, flag)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from ..values import MAX_SCALAR_TEXT, is_flag_set
-from .registry import NO_CONTEXT, Args, Env, Source, check, implies_check
+from .registry import NO_CONTEXT, Args, Env, check, implies_check
 from .repairs import FLAG_FIX, STRING_FIX
 from .schemaforms import Expressed, blank_pattern, blanks
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .source import Source
 
 
 def is_json_number(value: Any) -> bool:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
 
 from ..countries import fold
 from ..data.countries import COUNTRY_NAMES, TAX_REGION_CODES
 from ..lazypattern import LazyPattern
 from ..values import MAX_SCALAR_TEXT, display
-from .registry import NO_CONTEXT, Args, Env, Source, check, own_kind
+from .registry import NO_CONTEXT, Args, Env, check, own_kind
 from .repairs import COUNTRY_FIX, LENGTH_FIX
 from .schemaforms import (
     Expressed,
@@ -22,6 +21,12 @@ from .schemaforms import (
     looks_like_another_type,
     or_blank,
 )
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .source import Source
 
 # --- one of a list ------------------------------------------------------------------------
 

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import Context
 from ..endpoint_lookup import BodyError, root_index
-from ..report import Edit, FieldStyle, Report, field_name
+from ..report import Edit, Report, field_name
 from ..values import Unreadable, plain, pointer_parts
 from .proposals import shape_fix
 
 if TYPE_CHECKING:
     from ..api import Rules
+    from ..report import FieldStyle
 
 #: How many passes the loop makes at most: each pass fixes every place it can, and a fix
 #: makes the next pass's fixes possible only below a renamed key or a wrapped body.

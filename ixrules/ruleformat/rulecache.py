@@ -42,14 +42,14 @@ import re
 import stat
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pathlib (5 ms of a start) is imported only when the key is hashed
-    from pathlib import Path
 
 from ..__about__ import __version__
 from ..lazypattern import LazyPattern
 from ..model import RuleSet
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:  # pathlib (5 ms of a start) is imported only when the key is hashed
+    from pathlib import Path
 
 __all__ = ["cache_dir", "code_files", "content_key", "load_cached"]
 

@@ -32,9 +32,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from typing import Any
 
 from ..model import EndpointSpec, FieldSpec, Rule, RuleSet
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["dumps", "loads"]
 

@@ -20,13 +20,16 @@ Nothing per call is stored on shared objects: each call collects into its own ``
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
 
 from ..checks import Env
 from ..messages import render
 from ..model import Rule
 from ..report import Issue
 from ..values import pointer, pointer_token
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 _new = object.__new__
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
 
 from ..checks import Check
 from ..model import Rule
@@ -34,6 +33,10 @@ from .call import Call, finish, lacking, needs, note_invalid, requires, unknown_
 from .proofs import Prover
 from .tree import BoundRule, Node, implies
 
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
 #: Where a node is: the call's pointer prefix ``"p"``, then the rule files' keys (1-tuples) and
 #: the names of the loop variables holding array indexes.
 Path = list["str | tuple[str]"]
@@ -42,18 +45,20 @@ Path = list["str | tuple[str]"]
 DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
-class Runner(Protocol):
-    """A compiled body: ``run(value, root, call, done=True, tried=False)`` -> the call's
-    issues, ``invalid`` messages placed (``done`` False: not yet, more values of the same body
-    follow); it first proves the value clean unless ``tried``. ``clean(value, call)``: the
-    proof alone (:mod:`ixrules.run.proofs`), with the skips it notes; True when ``value``, of
-    exact JSON types whatever the caller passed, has nothing to report."""
+if TYPE_CHECKING:  # for the type checker only: typing is not imported to run
 
-    clean: Callable[[Any, Call], bool]
+    class Runner(Protocol):
+        """A compiled body: ``run(value, root, call, done=True, tried=False)`` -> the call's
+        issues, ``invalid`` messages placed (``done`` False: not yet, more values of the same body
+        follow); it first proves the value clean unless ``tried``. ``clean(value, call)``: the
+        proof alone (:mod:`ixrules.run.proofs`), with the skips it notes; True when ``value``, of
+        exact JSON types whatever the caller passed, has nothing to report."""
 
-    def __call__(
-        self, value: Any, r: str, call: Call, done: bool = True, tried: bool = False
-    ) -> list[Issue]: ...
+        clean: Callable[[Any, Call], bool]
+
+        def __call__(
+            self, value: Any, r: str, call: Call, done: bool = True, tried: bool = False
+        ) -> list[Issue]: ...
 
 
 class _Writer:

@@ -5,8 +5,6 @@ clean, run a body, or show a body's code."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from ..checks import Env
 from ..context import context_of
 from ..endpoint_lookup import resolve, root_index
@@ -15,6 +13,10 @@ from ..report import Issue, Report
 from ..values import plain
 from .call import Call, finish
 from .tree import Node, compile_node
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:
     from .codegen import Runner

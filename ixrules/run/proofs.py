@@ -23,11 +23,14 @@ is asked once per call (:func:`~ixrules.run.call.lacking`), not once per value.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
 
 from ..checks import CHECKS, Check
 from ..model import Rule
 from .tree import BoundRule, Node, implies
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
 #: The exact types a leaf of a proved value may have (a container is proved by its node).
 LEAF_TYPES = frozenset({str, int, float, bool})
@@ -38,20 +41,22 @@ KEY_TYPES = frozenset({str})
 _BLOCKS = 12
 
 
-class Writer(Protocol):
-    """What the proof writer asks of the code generator (``ixrules.run.codegen``)."""
+if TYPE_CHECKING:  # for the type checker only: typing is not imported to run
 
-    mode: str
-    requires: bool
-    reads_number: bool
+    class Writer(Protocol):
+        """What the proof writer asks of the code generator (``ixrules.run.codegen``)."""
 
-    def const(self, prefix: str, value: Any) -> str: ...
+        mode: str
+        requires: bool
+        reads_number: bool
 
-    def passes(self, check: Check, args: Mapping[str, Any], v: str) -> str: ...
+        def const(self, prefix: str, value: Any) -> str: ...
 
-    def rule(self, rule: Rule) -> str: ...
+        def passes(self, check: Check, args: Mapping[str, Any], v: str) -> str: ...
 
-    def number_line(self, v: str, pad: str) -> str: ...
+        def rule(self, rule: Rule) -> str: ...
+
+        def number_line(self, v: str, pad: str) -> str: ...
 
 
 class Prover:

@@ -10,10 +10,13 @@ schema, for the reference executor the tests hold the generated code to.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from ..checks import Check, lookup
 from ..model import FieldSpec, Rule
+
+TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class _Frozen:
