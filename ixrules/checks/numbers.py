@@ -147,8 +147,13 @@ def date(value: Any, env: Env, *, allow_blank: bool = False, slashed: bool = Fal
 _TWO_WAYS = LazyPattern(r"[ ]*([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}[ ]*", re.ASCII)
 
 
+def _inline_day_first(args: Args, v: str, source: Source) -> str:
+    return f"(call.env.locale is None or {source.call(v)})"  # no locale stated: day first
+
+
 @check(
     "day_first",
+    inline=_inline_day_first,
     json_schema="it depends on the locale the caller states, which a schema does not see",
     reads_numbers=False,
     reads_context=NO_CONTEXT,

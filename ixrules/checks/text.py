@@ -312,8 +312,14 @@ def _max_length_form(args: Args) -> Expressed:
     return Expressed(keywords, exact=False, note=note, typed=False, looser_for=("number",))
 
 
+def _inline_max_length(args: Args, v: str, source: Source) -> str:
+    limit = source.const("K", args["maximum"])
+    return f"((len({v}) <= {limit}) if type({v}) is str else {source.call(v)})"
+
+
 @check(
     "max_length",
+    inline=_inline_max_length,
     json_schema=_max_length_form,
     reads_numbers=False,
     reads_context=NO_CONTEXT,
