@@ -15,6 +15,11 @@ same program tree:
   of context keys, noted in the order it notes them (a pre-order walk in the body's key
   order), an array left as soon as everything below it has been noted.
 
+What is known is written as known: a leaf is proved for a ``str`` first, its rules' type tests
+written there as ``True`` (and as ``False`` in the branch for the other leaf types), a
+container's "is an object" as ``True`` after its own exact type test, and a rule's condition
+left out where an earlier rule of the value proved it; the compiler drops what that decides.
+
 ``L`` holds, for each rule that needs context keys (in :attr:`Prover.needing` order), whether
 the call's context lacks one of them; each function names its entries ``l0``, ``l1``, ... It
 is asked once per call (:func:`~ixrules.run.call.lacking`), not once per value.
