@@ -128,10 +128,11 @@ def _engine(
     from ..lint.sources import batches
     from . import parallel
 
+    jobs = parallel.workers(args.jobs)
     run = parallel.run(
-        batches(found, stdin, settings.max_bytes),
+        batches(found, stdin, settings.max_bytes, spans=jobs > 1),  # workers read their lines
         settings,
-        parallel.workers(args.jobs),
+        jobs,
         progress.advance,
     )
     try:

@@ -1,7 +1,9 @@
 """``--jobs``: check batches in worker processes, yielding results in input order.
 
 At most a few batches per worker are in flight, so reading a huge JSON Lines file never runs
-far ahead of checking it, and output is identical to ``--jobs 1``. The settings (the context
+far ahead of checking it, and output is identical to ``--jobs 1``. A regular file's lines go to
+a worker by their place (``sources.Span``), and the worker reads them: sending their bytes
+through the pool's pipes cost this process more CPU than reading the file. The settings (the context
 and the rules) go to each worker once, when it starts, never with each batch; and the workers
 end with the run however it ends: done, interrupted, terminated (SIGTERM, SIGHUP) or failed.
 """

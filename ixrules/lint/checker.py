@@ -31,7 +31,17 @@ from ..ruleformat.errors import PluginError
 from ..selection import UNCHANGED, Selection
 from .positions import line_col, line_ends, nearest, newline_offsets, value_offsets
 from .problems import Failure, Outcome, Problem
-from .sources import MAX_BYTES, Document, Failed, Item, Lines, describe_os_error, read_file
+from .sources import (
+    MAX_BYTES,
+    Document,
+    Failed,
+    Item,
+    Lines,
+    Span,
+    describe_os_error,
+    read_file,
+    read_span,
+)
 
 
 class Settings(Record):
@@ -308,7 +318,11 @@ def check_batch(items: tuple[Item, ...], settings: Settings) -> Checked:
             bodies += 1
             outcomes.extend(_check_document(item, settings))
         else:
-            bodies += _check_lines(item, settings, outcomes)
+            lines = read_span(item) if isinstance(item, Span) else item
+            if isinstance(lines, Failed):
+                outcomes.append(lines.failure)
+            else:
+                bodies += _check_lines(lines, settings, outcomes)
     return Checked(outcomes, bodies)
 
 
