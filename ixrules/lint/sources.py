@@ -562,7 +562,8 @@ def read_span(span: Span) -> Lines | Failed:
     if parts[-1]:
         lines.append(parts[-1])  # the file's last line, without a newline
     if len(data) != span.length or len(lines) != span.count:
-        reason = "the file changed while it was read; the rest of the file is not read"
+        last = span.first + span.count - 1
+        reason = f"the file changed while it was read: lines {span.first} to {last} not checked"
         return Failed(Failure(span.file, reason, span.first))
     if span.first == 1:
         lines[0] = lines[0].removeprefix(codecs.BOM_UTF8)
