@@ -13,55 +13,37 @@ from collections.abc import Mapping
 
 from ..checks import Check, lookup
 from ..model import FieldSpec, Rule
-
-TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
-if TYPE_CHECKING:
-    from typing import Any
+from ..records import Record, fill
 
 
-class _Frozen:
-    """Set once in ``__init__``, then read-only; equal only to itself (these are shared by
-    every call, and Cerberus hashes schemas: identity is what matters). Plain classes, not
-    dataclasses: importing ``dataclasses`` (and ``inspect``) cost a first ``validate`` 7 ms."""
+class _Shared(Record):
+    """A frozen record (:mod:`ixrules.records`) equal only to itself: shared by every call, and
+    Cerberus hashes schemas, so identity is what matters (the fields are not compared)."""
 
-    __slots__ = ()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
 
-_set = object.__setattr__
-
-
-class BoundRule(_Frozen):
+class BoundRule(_Shared):
     """A rule with its check (and guard) looked up in the registry once."""
 
-    __slots__ = ("check", "rule", "when")
+    FIELDS = ("rule", "check", "when")
+
     rule: Rule
     check: Check | None
     when: Check | None
 
     def __init__(self, rule: Rule, check: Check | None, when: Check | None) -> None:
-        _set(self, "rule", rule)
-        _set(self, "check", check)
-        _set(self, "when", when)
-
-    def __repr__(self) -> str:
-        return f"BoundRule({self.rule.id!r})"
-
-    def __reduce__(self) -> tuple[type[BoundRule], tuple[Any, ...]]:
-        return BoundRule, (self.rule, self.check, self.when)
+        fill(self, rule=rule, check=check, when=when)
 
 
-class Program(_Frozen):
+class Program(_Shared):
     """What runs at one node: the node's rules, its children's absence rules, the ``invalid``
     rule reported when anything below fails, the container it expects, and for an object
     that knows all its keys the rule its other keys are reported with (``unknown``)."""
 
-    __slots__ = ("container", "invalid", "known", "required", "rules", "unknown")
+    FIELDS = ("rules", "required", "invalid", "container", "unknown", "known")
+
     rules: tuple[BoundRule, ...]
     required: tuple[tuple[str, BoundRule], ...]
     invalid: Rule | None
@@ -78,23 +60,23 @@ class Program(_Frozen):
         unknown: BoundRule | None = None,
         known: tuple[str, ...] = (),
     ) -> None:
-        _set(self, "rules", rules)
-        _set(self, "required", required)
-        _set(self, "invalid", invalid)
-        _set(self, "container", container)
-        _set(self, "unknown", unknown)
-        _set(self, "known", known)
+        fill(
+            self,
+            rules=rules,
+            required=required,
+            invalid=invalid,
+            container=container,
+            unknown=unknown,
+            known=known,
+        )
 
-    def __reduce__(self) -> tuple[type[Program], tuple[Any, ...]]:
-        args = (self.rules, self.required, self.invalid, self.container, self.unknown)
-        return Program, (*args, self.known)
 
-
-class Node(_Frozen):
+class Node(_Shared):
     """One compiled node: its program, and the nodes of its object's known keys (``fields``)
     or of its array's elements (``each``). Immutable and shared by every call."""
 
-    __slots__ = ("each", "fields", "program")
+    FIELDS = ("program", "fields", "each")
+
     program: Program
     fields: Mapping[str, Node] | None
     each: Node | None
@@ -105,12 +87,7 @@ class Node(_Frozen):
         fields: Mapping[str, Node] | None = None,
         each: Node | None = None,
     ) -> None:
-        _set(self, "program", program)
-        _set(self, "fields", fields)
-        _set(self, "each", each)
-
-    def __reduce__(self) -> tuple[type[Node], tuple[Any, ...]]:
-        return Node, (self.program, self.fields, self.each)
+        fill(self, program=program, fields=fields, each=each)
 
     @property
     def depth(self) -> int:
