@@ -150,7 +150,7 @@ class Prover:
         tests: list[str] = []  # on a container whose exact type is proved above
         self.own_rules(node, v, tests, pad)
         kind = "dict" if node.fields is not None else "list"
-        out.extend(_as_container(line, v, kind) for line in tests)
+        out.extend(_known(line, v, kind) for line in tests)
 
     def leaf(self, node: Node, v: str, out: list[str], pad: str, required: bool) -> None:
         """Statements that ``return False`` unless the leaf ``node`` is clean on ``v`` (absent
@@ -161,7 +161,7 @@ class Prover:
         w = self.writer
         tests: list[str] = []
         self.own_rules(node, v, tests, pad + "    ")
-        known = [_as_text(line, v, True) for line in tests]
+        known = [_known(line, v, "str") for line in tests]
         out.append(f"{pad}if type({v}) is str:")
         out.extend(known or [f"{pad}    pass"])
         leaves = w.const("LEAVES", LEAF_TYPES)
@@ -172,7 +172,7 @@ class Prover:
             out.append(f"{pad}elif {v} is not None and {v} is not False:")
             out.append(f"{pad}    if type({v}) not in {leaves}:")
         out.append(f"{pad}        return False")
-        out.extend(_as_text(line, v, False) for line in tests)
+        out.extend(_known(line, v, "str", holds=False) for line in tests)
 
     def own_rules(self, node: Node, v: str, out: list[str], pad: str) -> None:
         """``return False`` unless every rule of ``node`` passes on ``v`` (or is skipped)."""
@@ -288,25 +288,17 @@ def _holds(passed: list[BoundRule], bound: BoundRule) -> bool:
     )
 
 
-def _as_container(line: str, v: str, kind: str) -> str:
-    """``line`` with ``v`` known to be an exact ``kind`` (``dict`` or ``list``): its tests of
-    that written as ``True`` (a rule's "is an object" after the proof's own type test)."""
-    tests = [f"type({v}) is {kind}", f"isinstance({v}, {kind})"]
-    if kind == "dict":
-        tests.append(f"isinstance({v}, Mapping)")
-    for test in tests:
-        line = line.replace(test + " ", "True ").replace(test + ")", "True)")
-    return line
-
-
-def _as_text(line: str, v: str, text: bool) -> str:
-    """``line`` with ``v`` known to be an exact ``str`` (``text``) or an exact leaf type that
-    is not one: its tests of that written as constants."""
-    yes, no = ("True", "False") if text else ("False", "True")
+def _known(line: str, v: str, kind: str, holds: bool = True) -> str:
+    """``line`` with what is known of ``v``'s type written as constants: that it is an exact
+    ``kind`` (``holds``), or an exact leaf type other than it. The compiler drops what that
+    decides (a leaf's "is text" in its string branch, a container's "is an object")."""
+    yes, no = ("True", "False") if holds else ("False", "True")
     for end in (" ", ")"):  # what follows a test in the checks' expressions
-        line = line.replace(f"type({v}) is not str{end}", no + end)
-        line = line.replace(f"type({v}) is str{end}", yes + end)
-    return line.replace(f"isinstance({v}, str)", yes)
+        line = line.replace(f"type({v}) is not {kind}{end}", no + end)
+        line = line.replace(f"type({v}) is {kind}{end}", yes + end)
+    for name in (kind, "Mapping") if kind == "dict" else (kind,):
+        line = line.replace(f"isinstance({v}, {name})", yes)
+    return line
 
 
 def _builtin(check: Check) -> bool:
