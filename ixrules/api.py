@@ -13,6 +13,7 @@ from .model import EndpointSpec, RuleSet
 from .report import Report
 from .run.call import Call, unknown_beside
 from .run.compiled import Compiled
+from .typenames import literal_aliases
 from .values import Unreadable, plain
 
 TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
@@ -351,11 +352,5 @@ def endpoints() -> list[str]:
     return default_rules().endpoints()
 
 
-def __getattr__(name: str) -> Any:
-    """``Executor`` (a ``typing.Literal``) when it is asked for: ``typing`` is not imported to
-    validate (a cost of every start)."""
-    if name == "Executor":
-        from typing import Literal
-
-        return Literal["fast", "cerberus"]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: ``Executor`` at run time (see :mod:`ixrules.typenames`).
+__getattr__ = literal_aliases(__name__, Executor=EXECUTORS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .records import Record, fill
+from .typenames import literal_aliases
 from .values import MISSING, pointer_parts, value_at
 
 TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
@@ -332,11 +333,5 @@ def field_name(path: str, style: FieldStyle = "brackets") -> str:
     return parts[0] + "".join(f"[{part}]" for part in parts[1:])
 
 
-def __getattr__(name: str) -> Any:
-    """``FieldStyle`` (a ``typing.Literal``) when it is asked for: ``typing`` is not imported to
-    validate (a cost of every start)."""
-    if name == "FieldStyle":
-        from typing import Literal
-
-        return Literal["brackets", "dotted", "pointer"]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: ``FieldStyle`` at run time (see :mod:`ixrules.typenames`).
+__getattr__ = literal_aliases(__name__, FieldStyle=FIELD_STYLES)

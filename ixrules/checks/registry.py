@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 
 from ..records import Record, fill
+from ..typenames import literal_aliases
 
 TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
 if TYPE_CHECKING:
@@ -424,15 +425,14 @@ _FACT_TYPES = {
 }
 
 
+_aliases = literal_aliases(__name__, Applicability=("safe", "unsafe", "display"))
+
+
 def __getattr__(name: str) -> Any:
     """``Applicability`` (a ``typing.Literal``) and ``Source`` (a ``typing.Protocol``) when they
     are asked for: ``typing`` is not imported to validate (a cost of every start)."""
-    if name == "Applicability":
-        from typing import Literal
-
-        return Literal["safe", "unsafe", "display"]
     if name == "Source":
         from .source import Source
 
         return Source
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _aliases(name)
