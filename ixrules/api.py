@@ -214,7 +214,7 @@ class Rules:
             body = plain(body)  # nothing of the caller's runs while validating
         except Unreadable as exc:
             raise BodyError(f"the body {exc}") from None
-        return self._validate(body, endpoint, context, locale, tried)
+        return self._validate(body, endpoint, context, locale, tried, parsed=False)
 
     def validate_parsed(
         self,
@@ -233,7 +233,7 @@ class Rules:
         >>> Rules.load().validate_parsed({"quote": {"retention": 200}}, "quotes.update").messages
         ['Retention must be a number between 0 and 99.99']
         """
-        return self._validate(body, endpoint, context, locale, None)
+        return self._validate(body, endpoint, context, locale, None, parsed=True)
 
     def _validate(
         self,
@@ -242,9 +242,10 @@ class Rules:
         context: Mapping[str, Any] | None,
         locale: str | None,
         tried: Env | None,
+        parsed: bool,
     ) -> Report:
         """:meth:`validate_parsed`; ``tried``: the ``Env`` of the root value's proof when it
-        has failed already (None when it was not tried)."""
+        has failed already (None when it was not tried); ``parsed``: called by it."""
         try:
             context = plain(context)
         except Unreadable as exc:
@@ -273,7 +274,7 @@ class Rules:
             ordered = (*spec.roots, *(name for name, _ in beside))
             unknown_beside(call, unknown, body, ordered)
         if self.executor == "fast":
-            issues = self._compiled.run(spec, value, where, call, sent, tried is not None)
+            issues = self._compiled.run(spec, value, where, call, sent, tried is not None, parsed)
         else:
             siblings = {name: item for name, _, item in sent}
             issues = self._reference.run(spec, value, where, call, siblings)

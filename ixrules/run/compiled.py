@@ -34,7 +34,7 @@ class Compiled:
         self.ruleset = ruleset
         #: The program tree of each body spec used so far, keyed by the spec's identity.
         self._nodes: dict[int, Node] = {}
-        self._runners: dict[tuple[int, str], Runner] = {}  # derived, filled on first use
+        self._runners: dict[tuple[int, str, bool], Runner] = {}  # derived, on first use
         self.roots = root_index(ruleset.endpoints)
         #: Per endpoint with keys beside its root: their compiled nodes, in declared order.
         self.siblings: dict[str, tuple[tuple[str, Node], ...]] = {}
@@ -66,14 +66,16 @@ class Compiled:
             self.node(endpoint)
         return dict(self._nodes)
 
-    def runner(self, node: Node, spec: EndpointSpec) -> Runner:
-        """The generated function of ``node`` in ``spec``'s mode, built once."""
-        runner = self._runners.get((id(node), spec.mode))
+    def runner(self, node: Node, spec: EndpointSpec, parsed: bool = False) -> Runner:
+        """The generated function of ``node`` in ``spec``'s mode, built once; ``parsed``: the
+        one for values that are plain data (it skips the key-type tests, a fifth of a
+        document line's proof; a process normally uses one of the two)."""
+        key = (id(node), spec.mode, parsed)
+        runner = self._runners.get(key)
         if runner is None:
             from .codegen import build
 
-            runner = build(node, spec.mode, spec.name)
-            runner = self._runners.setdefault((id(node), spec.mode), runner)
+            runner = self._runners.setdefault(key, build(node, spec.mode, spec.name, parsed))
         return runner
 
     def run(
@@ -84,14 +86,17 @@ class Compiled:
         call: Call,
         sent: tuple[tuple[str, Node, Any], ...],
         tried: bool = False,
+        parsed: bool = False,
     ) -> list[Issue]:
-        """The body's generated code on its root value, then each sibling key's beside it."""
-        runner = self.runner(self.node(spec), spec)
+        """The body's generated code on its root value, then each sibling key's beside it
+        (``parsed``: the body was given as parsed JSON, not read through ``values.plain``
+        after :meth:`prove`, whose functions are reused)."""
+        runner = self.runner(self.node(spec), spec, parsed)
         if not sent:
             return runner(value, where, call, True, tried)
         runner(value, where, call, False, tried)
         for name, node, item in sent:
-            self.runner(node, spec)(item, name, call, False)
+            self.runner(node, spec, parsed)(item, name, call, False)
         return finish(call)
 
     def source(self, spec: EndpointSpec) -> str:

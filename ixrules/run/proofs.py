@@ -67,8 +67,11 @@ if TYPE_CHECKING:  # for the type checker only: typing is not imported to run
 class Prover:
     """Writes the ``prove`` and ``notes`` functions of one body for one mode."""
 
-    def __init__(self, writer: Writer) -> None:
+    def __init__(self, writer: Writer, parsed: bool = False) -> None:
         self.writer = writer
+        #: The value is plain data (what a JSON parser returned, or ``values.plain`` read):
+        #: no key of it can run a caller's ``__eq__``, so key types are not tested.
+        self.parsed = parsed
         self.needing: list[Rule] = []  # the rules with needs, by their index in ``L``
         self.index: dict[int, int] = {}
         self.functions: list[list[str]] = []
@@ -111,11 +114,10 @@ class Prover:
             return
         if node.fields is not None:
             known = w.const("KNOWN", frozenset(node.fields))
-            keys = w.const("KEYTYPES", KEY_TYPES)
-            out.append(
-                f"{pad}if type({v}) is not dict or not {keys}.issuperset(map(type, {v})) "
-                f"or not {known}.issuperset({v}):"
-            )
+            keys = "" if self.parsed else f"not {w.const('KEYTYPES', KEY_TYPES)}"
+            if keys:  # a key of a caller's type is refused before a lookup runs its __eq__
+                keys += f".issuperset(map(type, {v})) or "
+            out.append(f"{pad}if type({v}) is not dict or {keys}not {known}.issuperset({v}):")
             out.append(f"{pad}    return False")
             required = {
                 name
