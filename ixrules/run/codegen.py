@@ -85,6 +85,8 @@ class _Writer:
         self.helpers: list[list[str]] = []
         self.count = 0
         self.reads_number = False  # an expression of the current chain tests ``x``
+        #: Writes the proofs of array elements the ordered code tries first (None: it does not)
+        self.prover: Prover | None = None
 
     # --- constants ------------------------------------------------------------------------
 
@@ -181,8 +183,16 @@ class _Writer:
             if invalid is not None:
                 out.append(f"{inner}u{depth} = len(call.invalid)")
             i, c = f"i{depth}", f"c{depth}"
+            proved = self.element_proof(node.each) if self.prover is not None else None
+            if proved is not None:
+                out.append(f"{inner}L = lacking(call, NEEDS)")
             out.append(f"{inner}for {i}, {c} in enumerate({v}):")
             out.append(f"{inner}    if {c} is not None and {c} is not False:")
+            if proved is not None:  # a clean element costs its proof, a third of this code
+                out.append(f"{inner}        if {proved[0]}({c}, call, L):")
+                if proved[1] is not None:
+                    out.append(f"{inner}            {proved[1]}({c}, call, L)")
+                out.append(f"{inner}            continue")
             before = len(out)
             if depth < _INLINED_ARRAYS:
                 self.node(node.each, c, [*path, i], [*index, i], out, inner + "        ")
@@ -195,6 +205,28 @@ class _Writer:
                 out.append(f"{inner}        pass")
             if invalid is not None:
                 self.close_invalid(invalid, parts, mark, depth, out, inner)
+
+    def element_proof(self, each: Node) -> tuple[str, str | None] | None:
+        """For an array of objects: the names of the functions proving one element clean and
+        noting its skips (None: nothing to note; it returns at once once every skip it could
+        note is noted). Elements are plain data here, so the proof is the one for it."""
+        if each.fields is None or self.prover is None:
+            return None
+        prover = self.prover
+        proof = prover.function(each, "a", prover.prove)
+        noting = prover.noting(each)
+        if not noting:
+            return proof, None
+        done = " and ".join(
+            f"(not {prover.slot(rule)} or {self.const('ID', rule.id)} in call.skipped)"
+            for rule in noting
+        )
+
+        def notes(node: Node, v: str, out: list[str], pad: str, blocks: int) -> None:
+            out.extend([f"{pad}if {done}:", f"{pad}    return"])
+            prover.notes(node, v, out, pad, blocks)
+
+        return proof, prover.function(each, "n", notes)
 
     def close_invalid(
         self, rule: Rule, parts: str, mark: str, depth: int, out: list[str], pad: str
@@ -434,15 +466,20 @@ def _ordered_unit(node: Node, mode: str, name: str) -> tuple[list[str], dict[str
     """The unit written and compiled when a body first fails the proof: ``ordered``, which
     reports each issue in order, and its helper per field (names of its own namespace)."""
     writer = _Writer(mode)
+    writer.prover = prover = Prover(writer, parsed=True)  # the ordered code reads plain data
     body: list[str] = []
     writer.node(node, "value", ["p"], [], body, "    ")
     lines = [f"# {name}, mode {mode}: the ordered code, run when the proof fails.", "", ""]
+    unpack = prover.unpack("    ")
+    for function in prover.functions:
+        lines.extend([function[0], *unpack, *function[1:], "", ""])
     for helper in writer.helpers:
         lines.extend([*helper, "", ""])
     lines.append("def ordered(value, p, call):  # the issues of a value the proof cannot take")
     lines.extend([*body, "    pass"])
     namespace = writer.namespace
     namespace["R"] = tuple(writer.rules)
+    namespace["NEEDS"] = tuple(prover.needing)
     return [*lines, *_legend(writer)], namespace
 
 

@@ -84,11 +84,16 @@ class Prover:
 
     def slot(self, rule: Rule) -> str:
         """The local name of ``rule``'s entry in ``L`` (see :meth:`unpack`)."""
+        return f"l{self.position(rule)}"
+
+    def position(self, rule: Rule) -> int:
+        """The index of ``rule``'s entry in ``L``: True when the call's context lacks a key
+        the rule needs."""
         found = self.index.get(id(rule))
         if found is None:
             found = self.index[id(rule)] = len(self.needing)
             self.needing.append(rule)
-        return f"l{found}"
+        return found
 
     def unpack(self, pad: str) -> list[str]:
         """The statement that names each entry of ``L`` (no integer in the source but the
@@ -119,6 +124,8 @@ class Prover:
                 keys += f".issuperset(map(type, {v})) or "
             out.append(f"{pad}if type({v}) is not dict or {keys}not {known}.issuperset({v}):")
             out.append(f"{pad}    return False")
+            if self.parsed:
+                self.container_rules(node, v, "dict", out, pad)
             required = {
                 name
                 for name, bound in node.program.required
@@ -141,6 +148,8 @@ class Prover:
             c = self.fresh()
             out.append(f"{pad}if type({v}) is not list:")
             out.append(f"{pad}    return False")
+            if self.parsed:
+                self.container_rules(node, v, "list", out, pad)
             out.append(f"{pad}for {c} in {v}:")
             out.append(f"{pad}    if {c} is not None and {c} is not False:")
             self.prove(node.each, c, out, pad + "        ", blocks + 2)
@@ -149,9 +158,16 @@ class Prover:
             out.append(f"{pad}    return False")
             self.own_rules(node, v, out, pad)
             return
-        tests: list[str] = []  # on a container whose exact type is proved above
+        if not self.parsed:  # a caller's value may hold anything: its children's types first
+            self.container_rules(node, v, "dict" if node.fields is not None else "list", out, pad)
+
+    def container_rules(self, node: Node, v: str, kind: str, out: list[str], pad: str) -> None:
+        """A container's own rules, on ``v`` whose exact type ``kind`` is proved above. On plain
+        data they are tested before its children (all must hold, and a body that fails often
+        fails a cross-field rule: a due date before the date is found before the lines are
+        read); on a caller's value, after them: only then are its children plain."""
+        tests: list[str] = []
         self.own_rules(node, v, tests, pad)
-        kind = "dict" if node.fields is not None else "list"
         out.extend(_known(line, v, kind) for line in tests)
 
     def leaf(self, node: Node, v: str, out: list[str], pad: str, required: bool) -> None:
