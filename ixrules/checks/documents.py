@@ -17,6 +17,8 @@ TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
 if TYPE_CHECKING:
     from typing import Any
 
+    from .source import Source
+
 
 def _blank(value: Any) -> bool:
     """Absent (null, false, missing) or a string of blanks."""
@@ -32,7 +34,18 @@ def _field_given_form(args: Args) -> Expressed:
     return Expressed(for_type("object", keywords), typed=False)
 
 
-@check("field_given", json_schema=_field_given_form, reads_numbers=False, reads_context=NO_CONTEXT)
+def _inline_field_given(args: Args, v: str, source: Source) -> str:
+    field, blank = source.const("K", str(args["field"])), source.bind("BLANK_FIELD", _blank)
+    return f"((not {blank}({v}.get({field}))) if type({v}) is dict else {source.call(v)})"
+
+
+@check(
+    "field_given",
+    inline=_inline_field_given,
+    json_schema=_field_given_form,
+    reads_numbers=False,
+    reads_context=NO_CONTEXT,
+)
 def field_given(value: Any, env: Env, *, field: str) -> bool:
     """On an object: its ``field`` is present and not blank."""
     return not isinstance(value, Mapping) or not _blank(value.get(field))

@@ -274,8 +274,9 @@ class Prover:
                 self.notes(child, c, out, pad + "    ", blocks + 1)
             elif children:
                 k, c = self.fresh(), self.fresh()
-                out.append(f"{pad}for {k}, {c} in {v}.items():")
-                out.append(f"{pad}    if {c} is None or {c} is False:")
+                names = w.const("NOTED", frozenset(name for name, _ in children))
+                out.append(f"{pad}for {k}, {c} in {v}.items():")  # in the body's order
+                out.append(f"{pad}    if {k} not in {names} or {c} is None or {c} is False:")
                 out.append(f"{pad}        continue")
                 keyword = "if"
                 for name, child in children:
