@@ -14,7 +14,7 @@ from ixrules.api import default_rules
 from ixrules.checks import Env, lookup
 from ixrules.context import Context
 from ixrules.run.call import Call
-from ixrules.run.codegen import _Writer
+from ixrules.run.codegen import expression as written
 from ixrules.values import as_number
 
 RULESET = default_rules().ruleset
@@ -71,14 +71,13 @@ def test_an_inline_form_answers_as_its_check(
     check = lookup(name, RULESET.checks)
     assert check is not None
     for mode in ("create", "update"):
-        writer = _Writer(mode)
-        expression = writer.passes(check, args, "v")
+        expression, names = written(check, args, mode)
         for sample in (
             value,
             {**({} if type(value) is not dict else value), **_fields(args, field)},
         ):
             call = Call(Env(Context(None), mode, locale=locale), unwrapped=True)
-            scope = {**writer.namespace, "v": sample, "call": call, "x": as_number(sample)}
+            scope = {**names, "v": sample, "call": call, "x": as_number(sample)}
             assert eval(expression, scope) == bool(check.fn(sample, call.env, **args)), expression
 
 

@@ -406,6 +406,14 @@ def _ident(name: str) -> str:
     return text[:30] if text.isascii() else "field"
 
 
+def expression(check: Check, args: Mapping[str, Any], mode: str) -> tuple[str, dict[str, Any]]:
+    """What the generated code tests for ``check`` with ``args`` on a value named ``v`` (its
+    inline form, or a call), and the names it reads besides ``v``, ``call`` and ``x`` (the
+    value read as a number, where the form asks for it)."""
+    writer = _Writer(mode)
+    return writer.passes(check, args, "v"), writer.namespace
+
+
 def source(
     node: Node, mode: str, name: str = "body", parsed: bool = False
 ) -> tuple[str, dict[str, Any]]:
