@@ -123,8 +123,21 @@ def _dates(pattern: str, what: str) -> SchemaForm:
     return form
 
 
+def _inline_date(args: Args, v: str, source: Source) -> str:
+    """The check without its call: a date is read once a call (``read_date``'s memo), and
+    a document's two dates are tested by three rules each."""
+    test = f"{source.bind('READ_DATE', read_date)}({v}, call.env) is not None"
+    if args.get("slashed"):
+        slashed = source.bind("SLASHED_DATE", _SLASHED)
+        test = f"isinstance({v}, str) and {slashed}.fullmatch({v}) is not None and {test}"
+    if args.get("allow_blank"):
+        test = f"{source.bind('BLANK_TEXT', is_blank_text)}({v}) or {test}"
+    return f"({test})"
+
+
 @check(
     "date",
+    inline=_inline_date,
     json_schema=_dates(DATE_PATTERN, "date"),
     reads_numbers=False,
     reads_context=NO_CONTEXT,
