@@ -9,7 +9,6 @@ digits, which the API refuses). Every pattern here is linear-time on any input.
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
 from collections.abc import Mapping
@@ -17,7 +16,8 @@ from collections.abc import Mapping
 from .lazypattern import LazyPattern
 
 TYPE_CHECKING = False  # not typing's: importing typing is a cost of every start
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # datetime is imported where a date object is made: checks compare parts
+    import datetime as _dt
     from typing import Any
 
 _DIGITS = r"\d(?:_?\d)*"
@@ -80,6 +80,21 @@ def as_date(value: Any) -> _dt.date | None:
     >>> as_date("03/12/2017"), as_date("3/12/2017"), as_date("31/02/2017")
     (datetime.date(2017, 12, 3), datetime.date(2017, 12, 3), None)
     """
+    parts = date_parts(value)
+    if parts is None:
+        return None
+    import datetime
+
+    return datetime.date(*parts)
+
+
+def date_parts(value: Any) -> tuple[int, int, int] | None:
+    """:func:`as_date`'s ``(year, month, day)``: what the checks read and compare (tuples
+    order as the dates do), with no ``datetime`` imported for it.
+
+    >>> date_parts("03/12/2017"), date_parts("2017-12-3"), date_parts("29/02/2100")
+    ((2017, 12, 3), (2017, 12, 3), None)
+    """
     if not isinstance(value, str) or len(value) > MAX_SCALAR_TEXT:
         return None
     match = _DATE.fullmatch(value)
@@ -90,10 +105,17 @@ def as_date(value: Any) -> _dt.date | None:
         if not match:
             return None
         year, month, day = int(match[1]), int(match[2]), int(match[3])
-    try:
-        return _dt.date(year, month, day)
-    except ValueError:
+    if not (1 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= 31):
+        return None  # datetime's range: years 1 to 9999
+    if day > _DAYS[month] or (
+        month == 2 and day == 29 and (year % 4 or (year % 100 == 0 and year % 400))
+    ):
         return None
+    return year, month, day
+
+
+#: The days of each month (February's 29th is tested against the leap years).
+_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def as_datetime(value: Any) -> _dt.datetime | None:
@@ -109,8 +131,10 @@ def as_datetime(value: Any) -> _dt.datetime | None:
         return None
     day, month, year = int(match[1]), int(match[2]), int(match[3])
     hour, minute, second = (int(part) if part else 0 for part in match.groups()[3:])
+    import datetime
+
     try:
-        return _dt.datetime(year, month, day, hour, minute, second)
+        return datetime.datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
 
@@ -122,9 +146,11 @@ def as_iso_datetime(value: Any) -> _dt.datetime | None:
     match = _ISO_DATETIME.fullmatch(value)
     if not match:
         return None
+    import datetime
+
     try:
         year, month, day, hour, minute, second = (int(part) for part in match.groups())
-        return _dt.datetime(year, month, day, hour, minute, second)
+        return datetime.datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
 

@@ -261,13 +261,13 @@ def test_a_call_reads_each_date_once_and_the_next_call_again(
     from ixrules.checks import numbers
 
     read: list[object] = []
-    real = numbers.as_date
+    real = numbers.date_parts
 
     def counted(value: object) -> object:
         read.append(value)
         return real(value)
 
-    monkeypatch.setattr(numbers, "as_date", counted)
+    monkeypatch.setattr(numbers, "date_parts", counted)
     rules = ixrules.Rules.load()
     body = {"invoice": {"date": "03/12/2017", "due_date": "01/12/2017"}}
     report = rules.validate(body, "invoices.update")
@@ -281,3 +281,28 @@ def test_a_call_reads_each_date_once_and_the_next_call_again(
         "kind.date",
     ]
     assert read[4:] == ["31/02/2017"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    day=st.integers(0, 32),
+    month=st.integers(0, 13),
+    year=st.one_of(st.integers(0, 10_000), st.sampled_from([1900, 2000, 2100, 2024, 2023])),
+    iso=st.booleans(),
+)
+def test_a_date_s_parts_are_what_datetime_makes_of_it(
+    day: int, month: int, year: int, iso: bool
+) -> None:
+    """The checks read a date as ``(year, month, day)`` without importing datetime: valid
+    exactly when ``datetime.date`` takes it, leap years and the year range included."""
+    import datetime
+
+    from ixrules.values import as_date, date_parts
+
+    text = f"{year:04d}-{month}-{day}" if iso else f"{day:02d}/{month:02d}/{year:04d}"
+    try:
+        expected: object = datetime.date(year, month, day)
+    except ValueError:
+        expected = None
+    parts = date_parts(text)
+    assert (None if parts is None else datetime.date(*parts)) == expected == as_date(text)

@@ -310,6 +310,8 @@ def test_validating_loads_no_typing() -> None:
     modules_after(code)  # fills the rule cache
     loaded = modules_after(code)
     assert "ixrules.run.codegen" in loaded and "typing" not in loaded
+    # nor datetime: the checks compare a date's parts (values.date_parts)
+    assert "datetime" not in loaded
 
 
 def test_the_literal_aliases_are_still_importable() -> None:

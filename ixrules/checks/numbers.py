@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from ..lazypattern import LazyPattern
-from ..values import MAX_SCALAR_TEXT, as_date, as_datetime, as_iso_datetime, as_number
+from ..values import MAX_SCALAR_TEXT, as_datetime, as_iso_datetime, as_number, date_parts
 from .registry import NO_CONTEXT, Args, Env, SchemaForm, check, context_keys, own_kind
 from .repairs import DATE_FIX, DATETIME_FIX, NUMBER_FIX, month_first
 from .schemaforms import (
@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .source import Source
-
-if TYPE_CHECKING:
-    import datetime as _dt
 
 
 def is_blank_text(value: Any) -> bool:
@@ -187,17 +184,18 @@ def day_first(value: Any, env: Env) -> bool:
     return first == second or first > 12 or second > 12 or first == 0 or second == 0
 
 
-def read_date(value: Any, env: Env) -> _dt.date | None:
-    """``as_date(value)``, read once per call: a document's date and due date are read by
-    several rules each (the call's memo, ``env.memo``, keeps what it read)."""
+def read_date(value: Any, env: Env) -> tuple[int, int, int] | None:
+    """``date_parts(value)`` (the date as ``(year, month, day)``), read once per call: a
+    document's date and due date are read by several rules each (the call's memo,
+    ``env.memo``, keeps what it read)."""
     if type(value) is not str:
-        return as_date(value)
+        return date_parts(value)
     key = ("date", value)
     memo = env.memo
     if key in memo:
-        found: _dt.date | None = memo[key]
+        found: tuple[int, int, int] | None = memo[key]
         return found
-    found = memo[key] = as_date(value)
+    found = memo[key] = date_parts(value)
     return found
 
 

@@ -11,6 +11,11 @@ same program tree:
   plugin's check makes the proof fail), and only on values it has proved plain JSON, children
   before the object's own rules (those read the children); ``False`` proves nothing, and the
   ordered code runs instead.
+* The same two for plain data (``parsed``: what a JSON parser returned, or ``values.plain``
+  read): no key-type tests, since no key of such a value can run a caller's ``__eq__``, and an
+  object's own rules before its children, since a body that fails often fails a cross-field
+  rule. ``Rules.validate_parsed`` runs these, and the ordered code tries each object of an
+  array by its element's proof before running its own code for it.
 * ``notes(v, call, L)``: after a proof, the rules the ordered code would have skipped for want
   of context keys, noted in the order it notes them (a pre-order walk in the body's key
   order), an array left as soon as everything below it has been noted.
