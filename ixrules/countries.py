@@ -23,7 +23,6 @@ process, and never changed afterwards (safe to share between threads).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 
@@ -66,6 +65,8 @@ def fold(text: str) -> str:
     """
     if text.isascii():  # nothing to decompose, no accent to drop: the same, a tenth the cost
         return text.casefold().strip()
+    import unicodedata  # imported for the first name that needs it (a cost of every start)
+
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
 
